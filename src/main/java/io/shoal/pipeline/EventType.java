@@ -1,0 +1,44 @@
+package io.shoal.pipeline;
+
+import java.util.Locale;
+import java.util.Optional;
+
+/** The kinds of behaviour event Shoal understands. The wire name is the lower-case enum name. */
+public enum EventType {
+    VIEW(true),
+    SEARCH(true),
+    CART(true),
+    PURCHASE(true),
+    WISHLIST(false),
+    REMOVE_FROM_CART(false);
+
+    private final boolean textRequired;
+
+    EventType(boolean textRequired) {
+        this.textRequired = textRequired;
+    }
+
+    /** Whether an event of this type must carry item text (a title or a query) to be useful. */
+    public boolean textRequired() {
+        return textRequired;
+    }
+
+    /** The name used in JSON, in config keys and in Redis. */
+    public String wireName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /** Parses a wire name case-insensitively; empty when the name is unknown. */
+    public static Optional<EventType> parse(String value) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        String upper = value.trim().toUpperCase(Locale.ROOT);
+        for (EventType t : values()) {
+            if (t.name().equals(upper)) {
+                return Optional.of(t);
+            }
+        }
+        return Optional.empty();
+    }
+}
