@@ -1,0 +1,211 @@
+package io.shoal.inference;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.engine.StandardCapabilities;
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.TranslateException;
+import io.quarkus.logging.Log;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+
+/**
+ * A sentence model loaded once with DJL on ONNX Runtime, and a pool of predictors to run it.
+ * <p>
+ * DJL predictors are not thread-safe, so there is one per worker thread: {@link #encode(List)} takes a predictor
+ * from the pool for the duration of one batch and gives it back. With as many predictors as inference threads a
+ * worker never waits. {@code encode} blocks; call it from a worker thread, never from the event loop.
+ */
+public final class SentenceEncoder implements AutoCloseable {
+
+    private static final String ENGINE = "OnnxRuntime";
+
+    private final ModelSpec spec;
+    private final Device device;
+    private final HuggingFaceTokenizer tokenizer;
+    private final ZooModel<NDList, NDList> model;
+    private final BlockingQueue<Predictor<List<String>, float[][]>> predictors;
+    private final List<Predictor<List<String>, float[][]>> allPredictors;
+
+    private SentenceEncoder(ModelSpec spec, Device device, HuggingFaceTokenizer tokenizer,
+            ZooModel<NDList, NDList> model, List<Predictor<List<String>, float[][]>> predictors) {
+        this.spec = spec;
+        this.device = device;
+        this.tokenizer = tokenizer;
+        this.model = model;
+        this.allPredictors = List.copyOf(predictors);
+        this.predictors = new ArrayBlockingQueue<>(predictors.size(), false, predictors);
+    }
+
+    /**
+     * Loads the model and opens {@code workers} predictors.
+     *
+     * @param cacheDir         writable folder for DJL's files and the copies of bundled models
+     * @param requested        where to run; see {@link #resolveDevice(InferenceDevice)}
+     * @param workers          number of predictors, = the number of threads that may call {@link #encode} at once
+     * @param intraOpThreads   ONNX Runtime threads per call; 0 leaves ONNX Runtime's default (all cores)
+     */
+    public static SentenceEncoder load(ModelSpec spec, Path cacheDir, InferenceDevice requested, int workers,
+            int intraOpThreads) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1 but was " + workers);
+        }
+        if (intraOpThreads < 0) {
+            throw new IllegalArgumentException("intraOpThreads must be >= 0 but was " + intraOpThreads);
+        }
+        DjlEnvironment.prepare(cacheDir);
+        Device device = resolveDevice(requested);
+        long start = System.nanoTime();
+        Path onnx = spec.onnxPath(cacheDir);
+        Path tokenizerJson = spec.tokenizerPath(cacheDir);
+        HuggingFaceTokenizer tokenizer = null;
+        ZooModel<NDList, NDList> model = null;
+        List<Predictor<List<String>, float[][]>> predictors = new ArrayList<>();
+        try {
+            tokenizer = HuggingFaceTokenizer.builder()
+                    .optTokenizerPath(tokenizerJson)
+                    .optAddSpecialTokens(true)
+                    .optPadding(true)
+                    .optTruncation(true)
+                    .optMaxLength(spec.maxTokens())
+                    .build();
+            // Opened with raw tensors in and out: the translator needs the graph's input names, known only then.
+            Criteria.Builder<NDList, NDList> criteria = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optEngine(ENGINE)
+                    .optDevice(device)
+                    .optModelPath(onnx)
+                    .optModelName(stripExtension(onnx.getFileName().toString()));
+            if (intraOpThreads > 0) {
+                criteria.optOption("intraOpNumThreads", Integer.toString(intraOpThreads));
+            }
+            model = criteria.build().loadModel();
+            Set<String> inputs = new LinkedHashSet<>(model.getBlock().describeInput().keys());
+            SentenceTranslator translator = new SentenceTranslator(tokenizer, spec.pooling(), inputs);
+            for (int i = 0; i < workers; i++) {
+                predictors.add(model.newPredictor(translator));
+            }
+            SentenceEncoder encoder = new SentenceEncoder(spec, device, tokenizer, model, predictors);
+            encoder.checkDimension();
+            Log.infof("Loaded sentence model %s (%d dims, %s pooling, <= %d tokens) on %s with %d predictors in %d ms",
+                    spec.id(), spec.dimension(), spec.pooling(), spec.maxTokens(), device, workers,
+                    (System.nanoTime() - start) / 1_000_000);
+            return encoder;
+        } catch (IOException e) {
+            closeAll(predictors, model, tokenizer);
+            throw new UncheckedIOException("cannot read model '" + spec.id() + "' from " + onnx, e);
+        } catch (ModelNotFoundException | MalformedModelException e) {
+            closeAll(predictors, model, tokenizer);
+            throw new IllegalStateException("cannot load model '" + spec.id() + "' from " + onnx + ": "
+                    + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            closeAll(predictors, model, tokenizer);
+            throw e;
+        }
+    }
+
+    /**
+     * Chooses the DJL device. AUTO picks the GPU only when the ONNX Runtime build on the classpath has the CUDA
+     * execution provider (the {@code gpu} Maven profile) and a GPU is visible; GPU fails when either is missing.
+     */
+    public static Device resolveDevice(InferenceDevice requested) {
+        if (requested == InferenceDevice.CPU) {
+            return Device.cpu();
+        }
+        Engine engine = Engine.getEngine(ENGINE);
+        boolean cuda = engine.hasCapability(StandardCapabilities.CUDA);
+        int gpus = cuda ? engine.getGpuCount() : 0;
+        if (cuda && gpus > 0) {
+            return Device.gpu();
+        }
+        if (requested == InferenceDevice.GPU) {
+            throw new IllegalStateException("shoal.inference.device=gpu but "
+                    + (cuda ? "no GPU is visible to CUDA"
+                            : "ONNX Runtime on the classpath has no CUDA execution provider (build with -Pgpu)"));
+        }
+        return Device.cpu();
+    }
+
+    /**
+     * Embeds a batch in one model call; blocks until a predictor is free and the call is done.
+     *
+     * @return one unit vector per text, in input order
+     */
+    public float[][] encode(List<String> texts) {
+        if (texts.isEmpty()) {
+            return new float[0][];
+        }
+        Predictor<List<String>, float[][]> predictor;
+        try {
+            predictor = predictors.take();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for a predictor", e);
+        }
+        try {
+            return predictor.predict(texts);
+        } catch (TranslateException e) {
+            throw new IllegalStateException("inference failed on a batch of " + texts.size() + " texts", e);
+        } finally {
+            predictors.add(predictor);
+        }
+    }
+
+    /** Number of tokens of a text after tokenisation and truncation, [CLS] and [SEP] included. */
+    public int tokenCount(String text) {
+        return tokenizer.encode(text).getIds().length;
+    }
+
+    public ModelSpec spec() {
+        return spec;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        closeAll(allPredictors, model, tokenizer);
+    }
+
+    private void checkDimension() {
+        int actual = encode(List.of("dimension check"))[0].length;
+        if (actual != spec.dimension()) {
+            close();
+            throw new IllegalStateException("model '" + spec.id() + "' produces " + actual
+                    + "-dimensional vectors but the configuration says " + spec.dimension());
+        }
+    }
+
+    private static void closeAll(List<Predictor<List<String>, float[][]>> predictors,
+            ZooModel<NDList, NDList> model, HuggingFaceTokenizer tokenizer) {
+        predictors.forEach(Predictor::close);
+        if (model != null) {
+            model.close();
+        }
+        if (tokenizer != null) {
+            tokenizer.close();
+        }
+    }
+
+    private static String stripExtension(String fileName) {
+        int dot = fileName.lastIndexOf('.');
+        return dot > 0 ? fileName.substring(0, dot) : fileName;
+    }
+
+}
