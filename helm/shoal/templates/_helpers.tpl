@@ -1,0 +1,131 @@
+{{/*
+Names, labels and pod-spec fragments shared by the ingest and worker templates.
+*/}}
+
+{{- define "shoal.name" -}}
+{{- default .Chart.Name .Values.nameOverride | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Fully qualified name, truncated to the 63 characters a DNS label allows. */}}
+{{- define "shoal.fullname" -}}
+{{- if .Values.fullnameOverride }}
+{{- .Values.fullnameOverride | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- $name := default .Chart.Name .Values.nameOverride }}
+{{- if contains $name .Release.Name }}
+{{- .Release.Name | trunc 63 | trimSuffix "-" }}
+{{- else }}
+{{- printf "%s-%s" .Release.Name $name | trunc 63 | trimSuffix "-" }}
+{{- end }}
+{{- end }}
+{{- end }}
+
+{{- define "shoal.chart" -}}
+{{- printf "%s-%s" .Chart.Name .Chart.Version | replace "+" "_" | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
+{{/* Name of one role's objects: <fullname>-ingest, <fullname>-worker. Call with (dict "root" $ "role" "ingest"). */}}
+{{- define "shoal.componentName" -}}
+{{- printf "%s-%s" (include "shoal.fullname" .root | trunc 56 | trimSuffix "-") .role }}
+{{- end }}
+
+{{/* Standard labels; the component label tells the roles apart. */}}
+{{- define "shoal.labels" -}}
+helm.sh/chart: {{ include "shoal.chart" .root }}
+{{ include "shoal.selectorLabels" . }}
+app.kubernetes.io/version: {{ .root.Chart.AppVersion | quote }}
+app.kubernetes.io/managed-by: {{ .root.Release.Service }}
+app.kubernetes.io/part-of: shoal
+{{- with .root.Values.commonLabels }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Selector labels: stable across upgrades, so never add the version here. */}}
+{{- define "shoal.selectorLabels" -}}
+app.kubernetes.io/name: {{ include "shoal.name" .root }}
+app.kubernetes.io/instance: {{ .root.Release.Name }}
+{{- if .role }}
+app.kubernetes.io/component: {{ .role }}
+{{- end }}
+{{- end }}
+
+{{- define "shoal.serviceAccountName" -}}
+{{- if .Values.serviceAccount.create }}
+{{- default (include "shoal.fullname" .) .Values.serviceAccount.name }}
+{{- else }}
+{{- default "default" .Values.serviceAccount.name }}
+{{- end }}
+{{- end }}
+
+{{/* image: repository:tag, the tag falling back to imageTag, then to appVersion. */}}
+{{- define "shoal.image" -}}
+{{- $tag := .image.tag | default .root.Values.imageTag | default .root.Chart.AppVersion }}
+{{- printf "%s:%s" .image.repository $tag }}
+{{- end }}
+
+{{/* Pod annotations; the config checksum rolls the pods when the ConfigMap changes. */}}
+{{- define "shoal.podAnnotations" -}}
+checksum/config: {{ include (print .root.Template.BasePath "/configmap.yaml") .root | sha256sum }}
+{{- if .root.Values.metrics.podAnnotations }}
+prometheus.io/scrape: "true"
+prometheus.io/port: "8080"
+prometheus.io/path: /q/metrics
+{{- end }}
+{{- with .podAnnotations }}
+{{ toYaml . }}
+{{- end }}
+{{- end }}
+
+{{/* Environment shared by both roles: the ConfigMap plus credentials from existing Secrets. */}}
+{{- define "shoal.secretEnv" -}}
+- name: QUARKUS_DATASOURCE_USERNAME
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.postgres.existingSecret }}
+      key: {{ .Values.postgres.usernameKey }}
+- name: QUARKUS_DATASOURCE_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.postgres.existingSecret }}
+      key: {{ .Values.postgres.passwordKey }}
+{{- with .Values.redis.existingSecret }}
+- name: QUARKUS_REDIS_PASSWORD
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.redis.passwordKey }}
+{{- end }}
+{{- with .Values.kafka.existingSecret }}
+- name: KAFKA_SASL_JAAS_CONFIG
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.kafka.jaasConfigKey }}
+{{- end }}
+{{- end }}
+
+{{/* Probes on the Quarkus health endpoints; startup gates the other two. */}}
+{{- define "shoal.probes" -}}
+startupProbe:
+  httpGet:
+    path: /q/health/started
+    port: http
+  periodSeconds: {{ .startup.periodSeconds }}
+  failureThreshold: {{ .startup.failureThreshold }}
+  timeoutSeconds: 2
+livenessProbe:
+  httpGet:
+    path: /q/health/live
+    port: http
+  periodSeconds: 10
+  failureThreshold: 3
+  timeoutSeconds: 2
+readinessProbe:
+  httpGet:
+    path: /q/health/ready
+    port: http
+  periodSeconds: 5
+  failureThreshold: 3
+  timeoutSeconds: 2
+{{- end }}
