@@ -1,0 +1,31 @@
+package io.shoal.config;
+
+import java.time.Duration;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Limits and policies of the HTTP ingestion endpoint. */
+@ConfigMapping(prefix = "shoal.ingest")
+public interface IngestConfig {
+
+    /** Most events one request may carry; a larger array is answered with 413. */
+    @WithDefault("1000")
+    int maxEventsPerRequest();
+
+    /** Most events accepted but not yet processed; beyond it requests are answered with 503 and Retry-After. */
+    @WithDefault("50000")
+    int maxInFlight();
+
+    /** Seconds a client is asked to wait (Retry-After) when the pipeline is saturated. */
+    @WithDefault("1")
+    int retryAfterSeconds();
+
+    /** How far in the future an event's occurredAt may lie before it is rejected (clock skew allowance). */
+    @WithDefault("5m")
+    Duration maxFutureSkew();
+
+    /** How long an eventId is remembered for deduplication. */
+    @WithDefault("24h")
+    Duration dedupTtl();
+}

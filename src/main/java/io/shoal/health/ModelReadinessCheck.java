@@ -1,0 +1,27 @@
+package io.shoal.health;
+
+import io.shoal.inference.SentenceModelService;
+import jakarta.enterprise.context.ApplicationScoped;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Not ready until the sentence model is loaded: events arriving before would only pile up behind it. */
+@Readiness
+@ApplicationScoped
+public class ModelReadinessCheck implements HealthCheck {
+
+    private final SentenceModelService model;
+
+    public ModelReadinessCheck(SentenceModelService model) {
+        this.model = model;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        return HealthCheckResponse.named("sentence-model")
+                .status(model.isReady())
+                .withData("model", model.spec().id())
+                .build();
+    }
+}

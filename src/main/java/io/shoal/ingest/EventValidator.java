@@ -1,0 +1,200 @@
+package io.shoal.ingest;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import io.shoal.pipeline.BehaviorEvent;
+import io.shoal.pipeline.EventType;
+
+/**
+ * Turns one JSON element of a request into a {@link BehaviorEvent}, or names every field that is wrong.
+ * Pure: no I/O, the clock is passed in. Unknown fields are ignored, so clients may send more than Shoal reads.
+ */
+public final class EventValidator {
+
+    static final int MAX_EVENT_ID = 128;
+    static final int MAX_USER_ID = 128;
+    static final int MAX_ITEM_ID = 256;
+    static final int MAX_TEXT = 2_000;
+    static final int MAX_CATEGORY = 256;
+
+    private static final String TYPES = Arrays.stream(EventType.values()).map(EventType::wireName)
+            .collect(Collectors.joining(", "));
+
+    private final Duration maxFutureSkew;
+
+    public EventValidator(Duration maxFutureSkew) {
+        this.maxFutureSkew = maxFutureSkew;
+    }
+
+    /** The outcome for one element: either an event or at least one rejection. */
+    public record Result(BehaviorEvent event, List<Rejection> rejections, boolean idGenerated) {
+        public boolean valid() {
+            return event != null;
+        }
+    }
+
+    public Result validate(JsonNode node, int index, Instant now) {
+        if (node == null || !node.isObject()) {
+            return new Result(null, List.of(new Rejection(index, "event",
+                    "event must be a JSON object but was " + kind(node))), false);
+        }
+        List<Rejection> errors = new ArrayList<>(2);
+        String eventId = optionalString(node, "eventId", MAX_EVENT_ID, index, errors);
+        String userId = requiredString(node, "userId", MAX_USER_ID, index, errors);
+        EventType type = type(node, index, errors);
+        String itemId = optionalString(node, "itemId", MAX_ITEM_ID, index, errors);
+        String text = optionalString(node, "text", MAX_TEXT, index, errors);
+        String category = optionalString(node, "category", MAX_CATEGORY, index, errors);
+        Double price = price(node, index, errors);
+        Integer quantity = quantity(node, index, errors);
+        Instant occurredAt = occurredAt(node, index, now, errors);
+
+        if (type != null && type.textRequired() && text == null && !errors.stream().anyMatch(e -> e.field().equals("text"))) {
+            errors.add(new Rejection(index, "text", "text is required for type " + type.wireName()));
+        }
+        if (type != null && !type.textRequired() && text == null && itemId == null
+                && errors.stream().noneMatch(e -> e.field().equals("text") || e.field().equals("itemId"))) {
+            errors.add(new Rejection(index, "itemId", "itemId or text is required for type " + type.wireName()));
+        }
+        if (!errors.isEmpty()) {
+            return new Result(null, errors, false);
+        }
+        return new Result(new BehaviorEvent(eventId == null ? generatedId() : eventId, userId, type, itemId, text,
+                category, price, quantity, occurredAt == null ? now : occurredAt, now), List.of(), eventId == null);
+    }
+
+    /** Ids the client did not give: random, so never equal to another event's. */
+    static String generatedId() {
+        ThreadLocalRandom r = ThreadLocalRandom.current();
+        return new UUID(r.nextLong(), r.nextLong()).toString();
+    }
+
+    private static String requiredString(JsonNode node, String field, int max, int index, List<Rejection> errors) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            errors.add(new Rejection(index, field, field + " is required"));
+            return null;
+        }
+        return checkString(v, field, max, index, errors);
+    }
+
+    private static String optionalString(JsonNode node, String field, int max, int index, List<Rejection> errors) {
+        JsonNode v = node.get(field);
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        return checkString(v, field, max, index, errors);
+    }
+
+    private static String checkString(JsonNode v, String field, int max, int index, List<Rejection> errors) {
+        if (!v.isTextual()) {
+            errors.add(new Rejection(index, field, field + " must be a string but was " + kind(v)));
+            return null;
+        }
+        String s = v.textValue();
+        if (s.isBlank()) {
+            errors.add(new Rejection(index, field, field + " must not be blank"));
+            return null;
+        }
+        if (s.length() > max) {
+            errors.add(new Rejection(index, field,
+                    field + " must be at most " + max + " characters but had " + s.length()));
+            return null;
+        }
+        return s;
+    }
+
+    private static EventType type(JsonNode node, int index, List<Rejection> errors) {
+        JsonNode v = node.get("type");
+        if (v == null || v.isNull()) {
+            errors.add(new Rejection(index, "type", "type is required (one of " + TYPES + ")"));
+            return null;
+        }
+        Optional<EventType> t = v.isTextual() ? EventType.parse(v.textValue()) : Optional.empty();
+        if (t.isEmpty()) {
+            errors.add(new Rejection(index, "type", "type must be one of " + TYPES + " but was " + shown(v)));
+            return null;
+        }
+        return t.get();
+    }
+
+    private static Double price(JsonNode node, int index, List<Rejection> errors) {
+        JsonNode v = node.get("price");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isNumber() || !Double.isFinite(v.doubleValue()) || v.doubleValue() < 0) {
+            errors.add(new Rejection(index, "price", "price must be a number >= 0 but was " + shown(v)));
+            return null;
+        }
+        return v.doubleValue();
+    }
+
+    private static Integer quantity(JsonNode node, int index, List<Rejection> errors) {
+        JsonNode v = node.get("quantity");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isIntegralNumber() || !v.canConvertToInt()) {
+            errors.add(new Rejection(index, "quantity", "quantity must be an integer but was " + shown(v)));
+            return null;
+        }
+        return v.intValue();
+    }
+
+    private Instant occurredAt(JsonNode node, int index, Instant now, List<Rejection> errors) {
+        JsonNode v = node.get("occurredAt");
+        if (v == null || v.isNull()) {
+            return null;
+        }
+        if (!v.isTextual()) {
+            errors.add(new Rejection(index, "occurredAt",
+                    "occurredAt must be an ISO-8601 instant such as 2026-11-28T10:15:30Z but was " + shown(v)));
+            return null;
+        }
+        Instant at;
+        try {
+            at = Instant.parse(v.textValue());
+        } catch (DateTimeParseException e) {
+            errors.add(new Rejection(index, "occurredAt",
+                    "occurredAt must be an ISO-8601 instant such as 2026-11-28T10:15:30Z but was " + shown(v)));
+            return null;
+        }
+        if (at.isAfter(now.plus(maxFutureSkew))) {
+            errors.add(new Rejection(index, "occurredAt", "occurredAt must not be more than "
+                    + maxFutureSkew.toMinutes() + " min in the future but was " + v.textValue()));
+            return null;
+        }
+        return at;
+    }
+
+    private static String kind(JsonNode v) {
+        if (v == null || v.isNull()) {
+            return "null";
+        }
+        return switch (v.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case BOOLEAN -> "a boolean";
+            case NUMBER -> "a number";
+            case STRING -> "a string";
+            default -> v.getNodeType().name().toLowerCase();
+        };
+    }
+
+    private static String shown(JsonNode v) {
+        String s = v.toString();
+        return s.length() > 60 ? s.substring(0, 60) + "..." : s;
+    }
+}
