@@ -10,7 +10,9 @@ import java.util.SplittableRandom;
  *
  * <ul>
  * <li>External (against reference labels; invariant to renaming labels): adjusted Rand index, normalised mutual
- * information and adjusted mutual information, both with the arithmetic-mean normaliser (scikit-learn's default).
+ * information and adjusted mutual information, by default with the arithmetic-mean normaliser (scikit-learn's
+ * default since 0.22; scikit-learn up to 0.21 used {@link Normalizer#MAX} for AMI, which is why older documents
+ * quote AMI = 0.2250 for [0,0,0,1,1,1] vs [0,0,1,1,2,2], where the arithmetic AMI is 0.2988).
  * AMI subtracts the mutual information expected under the hypergeometric model of random labelings (Vinh, Epps and
  * Bailey, 2010), computed exactly with log-factorials.</li>
  * <li>Internal (on cosine distance 1 - cos between unit vectors): silhouette, Davies-Bouldin and the within-cluster
@@ -22,6 +24,23 @@ import java.util.SplittableRandom;
  * point in one cluster; ARI and AMI are 1 when both put every point in its own cluster.
  */
 public final class ClusteringMetrics {
+
+    /** How NMI and AMI average the two entropies H(true) and H(pred) in their normaliser. */
+    public enum Normalizer {
+        MIN,
+        GEOMETRIC,
+        ARITHMETIC,
+        MAX;
+
+        double of(double a, double b) {
+            return switch (this) {
+                case MIN -> Math.min(a, b);
+                case GEOMETRIC -> Math.sqrt(a * b);
+                case ARITHMETIC -> (a + b) / 2;
+                case MAX -> Math.max(a, b);
+            };
+        }
+    }
 
     private ClusteringMetrics() {
     }
@@ -56,25 +75,35 @@ public final class ClusteringMetrics {
         return new Contingency(labelsTrue, labelsPred).mutualInformation();
     }
 
-    /** Normalised mutual information, MI / mean(H(true), H(pred)). */
+    /** Normalised mutual information with the arithmetic mean, MI / ((H(true) + H(pred)) / 2). */
     public static double normalizedMutualInformation(int[] labelsTrue, int[] labelsPred) {
+        return normalizedMutualInformation(labelsTrue, labelsPred, Normalizer.ARITHMETIC);
+    }
+
+    /** Normalised mutual information, MI / mean(H(true), H(pred)) with the given mean. */
+    public static double normalizedMutualInformation(int[] labelsTrue, int[] labelsPred, Normalizer mean) {
         Contingency t = new Contingency(labelsTrue, labelsPred);
         if (t.rowSums.length == 1 && t.colSums.length == 1) {
             return 1.0;
         }
-        double normalizer = (entropy(t.rowSums, t.n) + entropy(t.colSums, t.n)) / 2;
+        double normalizer = mean.of(entropy(t.rowSums, t.n), entropy(t.colSums, t.n));
         return normalizer <= 0 ? 0.0 : t.mutualInformation() / normalizer;
     }
 
-    /** Adjusted mutual information, (MI - E[MI]) / (mean(H(true), H(pred)) - E[MI]). */
+    /** Adjusted mutual information with the arithmetic mean (scikit-learn's default). */
     public static double adjustedMutualInformation(int[] labelsTrue, int[] labelsPred) {
+        return adjustedMutualInformation(labelsTrue, labelsPred, Normalizer.ARITHMETIC);
+    }
+
+    /** Adjusted mutual information, (MI - E[MI]) / (mean(H(true), H(pred)) - E[MI]) with the given mean. */
+    public static double adjustedMutualInformation(int[] labelsTrue, int[] labelsPred, Normalizer mean) {
         Contingency t = new Contingency(labelsTrue, labelsPred);
         if (t.rowSums.length == t.colSums.length && (t.rowSums.length == 1 || t.rowSums.length == t.n)) {
             return 1.0;
         }
         double mi = t.mutualInformation();
         double emi = expectedMutualInformation(t.rowSums, t.colSums, t.n);
-        double normalizer = (entropy(t.rowSums, t.n) + entropy(t.colSums, t.n)) / 2;
+        double normalizer = mean.of(entropy(t.rowSums, t.n), entropy(t.colSums, t.n));
         double denominator = normalizer - emi;
         double eps = Math.ulp(1.0);
         denominator = denominator < 0 ? Math.min(denominator, -eps) : Math.max(denominator, eps);

@@ -52,7 +52,8 @@ public final class KMeansSeeder {
     /**
      * The result of seeding.
      *
-     * @param state the first model: ids 0..k-1, weights = number of sample points per segment, version 0
+     * @param state the first model: ids 0..k-1, weights = number of sample points per segment, concentrations
+     *        from those points, version 0
      * @param cost Σ (1 - cos) of the sample to its nearest centroid
      * @param bestRestart which restart (0-based) won
      */
@@ -62,7 +63,8 @@ public final class KMeansSeeder {
     /**
      * The result of a refinement.
      *
-     * @param state the refined model: same ids and weights, version + 1
+     * @param state the refined model: same ids and weights, concentrations from the sample where a slot has
+     *        members, version + 1
      * @param moved 1 - cos(old c_k, new c_k) per slot; 0 for a slot that kept its centroid
      * @param cost Σ (1 - cos) of the sample to its nearest refined centroid
      */
@@ -115,12 +117,13 @@ public final class KMeansSeeder {
                 bestRestart = r;
             }
         }
-        int[] labels = labels(points, best);
-        double[] weights = new double[k];
-        for (int label : labels) {
-            weights[label]++;
+        Members members = Members.of(points, best);
+        double[] concentrations = new double[k];
+        for (int c = 0; c < k; c++) {
+            concentrations[c] = members.counts[c] > 0 ? members.concentration(c) : 1.0;
         }
-        return new SeedResult(new KMeansState(best, weights, 0), bestCost, bestRestart);
+        KMeansState state = new KMeansState(best, members.counts, concentrations, sequentialIds(k), k, 0);
+        return new SeedResult(state, bestCost, bestRestart);
     }
 
     /**
@@ -141,11 +144,16 @@ public final class KMeansSeeder {
             }
         }
         double[] moved = new double[centroids.length];
+        Members members = Members.of(points, centroids);
+        double[] concentrations = state.concentrations();
         for (int k = 0; k < centroids.length; k++) {
             moved[k] = Math.max(0, 1 - Vectors.dot(before[k], centroids[k]));
+            if (members.counts[k] > 0) {
+                concentrations[k] = members.concentration(k);
+            }
         }
-        KMeansState refined = new KMeansState(centroids, state.weights(), state.segmentIds(), state.nextSegmentId(),
-                state.version() + 1);
+        KMeansState refined = new KMeansState(centroids, state.weights(), concentrations, state.segmentIds(),
+                state.nextSegmentId(), state.version() + 1);
         return new Refinement(refined, moved, cost(points, centroids));
     }
 
@@ -223,12 +231,29 @@ public final class KMeansSeeder {
         return changed;
     }
 
-    private static int[] labels(float[][] points, float[][] centroids) {
-        int[] labels = new int[points.length];
-        for (int i = 0; i < points.length; i++) {
-            labels[i] = Vectors.nearest(centroids, points[i]);
+    private static long[] sequentialIds(int k) {
+        long[] ids = new long[k];
+        Arrays.setAll(ids, i -> i);
+        return ids;
+    }
+
+    /** Member counts and sums of the points nearest to each centroid. */
+    private record Members(double[] counts, double[][] sums) {
+
+        static Members of(float[][] points, float[][] centroids) {
+            double[] counts = new double[centroids.length];
+            double[][] sums = new double[centroids.length][centroids[0].length];
+            for (float[] p : points) {
+                int label = Vectors.nearest(centroids, p);
+                counts[label]++;
+                Vectors.addScaled(sums[label], p, 1.0);
+            }
+            return new Members(counts, sums);
         }
-        return labels;
+
+        double concentration(int c) {
+            return Math.min(1.0, Vectors.norm(sums[c]) / counts[c]);
+        }
     }
 
     static double cost(float[][] points, float[][] centroids) {

@@ -13,12 +13,14 @@ import java.util.Arrays;
  *
  * @param centroids k unit vectors c_k, all of one dimension d
  * @param weights n_k, the decayed number of points behind each centroid; ≥ 0
+ * @param concentrations r_k in [0, 1], the mean resultant length of the members: |decayed sum of member profiles|
+ *        / n_k, so that n_k·r_k·c_k is the decayed sum itself (1 = all members on the centroid; small = spread out)
  * @param segmentIds the stable id of the segment in each slot; distinct
  * @param nextSegmentId the id the next re-seeded slot receives; greater than every id in {@code segmentIds}
  * @param version incremented by every state transition, for optimistic concurrency in the store
  */
-public record KMeansState(float[][] centroids, double[] weights, long[] segmentIds, long nextSegmentId,
-        long version) {
+public record KMeansState(float[][] centroids, double[] weights, double[] concentrations, long[] segmentIds,
+        long nextSegmentId, long version) {
 
     public KMeansState {
         if (centroids == null || centroids.length == 0) {
@@ -40,6 +42,16 @@ public record KMeansState(float[][] centroids, double[] weights, long[] segmentI
                 throw new IllegalArgumentException("weights[" + k + "] must be finite and >= 0 but was " + weights[k]);
             }
         }
+        if (concentrations == null || concentrations.length != centroids.length) {
+            throw new IllegalArgumentException("concentrations must have one entry per centroid (" + centroids.length
+                    + ") but had " + (concentrations == null ? "null" : concentrations.length));
+        }
+        for (int k = 0; k < concentrations.length; k++) {
+            if (!(concentrations[k] >= 0 && concentrations[k] <= 1)) {
+                throw new IllegalArgumentException(
+                        "concentrations[" + k + "] must be in [0, 1] but was " + concentrations[k]);
+            }
+        }
         if (segmentIds == null || segmentIds.length != centroids.length) {
             throw new IllegalArgumentException("segmentIds must have one entry per centroid (" + centroids.length
                     + ") but had " + (segmentIds == null ? "null" : segmentIds.length));
@@ -54,18 +66,29 @@ public record KMeansState(float[][] centroids, double[] weights, long[] segmentI
         }
         centroids = Vectors.deepCopy(centroids);
         weights = weights.clone();
+        concentrations = concentrations.clone();
         segmentIds = segmentIds.clone();
     }
 
-    /** A state whose slots carry ids 0..k-1 and {@code nextSegmentId} = k; centroids are taken as given. */
+    /**
+     * A state whose slots carry ids 0..k-1, {@code nextSegmentId} = k and concentration 1 (the weight behind each
+     * centroid counts as if its members sat on it); centroids are taken as given.
+     */
     public KMeansState(float[][] centroids, double[] weights, long version) {
-        this(centroids, weights, sequentialIds(centroids), centroids == null ? 0 : centroids.length, version);
+        this(centroids, weights, ones(centroids), sequentialIds(centroids), centroids == null ? 0 : centroids.length,
+                version);
     }
 
     private static long[] sequentialIds(float[][] centroids) {
         long[] ids = new long[centroids == null ? 0 : centroids.length];
         Arrays.setAll(ids, i -> i);
         return ids;
+    }
+
+    private static double[] ones(float[][] centroids) {
+        double[] r = new double[centroids == null ? 0 : centroids.length];
+        Arrays.fill(r, 1.0);
+        return r;
     }
 
     /**
@@ -118,6 +141,15 @@ public record KMeansState(float[][] centroids, double[] weights, long[] segmentI
     }
 
     @Override
+    public double[] concentrations() {
+        return concentrations.clone();
+    }
+
+    public double concentration(int k) {
+        return concentrations[k];
+    }
+
+    @Override
     public long[] segmentIds() {
         return segmentIds.clone();
     }
@@ -146,6 +178,7 @@ public record KMeansState(float[][] centroids, double[] weights, long[] segmentI
         return o instanceof KMeansState other
                 && Arrays.deepEquals(centroids, other.centroids)
                 && Arrays.equals(weights, other.weights)
+                && Arrays.equals(concentrations, other.concentrations)
                 && Arrays.equals(segmentIds, other.segmentIds)
                 && nextSegmentId == other.nextSegmentId
                 && version == other.version;
@@ -159,7 +192,7 @@ public record KMeansState(float[][] centroids, double[] weights, long[] segmentI
     @Override
     public String toString() {
         return "KMeansState[k=" + centroids.length + ", dimension=" + centroids[0].length + ", weights="
-                + Arrays.toString(weights) + ", segmentIds=" + Arrays.toString(segmentIds) + ", nextSegmentId="
+                + Arrays.toString(weights) + ", concentrations=" + Arrays.toString(concentrations) + ", segmentIds=" + Arrays.toString(segmentIds) + ", nextSegmentId="
                 + nextSegmentId + ", version=" + version + "]";
     }
 }

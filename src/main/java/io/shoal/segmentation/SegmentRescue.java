@@ -84,6 +84,7 @@ public final class SegmentRescue {
         }
         float[][] centroids = state.centroids();
         double[] weights = state.weights();
+        double[] concentrations = state.concentrations();
         long[] ids = state.segmentIds();
         long nextId = state.nextSegmentId();
         long version = state.version() + 1;
@@ -104,18 +105,20 @@ public final class SegmentRescue {
                     members.add(sample.get(i));
                 }
             }
-            float[][] halves = split(members, centroids[donor]);
+            Split halves = split(members, centroids[donor]);
             long newId = nextId;
             if (halves != null) {
                 double total = weights[donor];
-                double share = total * halfCount(members, halves) / members.size();
+                double share = total * halves.counts[1] / members.size();
                 double newWeight = Math.min(total / 2, Math.max(share, floorWeight));
                 events.add(new SegmentLifecycleEvent(SegmentLifecycleEvent.Kind.RETIRED, k, ids[k], -1, -1,
                         weights[k], version));
-                centroids[donor] = halves[0];
+                centroids[donor] = halves.centroids[0];
                 weights[donor] = total - newWeight;
-                centroids[k] = halves[1];
+                concentrations[donor] = halves.concentration(0);
+                centroids[k] = halves.centroids[1];
                 weights[k] = newWeight;
+                concentrations[k] = halves.concentration(1);
                 ids[k] = newId;
                 events.add(new SegmentLifecycleEvent(SegmentLifecycleEvent.Kind.CREATED, k, newId, donor, ids[donor],
                         newWeight, version));
@@ -130,6 +133,7 @@ public final class SegmentRescue {
                         weights[k], version));
                 centroids[k] = worst.clone();
                 weights[k] = floorWeight;
+                concentrations[k] = 1.0;
                 ids[k] = newId;
                 events.add(new SegmentLifecycleEvent(SegmentLifecycleEvent.Kind.CREATED, k, newId, -1, -1,
                         floorWeight, version));
@@ -140,7 +144,7 @@ public final class SegmentRescue {
         if (events.isEmpty()) {
             return new RescueResult(state, List.of());
         }
-        return new RescueResult(new KMeansState(centroids, weights, ids, nextId, version), events);
+        return new RescueResult(new KMeansState(centroids, weights, concentrations, ids, nextId, version), events);
     }
 
     private static int[] labels(List<float[]> sample, float[][] centroids, boolean[] live) {
@@ -185,8 +189,15 @@ public final class SegmentRescue {
         return donor;
     }
 
+    /** Two halves of a donor's members: centroids, member counts and sums; index 0 is the donor's. */
+    private record Split(float[][] centroids, int[] counts, double[][] sums) {
+        double concentration(int h) {
+            return Math.min(1.0, Vectors.norm(sums[h]) / counts[h]);
+        }
+    }
+
     /** Spherical 2-means of the members from (c, farthest member); null when they do not split. */
-    private static float[][] split(List<float[]> members, float[] c) {
+    private static Split split(List<float[]> members, float[] c) {
         if (members.size() < 2) {
             return null;
         }
@@ -203,9 +214,11 @@ public final class SegmentRescue {
             return null;
         }
         float[][] halves = {c.clone(), far.clone()};
+        double[][] sums = null;
+        int[] counts = null;
         for (int it = 0; it < SPLIT_ITERATIONS; it++) {
-            double[][] sums = new double[2][c.length];
-            int[] counts = new int[2];
+            sums = new double[2][c.length];
+            counts = new int[2];
             for (float[] m : members) {
                 int h = Vectors.nearest(halves, m);
                 Vectors.addScaled(sums[h], m, 1.0);
@@ -224,21 +237,10 @@ public final class SegmentRescue {
         }
         // The donor keeps the half nearer its old centroid.
         if (Vectors.dot(halves[1], c) > Vectors.dot(halves[0], c)) {
-            float[] t = halves[0];
-            halves[0] = halves[1];
-            halves[1] = t;
+            return new Split(new float[][] {halves[1], halves[0]}, new int[] {counts[1], counts[0]},
+                    new double[][] {sums[1], sums[0]});
         }
-        return halves;
-    }
-
-    private static int halfCount(List<float[]> members, float[][] halves) {
-        int count = 0;
-        for (float[] m : members) {
-            if (Vectors.nearest(halves, m) == 1) {
-                count++;
-            }
-        }
-        return count;
+        return new Split(halves, counts, sums);
     }
 
     private static float[] worstServed(List<float[]> sample, float[][] centroids, boolean[] live) {

@@ -12,15 +12,21 @@ import java.util.List;
  * segment k ({@link #update}):
  *
  * <pre>
- *   c_k ← normalise(a·n_k·c_k + s_k)
+ *   u_k = a·n_k·r_k·c_k + s_k        (the decayed sum of the segment's member profiles)
+ *   c_k ← normalise(u_k)
+ *   r_k ← |u_k| / (a·n_k + m_k)
  *   n_k ← a·n_k + m_k
  * </pre>
- * Segments that received no profile (m_k = 0) keep their centroid and still decay their weight, so a segment the
+ * This is Spark's rule c ← (c·n·a + x̄·m) / (n·a + m) applied to the mean vector r_k·c_k of the members, normalised
+ * only for assignment. Keeping r_k matters: normalising the mean itself (r = 1) would count old members as if they
+ * sat exactly on the centroid and over-weight the past by 1/r_k; with r_k the a = 1 centroid is exactly the
+ * normalised grand mean. Segments that received no profile (m_k = 0) keep their centroid and still decay their weight, so a segment the
  * stream has abandoned withers and can be re-seeded by {@link SegmentRescue}.
  *
  * <h2>Glossary</h2>
  * <ul>
- * <li>c_k: the unit centroid of segment k; n_k: its weight, the decayed number of profiles behind it.</li>
+ * <li>c_k: the unit centroid of segment k; n_k: its weight, the decayed number of profiles behind it; r_k: its
+ * concentration, the length of the members' mean vector (1 when all sit on c_k).</li>
  * <li>s_k: the sum of the unit profiles of the batch assigned to k; m_k: their number.</li>
  * <li>a: the decay (forgetting) factor in [0, 1] applied to the old state once per batch.</li>
  * <li>halfLife: the number of batches (or points) after which old data counts half; see {@link #decayFor}.</li>
@@ -29,7 +35,7 @@ import java.util.List;
  * <h2>Boundary values of the decay a</h2>
  * <ul>
  * <li>a = 1: all batches weigh the same; after any number of batches c_k is the normalised grand mean of every
- * profile ever assigned to k (plus the seed weight), i.e. plain sequential k-means.</li>
+ * profile ever assigned to k (the seed's members included), i.e. plain sequential k-means.</li>
  * <li>a = 0: only the newest batch counts; c_k is the normalised mean of the batch's members (or unchanged when the
  * batch has none) and n_k = m_k.</li>
  * <li>0 &lt; a &lt; 1: a batch h batches old weighs a^h; a = 0.5^(1/halfLife).</li>
@@ -147,6 +153,7 @@ public final class StreamingKMeans {
         float[][] c = state.centroidsRef();
         float[][] centroids = new float[k][];
         double[] weights = new double[k];
+        double[] concentrations = new double[k];
         for (int j = 0; j < k; j++) {
             double[] s = batch.sumRef(j);
             if (s.length != d) {
@@ -154,13 +161,16 @@ public final class StreamingKMeans {
                         "batch sums[" + j + "] must have dimension " + d + " but had " + s.length);
             }
             double oldWeight = decay * state.weight(j);
-            double[] acc = s.clone();
-            Vectors.addScaled(acc, c[j], oldWeight);
-            float[] next = Vectors.normalizeOrNull(acc);
+            double[] sum = s.clone();
+            Vectors.addScaled(sum, c[j], oldWeight * state.concentration(j));
+            float[] next = Vectors.normalizeOrNull(sum);
             centroids[j] = next == null ? c[j] : next;
             weights[j] = oldWeight + batch.count(j);
+            concentrations[j] = next == null ? state.concentration(j)
+                    : Math.min(1.0, Vectors.norm(sum) / Math.max(weights[j], Vectors.NORM_EPSILON));
         }
-        return new KMeansState(centroids, weights, state.segmentIds(), state.nextSegmentId(), state.version() + 1);
+        return new KMeansState(centroids, weights, concentrations, state.segmentIds(), state.nextSegmentId(),
+                state.version() + 1);
     }
 
     /** {@code update(state, summarize(state, profiles), decay)}. */
