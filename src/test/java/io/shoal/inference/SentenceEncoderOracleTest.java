@@ -37,7 +37,7 @@ class SentenceEncoderOracleTest {
 
     @AfterAll
     static void close() {
-        System.out.printf("SentenceEncoderOracleTest: minimum cosine to the oracle %.7f%n", minCosine);
+        System.out.printf("SentenceEncoderOracleTest: minimum cosine to the oracle %.9f%n", minCosine);
         encoder.close();
     }
 
