@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,7 @@ class KMeansSeederTest {
         assertThat(a.state()).isEqualTo(b.state());
         assertThat(a.state().segmentIds()).containsExactly(0, 1, 2, 3, 4, 5, 6, 7);
         assertThat(a.state().nextSegmentId()).isEqualTo(8);
-        assertThat(a.state().weights()).satisfies(w -> assertThat(java.util.Arrays.stream(w).sum()).isEqualTo(800));
+        assertThat(Arrays.stream(a.state().weights()).sum()).isEqualTo(800);
         assertThat(a.cost()).isCloseTo(ClusteringMetrics.withinClusterCost(sample.vectors(), a.state()),
                 within(1e-9));
         int[] labels = sample.vectors().stream().mapToInt(p -> StreamingKMeans.assign(a.state(), p).segment())
