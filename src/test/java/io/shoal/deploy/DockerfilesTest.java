@@ -38,7 +38,7 @@ class DockerfilesTest {
 
         assertThat(text).contains("ubi-quarkus-mandrel-builder-image")
                 .contains("-Dnative")
-                .contains("-Dquarkus.profile=ingest")
+                .contains("-Dquarkus.profile=prod,ingest")
                 .contains("SHOAL_ROLE=ingest")
                 .contains("quarkus-micro-image");
     }
