@@ -7,6 +7,7 @@ import jakarta.persistence.Entity;
 import jakarta.persistence.GeneratedValue;
 import jakarta.persistence.GenerationType;
 import jakarta.persistence.Id;
+import jakarta.persistence.SequenceGenerator;
 import jakarta.persistence.Table;
 
 /** One row of {@code segment_history}: a user's move from one segment to another (or first assignment). */
@@ -15,7 +16,8 @@ import jakarta.persistence.Table;
 public class SegmentChangeEntity {
 
     @Id
-    @GeneratedValue(strategy = GenerationType.IDENTITY)
+    @GeneratedValue(strategy = GenerationType.SEQUENCE, generator = "segment_history_seq")
+    @SequenceGenerator(name = "segment_history_seq", sequenceName = "segment_history_id_seq", allocationSize = 50)
     public Long id;
 
     @Column(name = "user_id", nullable = false, length = 128)

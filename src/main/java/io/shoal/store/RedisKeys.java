@@ -28,6 +28,41 @@ public class RedisKeys {
         return prefix + "user:" + userId + ":activity";
     }
 
+    /** Hash of the segment model (see SegmentStore). */
+    public String model() {
+        return prefix + "model";
+    }
+
+    /** Hash of a user's segmentation state: profile vector, weight, segment, since. */
+    public String userProfile(String userId) {
+        return prefix + "u:" + userId;
+    }
+
+    /** Hash of segment id to number of members now. */
+    public String segmentSizes() {
+        return prefix + "segsize";
+    }
+
+    /** Hash of user id to profile vector: a bounded sample for seeding and refinement. */
+    public String sample() {
+        return prefix + "sample";
+    }
+
+    /** Hash of recent item text to vector, to describe segments by their nearest texts. */
+    public String recentTexts() {
+        return prefix + "texts";
+    }
+
+    /** Marker that a micro-batch was applied (makes a retried batch a no-op). */
+    public String appliedBatch(String batchId) {
+        return prefix + "applied:" + batchId;
+    }
+
+    /** A short lease that one process holds while it seeds or maintains the model. */
+    public String lock(String name) {
+        return prefix + "lock:" + name;
+    }
+
     /** Hash of process-independent pipeline counters (events processed, batches). */
     public String pipelineStats() {
         return prefix + "stats:pipeline";

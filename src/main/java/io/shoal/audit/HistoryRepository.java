@@ -1,0 +1,98 @@
+package io.shoal.audit;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.hibernate.reactive.mutiny.Mutiny;
+
+import io.smallrye.mutiny.Uni;
+
+/** The audit trail: segment changes and lifecycle events in PostgreSQL, written in batches, read per user. */
+@ApplicationScoped
+public class HistoryRepository {
+
+    private final Mutiny.SessionFactory sessions;
+    private final SafeContext context;
+
+    public HistoryRepository(Mutiny.SessionFactory sessions, SafeContext context) {
+        this.sessions = sessions;
+        this.context = context;
+    }
+
+    /**
+     * Writes a batch's changes and lifecycle events in one transaction, once per batch id.
+     *
+     * @return false when the batch had already been recorded (nothing written)
+     */
+    public Uni<Boolean> record(String batchId, List<SegmentMove> moves, List<SegmentLifecycleEntity> lifecycle) {
+        return context.run(() -> sessions.withTransaction((session, tx) -> session
+                .createNativeQuery("INSERT INTO applied_batch (batch_id) VALUES (?1) ON CONFLICT DO NOTHING")
+                .setParameter(1, batchId)
+                .executeUpdate()
+                .chain(inserted -> {
+                    if (inserted == 0) {
+                        return Uni.createFrom().item(false);
+                    }
+                    List<Object> rows = new ArrayList<>(moves.size() + lifecycle.size());
+                    for (SegmentMove m : moves) {
+                        rows.add(toEntity(m));
+                    }
+                    rows.addAll(lifecycle);
+                    return rows.isEmpty() ? Uni.createFrom().item(true)
+                            : session.persistAll(rows.toArray()).replaceWith(true);
+                })));
+    }
+
+    /** Lifecycle events outside a batch (seeding, maintenance). */
+    public Uni<Void> recordLifecycle(List<SegmentLifecycleEntity> events) {
+        if (events.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return context.run(() -> sessions.withTransaction((session, tx) -> session.persistAll(events.toArray())));
+    }
+
+    /** A user's changes, newest first. */
+    public Uni<List<SegmentChangeEntity>> history(String userId, int page, int size) {
+        return context.run(() -> sessions.withSession(session -> session
+                .createQuery("from SegmentChangeEntity where userId = :u order by changedAt desc, id desc",
+                        SegmentChangeEntity.class)
+                .setParameter("u", userId)
+                .setFirstResult(page * size)
+                .setMaxResults(size)
+                .getResultList()));
+    }
+
+    /** The change in force at an instant: the latest one at or before it, or null. */
+    public Uni<SegmentChangeEntity> asOf(String userId, Instant at) {
+        return context.run(() -> sessions.withSession(session -> session
+                .createQuery("from SegmentChangeEntity where userId = :u and changedAt <= :at "
+                        + "order by changedAt desc, id desc", SegmentChangeEntity.class)
+                .setParameter("u", userId)
+                .setParameter("at", at)
+                .setMaxResults(1)
+                .getResultList()
+                .map(l -> l.isEmpty() ? null : l.get(0))));
+    }
+
+    /** Number of changes per reason (for reports). */
+    public Uni<Long> countChanges() {
+        return context.run(() -> sessions.withSession(session -> session
+                .createQuery("select count(*) from SegmentChangeEntity", Long.class).getSingleResult()));
+    }
+
+    private static SegmentChangeEntity toEntity(SegmentMove m) {
+        SegmentChangeEntity e = new SegmentChangeEntity();
+        e.userId = m.userId();
+        e.fromSegment = m.fromSegment();
+        e.toSegment = m.toSegment();
+        e.changedAt = m.changedAt();
+        e.modelVersion = m.modelVersion();
+        e.distance = m.distance();
+        e.margin = m.margin();
+        e.reason = m.reason();
+        return e;
+    }
+}

@@ -1,0 +1,370 @@
+package io.shoal.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
+import io.shoal.segmentation.UserProfile;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * The segment model, user profiles, segment sizes and the profile sample in Redis. Round trips per micro-batch:
+ * one to load (model + sample size + every user of the batch, pipelined) and one to apply (a Lua script), whatever
+ * the batch size.
+ *
+ * <pre>
+ * {prefix}model           hash: version, algorithm, k, dim, next_id, id:j, n:j, sum:j (float32), sq:j, created:j
+ * {prefix}u:{userId}      hash: v (profile vector), w, t, s (segment id), since, sim, mg, mv, mem
+ * {prefix}segsize         hash: segment id -> members now
+ * {prefix}sample          hash: user id -> profile vector (a bounded random sample for seeding and refinement)
+ * {prefix}texts           hash: item text -> vector (a bounded random sample of recent texts, to describe segments)
+ * {prefix}applied:{batch} marker of an applied batch (expires)
+ * </pre>
+ */
+@ApplicationScoped
+public class SegmentStore {
+
+    /** What the segmentation stage needs before planning a batch. */
+    public record Loaded(StoredModel model, long sampleSize, Map<String, StoredUser> users) {
+    }
+
+    /** The result of the apply script. */
+    public record Applied(boolean applied, boolean stale, long version) {
+    }
+
+    /** One user's fields to write, encoded. */
+    public record UserWrite(String userId, Map<String, byte[]> fields) {
+    }
+
+    /** Everything one batch writes. */
+    public record BatchWrite(String batchId, double decay, StoredModel plannedOn, double[] counts,
+            double[][] sums, double[][] squares, List<UserWrite> users, Map<Long, Long> sizeDeltas,
+            Map<String, float[]> sample, Map<String, float[]> recentTexts, int sampleCap, long markerTtlSeconds) {
+    }
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final String applyScript;
+    private final String replaceScript;
+    private volatile String applySha;
+    private volatile String replaceSha;
+
+    public SegmentStore(ReactiveRedisDataSource redis, RedisKeys keys) {
+        this.redis = redis.getRedis();
+        this.keys = keys;
+        this.applyScript = resource("redis/apply_batch.lua");
+        this.replaceScript = resource("redis/replace_model.lua");
+    }
+
+    // ---- reads
+
+    public Uni<Loaded> load(List<String> userIds) {
+        List<Request> requests = new ArrayList<>(userIds.size() + 2);
+        requests.add(Request.cmd(Command.HGETALL).arg(keys.model()));
+        requests.add(Request.cmd(Command.HLEN).arg(keys.sample()));
+        for (String u : userIds) {
+            requests.add(Request.cmd(Command.HGETALL).arg(keys.userProfile(u)));
+        }
+        return redis.batch(requests).map(responses -> {
+            StoredModel model = parseModel(responses.get(0));
+            long sampleSize = responses.get(1) == null ? 0 : responses.get(1).toLong();
+            Map<String, StoredUser> users = new HashMap<>();
+            for (int i = 0; i < userIds.size(); i++) {
+                StoredUser user = parseUser(responses.get(i + 2));
+                if (user != null) {
+                    users.put(userIds.get(i), user);
+                }
+            }
+            return new Loaded(model, sampleSize, users);
+        });
+    }
+
+    public Uni<StoredModel> model() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.model())).map(SegmentStore::parseModel);
+    }
+
+    public Uni<StoredUser> user(String userId) {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.userProfile(userId))).map(SegmentStore::parseUser);
+    }
+
+    /** Users in request order (null for unknown ones), one round trip. */
+    public Uni<List<StoredUser>> users(List<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Request> requests = new ArrayList<>(userIds.size());
+        for (String u : userIds) {
+            requests.add(Request.cmd(Command.HGETALL).arg(keys.userProfile(u)));
+        }
+        return redis.batch(requests).map(rs -> {
+            List<StoredUser> out = new ArrayList<>(rs.size());
+            for (Response r : rs) {
+                out.add(parseUser(r));
+            }
+            return out;
+        });
+    }
+
+    /** The profile sample: user id to vector. */
+    public Uni<Map<String, float[]>> sample() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.sample())).map(r -> {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            if (r != null) {
+                for (String field : r.getKeys()) {
+                    out.put(field, VectorCodec.decode(r.get(field).toBytes()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Recent item texts with their vectors (a bounded random sample), to describe segments. */
+    public Uni<Map<String, float[]>> recentTexts() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.recentTexts())).map(r -> {
+            Map<String, float[]> out = new LinkedHashMap<>();
+            if (r != null) {
+                for (String field : r.getKeys()) {
+                    out.put(field, VectorCodec.decode(r.get(field).toBytes()));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Members per segment id now. */
+    public Uni<Map<Long, Long>> segmentSizes() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.segmentSizes())).map(r -> {
+            Map<Long, Long> out = new HashMap<>();
+            if (r != null) {
+                for (String field : r.getKeys()) {
+                    out.put(Long.parseLong(field), r.get(field).toLong());
+                }
+            }
+            return out;
+        });
+    }
+
+    // ---- writes
+
+    /** Applies one batch atomically (see apply_batch.lua). */
+    public Uni<Applied> apply(BatchWrite w) {
+        StoredModel m = w.plannedOn();
+        int k = m == null ? 0 : m.k();
+        int d = m == null ? 0 : m.dimension();
+        List<String> scriptKeys = new ArrayList<>(w.users().size() + 4);
+        scriptKeys.add(keys.model());
+        scriptKeys.add(keys.appliedBatch(w.batchId()));
+        scriptKeys.add(keys.segmentSizes());
+        scriptKeys.add(keys.sample());
+        List<Object> args = new ArrayList<>();
+        args.add(Double.toString(w.decay()));
+        args.add(Integer.toString(k));
+        args.add(Integer.toString(d));
+        args.add(Long.toString(w.markerTtlSeconds()));
+        args.add(Integer.toString(w.sampleCap()));
+        args.add(m != null && m.algorithm() == Algorithm.GMM ? "1" : "0");
+        for (int j = 0; j < k; j++) {
+            args.add(Long.toString(m.ids()[j]));
+            args.add(Double.toString(w.counts()[j]));
+            args.add(w.counts()[j] > 0 ? VectorCodec.float32(w.sums()[j]) : new byte[0]);
+            args.add(w.squares() != null && w.counts()[j] > 0 ? VectorCodec.float32(w.squares()[j]) : new byte[0]);
+        }
+        args.add(Integer.toString(w.users().size()));
+        for (UserWrite u : w.users()) {
+            scriptKeys.add(keys.userProfile(u.userId()));
+            args.add(Integer.toString(u.fields().size()));
+            u.fields().forEach((f, v) -> {
+                args.add(f);
+                args.add(v);
+            });
+        }
+        args.add(Integer.toString(w.sizeDeltas().size()));
+        w.sizeDeltas().forEach((id, delta) -> {
+            args.add(Long.toString(id));
+            args.add(Long.toString(delta));
+        });
+        args.add(Integer.toString(w.sample().size()));
+        w.sample().forEach((u, v) -> {
+            args.add(u);
+            args.add(VectorCodec.encode(v, VectorEncoding.FLOAT16));
+        });
+        scriptKeys.add(keys.recentTexts());
+        args.add(Integer.toString(w.recentTexts().size()));
+        w.recentTexts().forEach((t, v) -> {
+            args.add(t);
+            args.add(VectorCodec.encode(v, VectorEncoding.FLOAT16));
+        });
+        return eval(true, scriptKeys, args).map(r -> {
+            String status = r.get(0).toString();
+            return new Applied("applied".equals(status), "stale".equals(status), Long.parseLong(r.get(1).toString()));
+        });
+    }
+
+    /**
+     * Replaces the model if its version is still {@code expectedVersion} (null: only if there is no model).
+     *
+     * @return the new version, or -1 when another process changed the model first
+     */
+    public Uni<Long> replaceModel(StoredModel model, Long expectedVersion, String paramsJson,
+            boolean keepVersion) {
+        List<Object> args = new ArrayList<>();
+        args.add(expectedVersion == null ? "absent" : Long.toString(expectedVersion));
+        args.add("algorithm");
+        args.add(model.algorithm().name().toLowerCase());
+        args.add("k");
+        args.add(Integer.toString(model.k()));
+        args.add("dim");
+        args.add(Integer.toString(model.dimension()));
+        args.add("next_id");
+        args.add(Long.toString(model.nextSegmentId()));
+        args.add("params");
+        args.add(paramsJson);
+        if (keepVersion) {
+            args.add("version");
+            args.add(Long.toString(model.version()));
+        }
+        for (int j = 0; j < model.k(); j++) {
+            args.add("id:" + j);
+            args.add(Long.toString(model.ids()[j]));
+            args.add("n:" + j);
+            args.add(Double.toString(model.weights()[j]));
+            args.add("sum:" + j);
+            args.add(VectorCodec.float32(model.sums()[j]));
+            if (model.squares() != null) {
+                args.add("sq:" + j);
+                args.add(VectorCodec.float32(model.squares()[j]));
+            }
+            args.add("created:" + j);
+            args.add(Long.toString(model.createdMillis()[j]));
+        }
+        return eval(false, List.of(keys.model()), args).map(Response::toLong);
+    }
+
+    /** Takes a short lease so that one process at a time seeds or maintains the model. */
+    public Uni<Boolean> tryLock(String name, String owner, long millis) {
+        return redis.send(Request.cmd(Command.SET).arg(keys.lock(name)).arg(owner).arg("NX").arg("PX").arg(millis))
+                .map(r -> r != null);
+    }
+
+    public Uni<Void> unlock(String name, String owner) {
+        // Delete only our own lease.
+        String script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
+        return redis.send(Request.cmd(Command.EVAL).arg(script).arg(1).arg(keys.lock(name)).arg(owner))
+                .replaceWithVoid();
+    }
+
+    private Uni<Response> eval(boolean apply, List<String> scriptKeys, List<Object> args) {
+        String sha = apply ? applySha : replaceSha;
+        String source = apply ? applyScript : replaceScript;
+        if (sha == null) {
+            return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).chain(r -> {
+                if (apply) {
+                    applySha = r.toString();
+                } else {
+                    replaceSha = r.toString();
+                }
+                return eval(apply, scriptKeys, args);
+            });
+        }
+        Request req = Request.cmd(Command.EVALSHA).arg(sha).arg(scriptKeys.size());
+        scriptKeys.forEach(req::arg);
+        for (Object a : args) {
+            if (a instanceof byte[] b) {
+                req.arg(Buffer.buffer(b));
+            } else {
+                req.arg(a.toString());
+            }
+        }
+        return redis.send(req).onFailure(f -> f.getMessage() != null && f.getMessage().contains("NOSCRIPT"))
+                .recoverWithUni(f -> {
+                    // Redis was restarted or flushed: load the script again.
+                    if (apply) {
+                        applySha = null;
+                    } else {
+                        replaceSha = null;
+                    }
+                    return eval(apply, scriptKeys, args);
+                });
+    }
+
+    // ---- parsing
+
+    static StoredModel parseModel(Response r) {
+        if (r == null || r.size() == 0 || r.get("version") == null || r.get("k") == null) {
+            return null;
+        }
+        int k = r.get("k").toInteger();
+        int d = r.get("dim").toInteger();
+        Algorithm algorithm = Algorithm.valueOf(r.get("algorithm").toString().toUpperCase());
+        long[] ids = new long[k];
+        double[] weights = new double[k];
+        float[][] sums = new float[k][];
+        float[][] squares = algorithm == Algorithm.GMM ? new float[k][] : null;
+        long[] created = new long[k];
+        for (int j = 0; j < k; j++) {
+            ids[j] = r.get("id:" + j).toLong();
+            weights[j] = Math.max(0, Double.parseDouble(r.get("n:" + j).toString()));
+            sums[j] = VectorCodec.readFloat32(r.get("sum:" + j).toBytes());
+            if (squares != null) {
+                Response sq = r.get("sq:" + j);
+                squares[j] = sq == null ? new float[d] : VectorCodec.readFloat32(sq.toBytes());
+            }
+            Response c = r.get("created:" + j);
+            created[j] = c == null ? 0 : c.toLong();
+        }
+        return new StoredModel(algorithm, k, d, r.get("version").toLong(), r.get("next_id").toLong(), ids,
+                weights, sums, squares, created);
+    }
+
+    static StoredUser parseUser(Response r) {
+        if (r == null || r.size() == 0) {
+            return null;
+        }
+        UserProfile profile = null;
+        if (r.get("v") != null) {
+            profile = new UserProfile(VectorCodec.decode(r.get("v").toBytes()),
+                    Double.parseDouble(r.get("w").toString()), r.get("t").toLong());
+        }
+        Long segment = r.get("s") == null ? null : r.get("s").toLong();
+        return new StoredUser(profile, segment, longOr(r, "since", 0), doubleOr(r, "sim"), doubleOr(r, "mg"),
+                longOr(r, "mv", 0), r.get("mem") == null ? null : r.get("mem").toString());
+    }
+
+    private static long longOr(Response r, String field, long fallback) {
+        return r.get(field) == null ? fallback : r.get(field).toLong();
+    }
+
+    private static double doubleOr(Response r, String field) {
+        return r.get(field) == null ? Double.NaN : Double.parseDouble(r.get(field).toString());
+    }
+
+    /** Encodes a string field value. */
+    public static byte[] utf8(Object value) {
+        return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String resource(String path) {
+        try (InputStream in = SegmentStore.class.getClassLoader().getResourceAsStream(path)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + path);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + path, e);
+        }
+    }
+}
