@@ -16,8 +16,8 @@ public final class DjlEnvironment {
     }
 
     /**
-     * Sets DJL's offline mode, tracking opt-out and cache folders. Values already given as system properties win, so
-     * an operator can still point DJL elsewhere.
+     * Sets DJL's offline mode, tracking opt-out and cache folders. Values already given as system properties or
+     * environment variables (DJL reads both) win, so an operator can still point DJL elsewhere.
      *
      * @param cacheDir writable folder for DJL's cache and its engine's native files; created if missing
      */
@@ -36,7 +36,7 @@ public final class DjlEnvironment {
     }
 
     private static void setIfAbsent(String key, String value) {
-        if (System.getProperty(key) == null) {
+        if (System.getProperty(key) == null && System.getenv(key) == null) {
             System.setProperty(key, value);
         }
     }

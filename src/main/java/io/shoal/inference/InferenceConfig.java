@@ -35,8 +35,8 @@ public interface InferenceConfig {
     @WithDefault("0")
     int intraOpThreads();
 
-    /** Writable folder for DJL's native libraries and the copies of bundled models. */
-    @WithDefault("${java.io.tmpdir}/shoal-djl")
+    /** Writable folder for DJL's native libraries and the copies of bundled models; DJL_CACHE_DIR when set. */
+    @WithDefault("${DJL_CACHE_DIR:${java.io.tmpdir}/shoal-djl}")
     Path cacheDir();
 
     /** The model used when {@code model=custom}. */
@@ -82,8 +82,8 @@ public interface InferenceConfig {
         @WithDefault("true")
         boolean redisEnabled();
 
-        /** Prefix of every Redis key (to be unified with shoal.redis.key-prefix). */
-        @WithDefault("shoal:")
+        /** Prefix of every Redis key; follows shoal.redis.key-prefix when that is set. */
+        @WithDefault("${shoal.redis.key-prefix:shoal:}")
         String redisKeyPrefix();
 
         /** How long a text's vector stays in Redis. */
