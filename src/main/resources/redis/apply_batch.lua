@@ -6,7 +6,7 @@
 -- KEYS[5..] user profile hashes (one per user in ARGV's user section, same order)
 -- ARGV[1] decay a, ARGV[2] k (0: no model update), ARGV[3] dimension, ARGV[4] marker TTL seconds,
 -- ARGV[5] sample cap, ARGV[6] gmm flag ("1" when the Q_k sums are kept)
--- then per slot j = 0..k-1: expected segment id, m_j, s_j (float32 LE blob or ""), q_j (blob or "")
+-- then per slot j = 0..k-1: expected segment id, m_j, s_j (float32 LE blob, or "-" for none), q_j (blob or "-")
 -- then the number of users, and per user: number of fields, then field, value pairs
 -- then the number of size deltas, then segment id, delta pairs
 -- then the number of sample entries, then user id, vector blob pairs
@@ -21,7 +21,9 @@ local model = KEYS[1]
 if k > 0 then
     if tonumber(redis.call('HGET', model, 'k') or '-1') ~= k
         or tonumber(redis.call('HGET', model, 'dim') or '-1') ~= dim then
-        return { 'stale', redis.call('HGET', model, 'version') or '0' }
+        return { 'stale', redis.call('HGET', model, 'version') or '0',
+            'model k=' .. tostring(redis.call('HGET', model, 'k')) .. ' dim=' .. tostring(redis.call('HGET', model, 'dim'))
+            .. ', batch k=' .. ARGV[2] .. ' dim=' .. ARGV[3] }
     end
 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[4])) then
@@ -31,7 +33,7 @@ end
 local fmt = '<' .. string.rep('f', dim)
 
 local function fold(field, delta)
-    if a == 1 and delta == '' then
+    if a == 1 and delta == '-' then
         return
     end
     local old = redis.call('HGET', model, field)
@@ -43,7 +45,7 @@ local function fold(field, delta)
         for i = 1, dim do values[i] = 0 end
     end
     local add = nil
-    if delta ~= '' then
+    if delta ~= '-' then
         add = { struct.unpack(fmt, delta) }
     end
     for i = 1, dim do
@@ -67,8 +69,8 @@ if k > 0 then
         -- A slot re-seeded since the batch was planned keeps only the decay: its members belonged to another segment.
         if redis.call('HGET', model, 'id:' .. j) ~= id then
             m = 0
-            s = ''
-            q = ''
+            s = '-'
+            q = '-'
         end
         local n = tonumber(redis.call('HGET', model, 'n:' .. j) or '0')
         redis.call('HSET', model, 'n:' .. j, tostring(a * n + m))

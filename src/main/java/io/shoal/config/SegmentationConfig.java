@@ -37,8 +37,11 @@ public interface SegmentationConfig {
     @WithDefault("7d")
     Duration profileHalfLife();
 
-    /** Weight of an event in the user's profile by type (remove_from_cart is negative: it pulls away). */
-    @WithDefault("view=1,search=1,cart=3,wishlist=2,purchase=5,remove_from_cart=-1")
+    /**
+     * Weight of an event in the user's profile by type, one key per type ({@code event-weights.view=1}); defaults
+     * in application.properties: view 1, search 1, cart 3, wishlist 2, purchase 5, remove_from_cart -1 (it pulls
+     * the profile away from the item).
+     */
     Map<String, Double> eventWeights();
 
     /** A user moves only when the new segment scores at least this much higher (cosine or posterior). */

@@ -43,7 +43,7 @@ public class SegmentStore {
     }
 
     /** The result of the apply script. */
-    public record Applied(boolean applied, boolean stale, long version) {
+    public record Applied(boolean applied, boolean stale, long version, String detail) {
     }
 
     /** One user's fields to write, encoded. */
@@ -180,8 +180,8 @@ public class SegmentStore {
         for (int j = 0; j < k; j++) {
             args.add(Long.toString(m.ids()[j]));
             args.add(Double.toString(w.counts()[j]));
-            args.add(w.counts()[j] > 0 ? VectorCodec.float32(w.sums()[j]) : new byte[0]);
-            args.add(w.squares() != null && w.counts()[j] > 0 ? VectorCodec.float32(w.squares()[j]) : new byte[0]);
+            args.add(w.counts()[j] > 0 ? VectorCodec.float32(w.sums()[j]) : "-");
+            args.add(w.squares() != null && w.counts()[j] > 0 ? VectorCodec.float32(w.squares()[j]) : "-");
         }
         args.add(Integer.toString(w.users().size()));
         for (UserWrite u : w.users()) {
@@ -210,7 +210,8 @@ public class SegmentStore {
         });
         return eval(true, scriptKeys, args).map(r -> {
             String status = r.get(0).toString();
-            return new Applied("applied".equals(status), "stale".equals(status), Long.parseLong(r.get(1).toString()));
+            return new Applied("applied".equals(status), "stale".equals(status), Long.parseLong(r.get(1).toString()),
+                    r.size() > 2 ? r.get(2).toString() : "");
         });
     }
 
