@@ -30,8 +30,7 @@ class ChineseModelTest {
 
     @BeforeAll
     static void load() {
-        encoder = SentenceEncoder.load(ModelSpec.bgeSmallZhV15(), SentenceEncoderOracleTest.CACHE_DIR,
-                InferenceDevice.CPU, 1, 0);
+        encoder = TestModels.load(ModelSpec.bgeSmallZhV15());
     }
 
     @AfterAll

@@ -20,7 +20,6 @@ import java.util.List;
  */
 class SentenceEncoderOracleTest {
 
-    static final Path CACHE_DIR = Path.of(System.getProperty("java.io.tmpdir"), "shoal-djl-test");
     static final double MIN_COSINE = 0.9999;
 
     private static SentenceEncoder encoder;
@@ -31,7 +30,7 @@ class SentenceEncoderOracleTest {
     static void load() {
         // DJL first: its engine configures the process-wide ONNX Runtime environment with thread options, which
         // ONNX Runtime refuses once langchain4j has created the environment with defaults.
-        encoder = SentenceEncoder.load(ModelSpec.allMiniLmL6V2(), CACHE_DIR, InferenceDevice.CPU, 1, 0);
+        encoder = TestModels.load(ModelSpec.allMiniLmL6V2());
         oracle = new AllMiniLmL6V2EmbeddingModel();
     }
 
@@ -91,7 +90,7 @@ class SentenceEncoderOracleTest {
 
     @Test
     void longTextIsPastTwoHundredFiftySixTokens() throws Exception {
-        Path tokenizerJson = ModelSpec.allMiniLmL6V2().tokenizerPath(CACHE_DIR);
+        Path tokenizerJson = ModelSpec.allMiniLmL6V2().tokenizerPath(TestModels.CACHE_DIR);
         try (HuggingFaceTokenizer untruncated = HuggingFaceTokenizer.builder().optTokenizerPath(tokenizerJson)
                 .optTruncation(false).build()) {
             assertThat(untruncated.encode(longText()).getIds().length).isGreaterThan(256);
