@@ -3,11 +3,11 @@
 -- batch's user profiles, segment sizes and sample entries. A batch id marker makes a retried batch a no-op.
 --
 -- KEYS[1] model hash, KEYS[2] applied-batch marker, KEYS[3] segment sizes hash, KEYS[4] sample hash,
--- KEYS[5..] user profile hashes (one per user in ARGV's user section, same order)
+-- KEYS[5..] user state strings (one per user in ARGV's user section, same order)
 -- ARGV[1] decay a, ARGV[2] k (0: no model update), ARGV[3] dimension, ARGV[4] marker TTL seconds,
 -- ARGV[5] sample cap, ARGV[6] gmm flag ("1" when the Q_k sums are kept)
 -- then per slot j = 0..k-1: expected segment id, m_j, s_j (float32 LE blob, or "-" for none), q_j (blob or "-")
--- then the number of users, and per user: number of fields, then field, value pairs
+-- then the number of users, and per user its encoded state
 -- then the number of size deltas, then segment id, delta pairs
 -- then the number of sample entries, then user id, vector blob pairs
 -- then the number of recent texts, then text, vector blob pairs (KEYS[4 + users + 1] is the recent texts hash,
@@ -83,12 +83,8 @@ end
 local users = tonumber(ARGV[pos])
 pos = pos + 1
 for u = 1, users do
-    local fields = tonumber(ARGV[pos])
+    redis.call('SET', KEYS[4 + u], ARGV[pos])
     pos = pos + 1
-    local args = {}
-    for f = 1, fields * 2 do args[f] = ARGV[pos + f - 1] end
-    pos = pos + fields * 2
-    redis.call('HSET', KEYS[4 + u], unpack(args))
 end
 
 local sizes = tonumber(ARGV[pos])

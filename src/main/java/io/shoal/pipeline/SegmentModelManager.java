@@ -247,10 +247,12 @@ public class SegmentModelManager {
     Uni<Void> assignAll(List<String> users, String batchId, List<SegmentLifecycleEntity> lifecycle) {
         return store.model().chain(model -> store.users(users).chain(states -> {
             java.util.Map<String, UserState> known = new java.util.HashMap<>();
+            java.util.Map<String, StoredUser> before = new java.util.HashMap<>();
             for (int i = 0; i < users.size(); i++) {
                 StoredUser s = states.get(i);
                 if (s != null) {
                     known.put(users.get(i), new UserState(s.profile(), s.segmentId(), s.sinceMillis()));
+                    before.put(users.get(i), s);
                 }
             }
             SegmentBatchPlanner.Plan plan = planner.plan(view(model), known, List.of(), users);
@@ -260,7 +262,7 @@ public class SegmentModelManager {
                     model.algorithm() == Algorithm.GMM ? new double[model.k()][model.dimension()] : null, 0,
                     plan.suppressed());
             return writer.write(new SegmentWriter.PlannedBatch(batchId, model, decisionsOnly, 1.0, Map.of(),
-                    lifecycle)).replaceWithVoid();
+                    lifecycle, before)).replaceWithVoid();
         }));
     }
 

@@ -28,7 +28,8 @@ import io.shoal.store.SegmentStore;
 import io.shoal.store.SegmentStore.BatchWrite;
 import io.shoal.store.SegmentStore.UserWrite;
 import io.shoal.store.StoredModel;
-import io.shoal.store.VectorCodec;
+import io.shoal.store.StoredUser;
+import io.shoal.store.StoredUserCodec;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
@@ -41,7 +42,7 @@ public class SegmentWriter {
 
     /** A batch's plan with what is needed to write it. */
     public record PlannedBatch(String batchId, StoredModel plannedOn, Plan plan, double decay,
-            Map<String, float[]> recentTexts, List<SegmentLifecycleEntity> lifecycle) {
+            Map<String, float[]> recentTexts, List<SegmentLifecycleEntity> lifecycle, Map<String, StoredUser> before) {
     }
 
     private final SegmentStore store;
@@ -76,7 +77,7 @@ public class SegmentWriter {
             if (o.profile() == null || !o.profileChanged()) {
                 continue;
             }
-            users.add(new UserWrite(o.userId(), fields(o, model)));
+            users.add(new UserWrite(o.userId(), record(o, model, b.before().get(o.userId()))));
             sample.put(o.userId(), o.profile().vector());
             if (o.segmentChanged()) {
                 Instant at = Instant.ofEpochMilli(o.sinceMillis());
@@ -113,24 +114,21 @@ public class SegmentWriter {
         });
     }
 
-    private Map<String, byte[]> fields(UserOutcome o, StoredModel model) {
-        Map<String, byte[]> f = new LinkedHashMap<>();
-        f.put("v", VectorCodec.encode(o.profile().vector(), config.profileEncoding()));
-        f.put("w", SegmentStore.utf8(o.profile().weight()));
-        f.put("t", SegmentStore.utf8(o.profile().lastEventMillis()));
-        if (o.decision() != null) {
-            f.put("s", SegmentStore.utf8(o.segmentId()));
-            f.put("since", SegmentStore.utf8(o.sinceMillis()));
-            f.put("sim", SegmentStore.utf8(o.decision().similarity()));
-            f.put("mg", SegmentStore.utf8(o.decision().margin()));
-            if (o.segmentChanged()) {
-                f.put("mv", SegmentStore.utf8(model.version()));
-            }
-            if (o.memberships() != null) {
-                f.put("mem", SegmentStore.utf8(topMemberships(o.memberships(), model.ids(), 3)));
-            }
+    /**
+     * The user's record after the batch: the new profile, and the segment with the score and margin of this
+     * decision; the model version is the one of the last change.
+     */
+    private byte[] record(UserOutcome o, StoredModel model, StoredUser before) {
+        if (o.decision() == null) {
+            // No model yet (or no profile): keep whatever segment the user had.
+            StoredUser keep = before == null ? new StoredUser(null, null, 0, Double.NaN, Double.NaN, 0, null) : before;
+            return StoredUserCodec.write(new StoredUser(o.profile(), keep.segmentId(), keep.sinceMillis(),
+                    keep.similarity(), keep.margin(), keep.modelVersion(), keep.memberships()), config.profileEncoding());
         }
-        return f;
+        long version = o.segmentChanged() || before == null ? model.version() : before.modelVersion();
+        String memberships = o.memberships() == null ? null : topMemberships(o.memberships(), model.ids(), 3);
+        return StoredUserCodec.write(new StoredUser(o.profile(), o.segmentId(), o.sinceMillis(),
+                o.decision().similarity(), o.decision().margin(), version, memberships), config.profileEncoding());
     }
 
     static String topMemberships(double[] memberships, long[] ids, int n) {

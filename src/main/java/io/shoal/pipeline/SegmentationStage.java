@@ -108,7 +108,7 @@ public class SegmentationStage implements BatchStage {
                         Math.max(1, plan.members()));
                 planTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
                 SegmentWriter.PlannedBatch planned = new SegmentWriter.PlannedBatch(batchId, loaded.model(), plan,
-                        decay, texts, List.of());
+                        decay, texts, List.of(), loaded.users());
                 long newUsers = userIds.stream().filter(u -> !loaded.users().containsKey(u)).count();
                 boolean mayBootstrap = loaded.model() == null
                         && loaded.sampleSize() + newUsers >= manager.bootstrapProfiles();

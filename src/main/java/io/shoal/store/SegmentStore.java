@@ -23,12 +23,12 @@ import io.vertx.mutiny.redis.client.Response;
 
 /**
  * The segment model, user profiles, segment sizes and the profile sample in Redis. Round trips per micro-batch:
- * one to load (model + sample size + every user of the batch, pipelined) and one to apply (a Lua script), whatever
+ * one to load (model + sample size + MGET of the batch's users, pipelined) and one to apply (a Lua script), whatever
  * the batch size.
  *
  * <pre>
  * {prefix}model           hash: version, algorithm, k, dim, next_id, id:j, n:j, sum:j (float32), sq:j, created:j
- * {prefix}u:{userId}      hash: v (profile vector), w, t, s (segment id), since, sim, mg, mv, mem
+ * {prefix}u:{userId}      string: the user's state in {@link StoredUserCodec}'s binary layout
  * {prefix}segsize         hash: segment id -> members now
  * {prefix}sample          hash: user id -> profile vector (a bounded random sample for seeding and refinement)
  * {prefix}texts           hash: item text -> vector (a bounded random sample of recent texts, to describe segments)
@@ -46,8 +46,8 @@ public class SegmentStore {
     public record Applied(boolean applied, boolean stale, long version, String detail) {
     }
 
-    /** One user's fields to write, encoded. */
-    public record UserWrite(String userId, Map<String, byte[]> fields) {
+    /** One user's state to write, encoded with {@link StoredUserCodec}. */
+    public record UserWrite(String userId, byte[] record) {
     }
 
     /** Everything one batch writes. */
@@ -76,15 +76,17 @@ public class SegmentStore {
         List<Request> requests = new ArrayList<>(userIds.size() + 2);
         requests.add(Request.cmd(Command.HGETALL).arg(keys.model()));
         requests.add(Request.cmd(Command.HLEN).arg(keys.sample()));
-        for (String u : userIds) {
-            requests.add(Request.cmd(Command.HGETALL).arg(keys.userProfile(u)));
+        if (!userIds.isEmpty()) {
+            Request mget = Request.cmd(Command.MGET);
+            userIds.forEach(u -> mget.arg(keys.userProfile(u)));
+            requests.add(mget);
         }
         return redis.batch(requests).map(responses -> {
             StoredModel model = parseModel(responses.get(0));
             long sampleSize = responses.get(1) == null ? 0 : responses.get(1).toLong();
             Map<String, StoredUser> users = new HashMap<>();
             for (int i = 0; i < userIds.size(); i++) {
-                StoredUser user = parseUser(responses.get(i + 2));
+                StoredUser user = parseUser(responses.get(2).get(i));
                 if (user != null) {
                     users.put(userIds.get(i), user);
                 }
@@ -98,7 +100,7 @@ public class SegmentStore {
     }
 
     public Uni<StoredUser> user(String userId) {
-        return redis.send(Request.cmd(Command.HGETALL).arg(keys.userProfile(userId))).map(SegmentStore::parseUser);
+        return redis.send(Request.cmd(Command.GET).arg(keys.userProfile(userId))).map(SegmentStore::parseUser);
     }
 
     /** Users in request order (null for unknown ones), one round trip. */
@@ -106,11 +108,9 @@ public class SegmentStore {
         if (userIds.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        List<Request> requests = new ArrayList<>(userIds.size());
-        for (String u : userIds) {
-            requests.add(Request.cmd(Command.HGETALL).arg(keys.userProfile(u)));
-        }
-        return redis.batch(requests).map(rs -> {
+        Request mget = Request.cmd(Command.MGET);
+        userIds.forEach(u -> mget.arg(keys.userProfile(u)));
+        return redis.send(mget).map(rs -> {
             List<StoredUser> out = new ArrayList<>(rs.size());
             for (Response r : rs) {
                 out.add(parseUser(r));
@@ -186,11 +186,7 @@ public class SegmentStore {
         args.add(Integer.toString(w.users().size()));
         for (UserWrite u : w.users()) {
             scriptKeys.add(keys.userProfile(u.userId()));
-            args.add(Integer.toString(u.fields().size()));
-            u.fields().forEach((f, v) -> {
-                args.add(f);
-                args.add(v);
-            });
+            args.add(u.record());
         }
         args.add(Integer.toString(w.sizeDeltas().size()));
         w.sizeDeltas().forEach((id, delta) -> {
@@ -332,25 +328,7 @@ public class SegmentStore {
     }
 
     static StoredUser parseUser(Response r) {
-        if (r == null || r.size() == 0) {
-            return null;
-        }
-        UserProfile profile = null;
-        if (r.get("v") != null) {
-            profile = new UserProfile(VectorCodec.decode(r.get("v").toBytes()),
-                    Double.parseDouble(r.get("w").toString()), r.get("t").toLong());
-        }
-        Long segment = r.get("s") == null ? null : r.get("s").toLong();
-        return new StoredUser(profile, segment, longOr(r, "since", 0), doubleOr(r, "sim"), doubleOr(r, "mg"),
-                longOr(r, "mv", 0), r.get("mem") == null ? null : r.get("mem").toString());
-    }
-
-    private static long longOr(Response r, String field, long fallback) {
-        return r.get(field) == null ? fallback : r.get(field).toLong();
-    }
-
-    private static double doubleOr(Response r, String field) {
-        return r.get(field) == null ? Double.NaN : Double.parseDouble(r.get(field).toString());
+        return r == null ? null : StoredUserCodec.read(r.toBytes());
     }
 
     /** Encodes a string field value. */
