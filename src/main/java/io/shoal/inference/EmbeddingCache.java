@@ -83,7 +83,7 @@ public final class EmbeddingCache {
         Map<String, float[]> found = new HashMap<>();
         List<String> localMissed = new ArrayList<>();
         for (String text : new LinkedHashSet<>(normalised)) {
-            float[] vector = local.getIfPresent(text);
+            float[] vector = settings.localEntries() > 0 ? local.getIfPresent(text) : null;
             if (vector != null) {
                 found.put(text, vector);
             } else {

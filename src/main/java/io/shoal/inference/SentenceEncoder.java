@@ -186,7 +186,6 @@ public final class SentenceEncoder implements AutoCloseable {
     private void checkDimension() {
         int actual = encode(List.of("dimension check"))[0].length;
         if (actual != spec.dimension()) {
-            close();
             throw new IllegalStateException("model '" + spec.id() + "' produces " + actual
                     + "-dimensional vectors but the configuration says " + spec.dimension());
         }

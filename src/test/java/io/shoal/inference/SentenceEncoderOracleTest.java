@@ -36,7 +36,7 @@ class SentenceEncoderOracleTest {
 
     @AfterAll
     static void close() {
-        System.out.printf("SentenceEncoderOracleTest: minimum cosine to the oracle %.9f%n", minCosine);
+        System.out.printf("SentenceEncoderOracleTest: minimum cosine to the oracle 1 - %.2e%n", 1 - minCosine);
         encoder.close();
     }
 
