@@ -1,6 +1,7 @@
 package io.shoal.store;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.shoal.config.StoreConfig;
 
@@ -10,8 +11,14 @@ public class RedisKeys {
 
     private final String prefix;
 
+    @Inject
     public RedisKeys(StoreConfig config) {
-        this.prefix = config.keyPrefix();
+        this(config.keyPrefix());
+    }
+
+    /** For tools and benchmarks that run without CDI. */
+    public RedisKeys(String prefix) {
+        this.prefix = prefix;
     }
 
     public String prefix() {

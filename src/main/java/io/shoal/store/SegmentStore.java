@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
@@ -63,8 +64,14 @@ public class SegmentStore {
     private volatile String applySha;
     private volatile String replaceSha;
 
+    @Inject
     public SegmentStore(ReactiveRedisDataSource redis, RedisKeys keys) {
-        this.redis = redis.getRedis();
+        this(redis.getRedis(), keys);
+    }
+
+    /** For tools and benchmarks that run without CDI. */
+    public SegmentStore(Redis redis, RedisKeys keys) {
+        this.redis = redis;
         this.keys = keys;
         this.applyScript = resource("redis/apply_batch.lua");
         this.replaceScript = resource("redis/replace_model.lua");
