@@ -39,6 +39,7 @@ public final class ProgressPrinter implements AutoCloseable {
         this.fractionDone = fractionDone;
         this.clock = clock;
         this.startNanos = clock.nanoTime();
+        samples.add(new Sample(startNanos, 0));
         this.timer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "replay-progress");
             t.setDaemon(true);

@@ -70,8 +70,10 @@ public final class ReplayCommand {
         }
         ReplayOptions o = options;
         startNanos = clock.nanoTime();
-        Pacer pacer = o.rate() != null ? new TokenBucketPacer(o.rate(), 1, clock)
-                : o.speedup() != null ? new EventTimePacer(o.speedup(), clock) : Pacer.unpaced(clock);
+        // A burst of 100 ms worth of events absorbs the oversleeping of the reader thread, which a burst of 1
+        // would turn into a rate below the one asked for; batches are cut every 250 ms anyway.
+        Pacer pacer = o.rate() != null ? new TokenBucketPacer(o.rate(), (int) Math.max(1, Math.round(o.rate() / 10)),
+                clock) : o.speedup() != null ? new EventTimePacer(o.speedup(), clock) : Pacer.unpaced(clock);
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10),
                 () -> ThreadLocalRandom.current().nextDouble());
         BatchSender sender = new HttpBatchSender(client, o.endpoint(), REQUEST_TIMEOUT, backoff, clock, stats);

@@ -65,7 +65,7 @@ public record ReplayOptions(
             Europe/London time; lines without CustomerID are skipped and counted. Event ids derive from the line,
             so replaying twice sends only duplicates.
             Exit codes: 0 done (rejected events are counted, not fatal), 1 failed, 2 service unreachable,
-            64 bad command line.
+            64 bad command line, 130 interrupted (the summary is still printed and written).
             """;
 
     /** Parses and checks the arguments; null means {@code --help} was asked for. */
