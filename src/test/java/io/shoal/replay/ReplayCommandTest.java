@@ -205,6 +205,31 @@ class ReplayCommandTest {
     }
 
     @Test
+    void aServerErrorIsRetriedWithExponentialBackoff() throws Exception {
+        String url = start(n -> n == 1 ? new Answer(500, "{\"error\":\"boom\"}", Map.of()) : null);
+
+        int exit = replay(fixture("online-retail-sample.csv"), "--url", url, "--concurrency", "1");
+
+        assertThat(exit).isZero();
+        assertThat(acceptedBatches).extracting(List::size).containsExactly(27);
+        // First backoff step without Retry-After: 50..100 ms.
+        assertThat(clock.sleeps).singleElement().satisfies(s -> assertThat(s).isBetween(50_000_000L, 100_000_000L));
+    }
+
+    @Test
+    void aServerThatKeepsFailingStopsTheReplayWithExit1() throws Exception {
+        String url = start(n -> new Answer(500, "{\"error\":\"boom\"}", Map.of()));
+        Path summary = tmp.resolve("summary.json");
+
+        int exit = replay(fixture("online-retail-sample.csv"), "--url", url, "--summary-json", summary.toString());
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(requests).hasValue(HttpBatchSender.MAX_FAILED_ATTEMPTS);
+        assertThat(err.toString()).contains("gave up on a batch of 27 events: HTTP 500");
+        assertThat(JSON.readTree(summary.toFile()).get("completed").asBoolean()).isFalse();
+    }
+
+    @Test
     void connectionRefusedExitsWith2AndNamesTheUrl() throws Exception {
         int port;
         try (ServerSocket free = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
