@@ -10,6 +10,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 import io.grpc.ManagedChannel;
+import io.shoal.store.StoredUser;
+import io.shoal.store.StoredUserCodec;
+import io.shoal.store.VectorEncoding;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import io.shoal.query.grpc.BatchGetUserSegmentsRequest;
@@ -25,6 +33,7 @@ import io.shoal.query.grpc.UserSegment;
  * window after a warm-up. Not a test: run it by hand, see docs/query-benchmarks.md.
  *
  * <pre>
+ * java -cp ... io.shoal.bench.GrpcLoadDriver seed redisUrl keyPrefix users
  * java -cp ... io.shoal.bench.GrpcLoadDriver host port rpc(get|batch) seconds warmupSeconds concurrency channels
  *      users [batchSize]
  * </pre>
@@ -41,6 +50,10 @@ public final class GrpcLoadDriver {
     private final AtomicLong next = new AtomicLong();
 
     public static void main(String[] args) throws Exception {
+        if (args.length == 4 && "seed".equals(args[0])) {
+            seed(args[1], args[2], Integer.parseInt(args[3]));
+            return;
+        }
         if (args.length < 8) {
             System.err.println("usage: host port get|batch seconds warmupSeconds concurrency channels users [batchSize]");
             System.exit(2);
@@ -48,6 +61,27 @@ public final class GrpcLoadDriver {
         new GrpcLoadDriver().run(args[0], Integer.parseInt(args[1]), args[2], Integer.parseInt(args[3]),
                 Integer.parseInt(args[4]), Integer.parseInt(args[5]), Integer.parseInt(args[6]),
                 Integer.parseInt(args[7]), args.length > 8 ? Integer.parseInt(args[8]) : 100);
+    }
+
+    /** Writes users bench-0..n-1 in the store's binary layout, spread over 12 segments, MSET 1,000 at a time. */
+    private static void seed(String redisUrl, String prefix, int users) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Redis redis = Redis.createClient(vertx, redisUrl);
+            long now = System.currentTimeMillis();
+            for (int from = 0; from < users; from += 1000) {
+                Request mset = Request.cmd(Command.MSET);
+                for (int i = from; i < Math.min(users, from + 1000); i++) {
+                    StoredUser u = new StoredUser(null, (long) (i % 12 + 1), now, 0.8, 0.1, 1, null);
+                    mset.arg(prefix + "u:bench-" + i).arg(Buffer.buffer(StoredUserCodec.write(u, VectorEncoding.FLOAT16)));
+                }
+                redis.send(mset).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            }
+            redis.close();
+            System.out.printf(Locale.ROOT, "seeded %d users under %su:bench-*%n", users, prefix);
+        } finally {
+            vertx.close();
+        }
     }
 
     private void run(String host, int port, String rpc, int seconds, int warmup, int concurrency, int channels,

@@ -14,27 +14,33 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.shoal.pipeline.Channels;
 import io.shoal.pipeline.SegmentChangeEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 
 /**
- * Fans the {@value Channels#SEGMENT_CHANGES} channel out to live watchers (gRPC streams, SSE). Each watcher has a
- * bounded buffer; a watcher that falls behind by more than that is dropped (and counted) instead of holding up the
- * pipeline.
+ * Fans the {@value Channels#SEGMENT_CHANGES} channel out to live watchers (gRPC streams, SSE). Publishing never
+ * waits for a watcher: each has a bounded buffer ({@code shoal.query.watcher-buffer}), and a watcher whose
+ * consumer has not requested the events by the time its buffer is full is failed with a
+ * {@link BackPressureFailure}, removed and counted in {@code shoal_query_watchers_dropped_total}.
  */
 @ApplicationScoped
 public class SegmentChangeBroadcaster {
-
-    /** Events a slow watcher may lag behind before it is dropped. */
-    static final int WATCHER_BUFFER = 1024;
 
     private record Watcher(MultiEmitter<? super SegmentChangeEvent> emitter, Predicate<SegmentChangeEvent> filter) {
     }
 
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
+    private final int buffer;
     private final Counter dropped;
     private final Counter published;
 
-    public SegmentChangeBroadcaster(MeterRegistry registry) {
+    public SegmentChangeBroadcaster(MeterRegistry registry, QueryConfig config) {
+        if (config.watcherBuffer() < 1) {
+            throw new IllegalArgumentException("shoal.query.watcher-buffer must be >= 1 but was "
+                    + config.watcherBuffer());
+        }
+        this.buffer = config.watcherBuffer();
         this.dropped = Counter.builder("shoal.query.watchers.dropped")
                 .description("Segment-change watchers dropped because they fell behind").register(registry);
         this.published = Counter.builder("shoal.segment.changes")
@@ -54,20 +60,29 @@ public class SegmentChangeBroadcaster {
     }
 
     /**
-     * A live stream of changes that pass the filter, starting now. The buffer is bounded: a subscriber that does
-     * not keep up gets a failure and is removed.
+     * A live stream of the changes of the given segments (all when the set is empty), starting at subscription.
+     * A subscriber that lets more than the buffer pile up gets a {@link BackPressureFailure} and is removed.
      */
-    public Multi<SegmentChangeEvent> watch(Predicate<SegmentChangeEvent> filter) {
+    public Multi<SegmentChangeEvent> watch(Set<Long> segmentIds) {
+        Set<Long> ids = Set.copyOf(segmentIds);
+        return watch(ids.isEmpty() ? e -> true : e -> ids.contains(e.segmentId()));
+    }
+
+    Multi<SegmentChangeEvent> watch(Predicate<SegmentChangeEvent> filter) {
         return Multi.createFrom().<SegmentChangeEvent>emitter(emitter -> {
             Watcher w = new Watcher(emitter, filter);
             watchers.add(w);
             emitter.onTermination(() -> watchers.remove(w));
-        }, io.smallrye.mutiny.subscription.BackPressureStrategy.ERROR)
-                .onOverflow().buffer(WATCHER_BUFFER)
-                .onFailure().invoke(f -> dropped.increment());
+        }, BackPressureStrategy.ERROR)
+                .onOverflow().buffer(buffer)
+                .onFailure(BackPressureFailure.class).invoke(f -> dropped.increment());
     }
 
     public int watcherCount() {
         return watchers.size();
+    }
+
+    public double droppedCount() {
+        return dropped.count();
     }
 }

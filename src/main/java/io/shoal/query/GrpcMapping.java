@@ -1,0 +1,127 @@
+package io.shoal.query;
+
+import java.time.Instant;
+
+import com.google.protobuf.Timestamp;
+
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.logging.Log;
+import io.shoal.pipeline.SegmentChangeEvent;
+import io.shoal.query.grpc.HistoryEntry;
+import io.shoal.query.grpc.Membership;
+import io.shoal.query.grpc.Segment;
+import io.shoal.query.grpc.SegmentAt;
+import io.shoal.query.grpc.SegmentChange;
+import io.shoal.query.grpc.UserSegment;
+import io.smallrye.mutiny.subscription.BackPressureFailure;
+
+/** Between the query records and the generated protobuf messages, and from failures to gRPC statuses. */
+final class GrpcMapping {
+
+    private GrpcMapping() {
+    }
+
+    static UserSegment userSegment(Assignment a) {
+        UserSegment.Builder b = UserSegment.newBuilder()
+                .setUserId(a.userId())
+                .setSegmentId(a.segmentId())
+                .setSegmentLabel(a.segmentLabel())
+                .setSince(timestamp(a.since()))
+                .setModelVersion(a.modelVersion());
+        if (a.distance() != null) {
+            b.setDistance(a.distance());
+        }
+        if (a.margin() != null) {
+            b.setMargin(a.margin());
+        }
+        for (SoftMembership m : a.memberships()) {
+            b.addMemberships(Membership.newBuilder().setSegmentId(m.segmentId()).setProbability(m.probability()));
+        }
+        return b.build();
+    }
+
+    static Segment segment(SegmentView s) {
+        Segment.Builder b = Segment.newBuilder()
+                .setSegmentId(s.segmentId())
+                .setLabel(s.label())
+                .setSize(s.size())
+                .setWeight(s.weight())
+                .addAllDescription(s.description());
+        if (s.created() != null) {
+            b.setCreated(timestamp(s.created()));
+        }
+        if (s.retired() != null) {
+            b.setRetired(timestamp(s.retired()));
+        }
+        return b.build();
+    }
+
+    static HistoryEntry historyEntry(HistoryItem h) {
+        HistoryEntry.Builder b = HistoryEntry.newBuilder()
+                .setToSegment(h.toSegment())
+                .setChangedAt(timestamp(h.changedAt()))
+                .setModelVersion(h.modelVersion())
+                .setReason(h.reason());
+        if (h.fromSegment() != null) {
+            b.setFromSegment(h.fromSegment());
+        }
+        if (h.distance() != null) {
+            b.setDistance(h.distance());
+        }
+        if (h.margin() != null) {
+            b.setMargin(h.margin());
+        }
+        return b.build();
+    }
+
+    static SegmentAt segmentAt(SegmentInForce f) {
+        return SegmentAt.newBuilder().setSegmentId(f.segmentId()).setModelVersion(f.modelVersion())
+                .setSince(timestamp(f.since())).build();
+    }
+
+    static SegmentChange change(SegmentChangeEvent e) {
+        SegmentChange.Builder b = SegmentChange.newBuilder()
+                .setKind(e.kind() == SegmentChangeEvent.Kind.ENTERED ? SegmentChange.Kind.ENTERED
+                        : SegmentChange.Kind.EXITED)
+                .setSegmentId(e.segmentId())
+                .setUserId(e.userId())
+                .setAt(timestamp(e.at()))
+                .setModelVersion(e.modelVersion())
+                .setReason(e.reason() == null ? "" : e.reason())
+                .setSimilarity(e.similarity())
+                .setMargin(e.margin());
+        if (e.otherSegmentId() != null) {
+            b.setOtherSegmentId(e.otherSegmentId());
+        }
+        return b.build();
+    }
+
+    static Timestamp timestamp(Instant i) {
+        return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
+    }
+
+    static Instant instant(Timestamp t) {
+        return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
+    }
+
+    /** The status a failure of a query becomes; unexpected failures are logged and not described to the client. */
+    static StatusRuntimeException status(Throwable f) {
+        if (f instanceof InvalidQueryException e) {
+            return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (f instanceof UnknownUserException e) {
+            return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+        }
+        if (f instanceof BackPressureFailure) {
+            return Status.RESOURCE_EXHAUSTED
+                    .withDescription("the stream fell too far behind the segment changes and was dropped")
+                    .asRuntimeException();
+        }
+        if (f instanceof StatusRuntimeException e) {
+            return e;
+        }
+        Log.errorf(f, "Segment query failed");
+        return Status.UNAVAILABLE.withDescription("the segment store could not answer; try again").asRuntimeException();
+    }
+}

@@ -1,0 +1,198 @@
+package io.shoal.query;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.quarkus.logging.Log;
+import io.shoal.audit.HistoryRepository;
+import io.shoal.audit.SegmentChangeEntity;
+import io.shoal.audit.SegmentLifecycleEntity;
+import io.shoal.store.SegmentStore;
+import io.shoal.store.StoredModel;
+import io.shoal.store.StoredUser;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The read side shared by the gRPC service and the REST mirrors: validates parameters, reads memberships from
+ * Redis (one round trip per user read and per batch read), history from PostgreSQL, and adds labels.
+ */
+@ApplicationScoped
+public class SegmentQueries {
+
+    /** Soft memberships returned per user (GMM). */
+    static final int TOP_MEMBERSHIPS = 3;
+
+    private final SegmentStore store;
+    private final HistoryRepository history;
+    private final SegmentLifecycleQueries lifecycle;
+    private final SegmentDescriptions descriptions;
+    private final QueryConfig config;
+
+    public SegmentQueries(SegmentStore store, HistoryRepository history, SegmentLifecycleQueries lifecycle,
+            SegmentDescriptions descriptions, QueryConfig config) {
+        this.store = store;
+        this.history = history;
+        this.lifecycle = lifecycle;
+        this.descriptions = descriptions;
+        this.config = config;
+    }
+
+    /** The user's current segment; fails with {@link UnknownUserException} or {@link InvalidQueryException}. */
+    public Uni<Assignment> user(String userId) {
+        try {
+            checkUserId("userId", userId);
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return store.user(userId).map(u -> {
+            if (u == null || u.segmentId() == null) {
+                throw new UnknownUserException(userId);
+            }
+            return assignment(userId, u);
+        });
+    }
+
+    /** One entry per id in request order, empty for unknown users; one Redis round trip. */
+    public Uni<List<Optional<Assignment>>> users(List<String> userIds) {
+        try {
+            if (userIds.size() > config.maxBatchSize()) {
+                throw new InvalidQueryException("userIds",
+                        "at most " + config.maxBatchSize() + " user ids per call but got " + userIds.size());
+            }
+            for (int i = 0; i < userIds.size(); i++) {
+                checkUserId("userIds[" + i + "]", userIds.get(i));
+            }
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return store.users(userIds).map(stored -> {
+            List<Optional<Assignment>> out = new ArrayList<>(stored.size());
+            for (int i = 0; i < stored.size(); i++) {
+                StoredUser u = stored.get(i);
+                out.add(u == null || u.segmentId() == null ? Optional.empty()
+                        : Optional.of(assignment(userIds.get(i), u)));
+            }
+            return out;
+        });
+    }
+
+    /** The live segments (and, when asked, the most recently retired ones), largest first. */
+    public Uni<SegmentListing> segments(boolean includeRetired) {
+        return Uni.combine().all().unis(store.model(), store.segmentSizes()).asTuple().chain(t -> {
+            StoredModel model = t.getItem1();
+            Map<Long, Long> sizes = t.getItem2();
+            if (model == null) {
+                return Uni.createFrom().item(new SegmentListing(0, List.of()));
+            }
+            List<Long> ids = new ArrayList<>(model.k());
+            for (long id : model.ids()) {
+                ids.add(id);
+            }
+            Uni<List<SegmentLifecycleEntity>> retired = includeRetired
+                    ? lifecycle.recentlyRetired(config.maxRetiredListed())
+                    : Uni.createFrom().item(List.of());
+            return Uni.combine().all().unis(descriptions.fresh(model), lifecycle.of(ids), retired).asTuple()
+                    .map(r -> {
+                        List<SegmentView> out = new ArrayList<>();
+                        for (int j = 0; j < model.k(); j++) {
+                            long id = model.ids()[j];
+                            SegmentDescriber.Description d = r.getItem1().bySegment().get(id);
+                            SegmentLifecycleQueries.Lifecycle l = r.getItem2().get(id);
+                            Instant created = l != null && l.created() != null ? l.created()
+                                    : model.createdMillis()[j] > 0 ? Instant.ofEpochMilli(model.createdMillis()[j])
+                                            : null;
+                            out.add(new SegmentView(id, d == null ? "segment " + id : d.label(),
+                                    sizes.getOrDefault(id, 0L), model.weights()[j], created,
+                                    l == null ? null : l.retired(), d == null ? List.of() : d.nearestTexts()));
+                        }
+                        out.sort(Comparator.comparingLong(SegmentView::size).reversed()
+                                .thenComparingLong(SegmentView::segmentId));
+                        for (SegmentLifecycleEntity e : r.getItem3()) {
+                            if (model.slotOf(e.segmentId) < 0) {
+                                out.add(new SegmentView(e.segmentId, "segment " + e.segmentId,
+                                        sizes.getOrDefault(e.segmentId, 0L), 0, null, e.occurredAt, List.of()));
+                            }
+                        }
+                        return new SegmentListing(model.version(), out);
+                    });
+        });
+    }
+
+    /**
+     * A page of the user's changes, newest first, and with {@code asOf} the segment in force at that instant.
+     * {@code hasMore} is true when the page is full (the next one may then be empty).
+     */
+    public Uni<UserHistoryPage> history(String userId, Instant asOf, int page, Integer size) {
+        int pageSize = size == null ? config.defaultPageSize() : size;
+        try {
+            checkUserId("userId", userId);
+            if (page < 0) {
+                throw new InvalidQueryException("page", "page must be >= 0 but was " + page);
+            }
+            if (pageSize < 1 || pageSize > config.maxPageSize()) {
+                throw new InvalidQueryException("size",
+                        "size must be in [1, " + config.maxPageSize() + "] but was " + pageSize);
+            }
+            if ((long) page * pageSize > Integer.MAX_VALUE) {
+                throw new InvalidQueryException("page", "page * size must fit in 31 bits but page was " + page);
+            }
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+        Uni<SegmentChangeEntity> inForce = asOf == null ? Uni.createFrom().nullItem() : history.asOf(userId, asOf);
+        return Uni.combine().all().unis(history.history(userId, page, pageSize), inForce).asTuple().map(t -> {
+            List<HistoryItem> items = new ArrayList<>(t.getItem1().size());
+            for (SegmentChangeEntity e : t.getItem1()) {
+                items.add(new HistoryItem(e.fromSegment, e.toSegment, e.changedAt, e.modelVersion, e.distance,
+                        e.margin, e.reason));
+            }
+            SegmentChangeEntity f = t.getItem2();
+            return new UserHistoryPage(userId, items, page, pageSize, items.size() == pageSize, asOf,
+                    f == null ? null : new SegmentInForce(f.toSegment, f.modelVersion, f.changedAt));
+        });
+    }
+
+    void checkUserId(String parameter, String userId) {
+        if (userId == null || userId.isEmpty()) {
+            throw new InvalidQueryException(parameter, parameter + " must not be empty");
+        }
+        if (userId.length() > config.maxUserIdLength()) {
+            throw new InvalidQueryException(parameter, parameter + " must have at most " + config.maxUserIdLength()
+                    + " characters but had " + userId.length());
+        }
+    }
+
+    private Assignment assignment(String userId, StoredUser u) {
+        long segment = u.segmentId();
+        return new Assignment(userId, segment, descriptions.label(segment, u.modelVersion()),
+                Double.isNaN(u.similarity()) ? null : 1 - u.similarity(),
+                Double.isNaN(u.margin()) ? null : u.margin(), Instant.ofEpochMilli(u.sinceMillis()),
+                u.modelVersion(), memberships(userId, u.memberships()));
+    }
+
+    /** Parses "segId:prob,segId:prob,..." and keeps the most probable ones. */
+    static List<SoftMembership> memberships(String userId, String encoded) {
+        if (encoded == null || encoded.isBlank()) {
+            return List.of();
+        }
+        List<SoftMembership> out = new ArrayList<>();
+        for (String pair : encoded.split(",")) {
+            int colon = pair.indexOf(':');
+            try {
+                out.add(new SoftMembership(Long.parseLong(pair.substring(0, colon).trim()),
+                        Double.parseDouble(pair.substring(colon + 1).trim())));
+            } catch (RuntimeException e) {
+                // One malformed pair should not hide the user's segment.
+                Log.debugf("Ignoring malformed membership '%s' of user %s", pair, userId);
+            }
+        }
+        out.sort(Comparator.comparingDouble(SoftMembership::probability).reversed());
+        return List.copyOf(out.subList(0, Math.min(TOP_MEMBERSHIPS, out.size())));
+    }
+}

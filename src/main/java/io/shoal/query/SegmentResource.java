@@ -1,0 +1,157 @@
+package io.shoal.query;
+
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+import org.jboss.resteasy.reactive.RestPath;
+import org.jboss.resteasy.reactive.RestQuery;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import io.shoal.pipeline.SegmentChangeEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+
+/** REST mirrors of the gRPC {@code shoal.v1.SegmentService}, same answers and limits. */
+@Path("/v1")
+@Tag(name = "Segments")
+@Produces(MediaType.APPLICATION_JSON)
+public class SegmentResource {
+
+    private final SegmentQueries queries;
+    private final SegmentChangeBroadcaster broadcaster;
+
+    public SegmentResource(SegmentQueries queries, SegmentChangeBroadcaster broadcaster) {
+        this.queries = queries;
+        this.broadcaster = broadcaster;
+    }
+
+    @GET
+    @Path("/users/{userId}/segment")
+    @Operation(summary = "A user's current segment", description = "Segment id and label, distance to the centroid "
+            + "and margin over the runner-up at the last decision, since when, under which model version; with the "
+            + "GMM also the top 3 soft memberships. One Redis round trip.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Assignment.class)))
+    @APIResponse(responseCode = "400", description = "userId longer than 128 characters",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    @APIResponse(responseCode = "404", description = "Unknown user, or not assigned to a segment yet",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<Assignment> userSegment(@RestPath String userId) {
+        return queries.user(userId);
+    }
+
+    @GET
+    @Path("/segments")
+    @Operation(summary = "The segments", description = "Per segment: id, label, members now, weight, created and "
+            + "retired instants, and a description: the item texts nearest to its centroid among texts seen "
+            + "recently. Live segments largest first, then (with includeRetired) the most recently retired ones.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = SegmentListing.class)))
+    @APIResponse(responseCode = "400", description = "includeRetired is not true or false",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<SegmentListing> segments(
+            @Parameter(description = "also list recently retired segments") @RestQuery String includeRetired) {
+        return queries.segments(parseBoolean("includeRetired", includeRetired));
+    }
+
+    @GET
+    @Path("/users/{userId}/history")
+    @Operation(summary = "A user's segment changes", description = "From the audit trail, newest first, paged. "
+            + "With asOf, also the segment the user was in at that instant and the model version that placed the "
+            + "user there (inForce; null if the user had no segment then). hasMore is true when the page is full.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = UserHistoryPage.class)))
+    @APIResponse(responseCode = "400", description = "Bad userId, asOf, page or size; the parameter is named",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<UserHistoryPage> history(@RestPath String userId,
+            @Parameter(description = "ISO-8601 instant, e.g. 2026-11-28T10:15:30Z") @RestQuery String asOf,
+            @Parameter(description = "zero-based page, default 0") @RestQuery String page,
+            @Parameter(description = "changes per page, 1..500, default 50") @RestQuery String size) {
+        return queries.history(userId, parseInstant("asOf", asOf), page == null ? 0 : parseInt("page", page),
+                size == null ? null : parseInt("size", size));
+    }
+
+    @GET
+    @Path("/segment-changes")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Live segment changes (Server-Sent Events)", description = "One JSON event per user "
+            + "entering or exiting a segment, from the moment of connection. A client that falls more than "
+            + "shoal.query.watcher-buffer events behind is disconnected (and counted) instead of slowing the "
+            + "pipeline.")
+    @APIResponse(responseCode = "200", content = @Content(mediaType = MediaType.SERVER_SENT_EVENTS,
+            schema = @Schema(implementation = SegmentChangeEvent.class)))
+    @APIResponse(responseCode = "400", description = "A segment is not an integer",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Multi<SegmentChangeEvent> changes(
+            @Parameter(description = "only these segments (repeatable); all when absent") @RestQuery List<String> segment) {
+        Set<Long> ids = new HashSet<>();
+        for (String s : segment) {
+            ids.add(parseLong("segment", s));
+        }
+        return broadcaster.watch(ids);
+    }
+
+    @ServerExceptionMapper(InvalidQueryException.class)
+    public Response invalid(InvalidQueryException e) {
+        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
+                .entity(new QueryError(e.parameter(), e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper(UnknownUserException.class)
+    public Response unknown(UnknownUserException e) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                .entity(new QueryError(null, e.getMessage())).build();
+    }
+
+    private static Instant parseInstant(String name, String value) {
+        if (value == null) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new InvalidQueryException(name, name + " must be an ISO-8601 instant such as "
+                    + "2026-11-28T10:15:30Z but was '" + value + "'");
+        }
+    }
+
+    private static int parseInt(String name, String value) {
+        try {
+            return Integer.parseInt(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidQueryException(name, name + " must be an integer but was '" + value + "'");
+        }
+    }
+
+    private static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new InvalidQueryException(name, name + " must be an integer segment id but was '" + value + "'");
+        }
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        if (value == null || value.isEmpty()) {
+            return false;
+        }
+        if ("true".equalsIgnoreCase(value) || "false".equalsIgnoreCase(value)) {
+            return Boolean.parseBoolean(value.toLowerCase());
+        }
+        throw new InvalidQueryException(name, name + " must be true or false but was '" + value + "'");
+    }
+}
