@@ -1,0 +1,218 @@
+package io.shoal.evaluation;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.function.Predicate;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import io.shoal.inference.ModelSpec;
+import io.shoal.inference.TextNormalizer;
+import io.shoal.replay.DatasetFormat;
+
+/**
+ * {@code ./shoal evaluate}: the offline quality report of the segmentation engine on the real datasets. A plain
+ * main (no Quarkus boot): reads the data, embeds each distinct text once (cached on disk), replays the streams
+ * through the engine in memory and prints the report; {@code --json FILE} also writes every number.
+ */
+public final class EvaluateCommand {
+
+    static final String USAGE = """
+            Usage: ./shoal evaluate [--dataset online-retail|complete-journey|all] [--limit N] [--k K] [--json FILE]
+                                    [--data DIR] [--cache DIR]
+
+              --dataset   which real dataset (default all)
+              --limit     replay only the first N events of each dataset (default 0 = all)
+              --k         number of segments (default 12, the service's default)
+              --json      also write every number to FILE
+              --data      folder holding online-retail/ and complete-journey/ (default ../shared/data)
+              --cache     folder for the embedding cache (default target/evaluation-cache)
+            """;
+
+    /** Parsed command line. */
+    record Arguments(List<DatasetFormat> datasets, int limit, int k, Path json, Path data, Path cache) {
+
+        static Arguments parse(String[] args) {
+            List<DatasetFormat> datasets = List.of(DatasetFormat.ONLINE_RETAIL, DatasetFormat.COMPLETE_JOURNEY);
+            int limit = 0;
+            int k = 12;
+            Path json = null;
+            Path data = Path.of("../shared/data");
+            Path cache = Path.of("target/evaluation-cache");
+            for (int i = 0; i < args.length; i++) {
+                String a = args[i];
+                if (a.equals("-h") || a.equals("--help")) {
+                    throw new UsageException(null);
+                }
+                if (i + 1 >= args.length) {
+                    throw new UsageException(a + " needs a value");
+                }
+                String v = args[++i];
+                switch (a) {
+                    case "--dataset" -> datasets = v.equals("all") ? datasets
+                            : List.of(DatasetFormat.parse(v).orElseThrow(() -> new UsageException(
+                                    "--dataset must be online-retail, complete-journey or all but was " + v)));
+                    case "--limit" -> limit = integer(a, v, 0);
+                    case "--k" -> k = integer(a, v, 2);
+                    case "--json" -> json = Path.of(v);
+                    case "--data" -> data = Path.of(v);
+                    case "--cache" -> cache = Path.of(v);
+                    default -> throw new UsageException("unknown option " + a);
+                }
+            }
+            return new Arguments(datasets, limit, k, json, data, cache);
+        }
+
+        private static int integer(String option, String value, int min) {
+            try {
+                int n = Integer.parseInt(value);
+                if (n >= min) {
+                    return n;
+                }
+            } catch (NumberFormatException e) {
+                // reported below
+            }
+            throw new UsageException(option + " must be an integer >= " + min + " but was " + value);
+        }
+    }
+
+    static final class UsageException extends RuntimeException {
+        UsageException(String message) {
+            super(message);
+        }
+    }
+
+    private EvaluateCommand() {
+    }
+
+    public static void main(String[] args) throws IOException {
+        Arguments a;
+        try {
+            a = Arguments.parse(args);
+        } catch (UsageException e) {
+            if (e.getMessage() != null) {
+                System.err.println("evaluate: " + e.getMessage());
+            }
+            System.err.print(USAGE);
+            System.exit(e.getMessage() == null ? 0 : 2);
+            return;
+        }
+        ModelSpec spec = ModelSpec.allMiniLmL6V2();
+        TextEmbedder embedder = new CachedSentenceEmbedder(spec, a.cache(), 1);
+        Map<String, Object> json = run(a, embedder, new TextNormalizer(spec.lowerCase()), System.out);
+        if (a.json() != null) {
+            Path parent = a.json().toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(a.json().toFile(), json);
+            System.out.println("JSON written to " + a.json());
+        }
+    }
+
+    /** Evaluates every chosen dataset, prints the report, and returns the JSON document. */
+    static Map<String, Object> run(Arguments a, TextEmbedder embedder, TextNormalizer normalizer, PrintStream out)
+            throws IOException {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("generatedAt", Instant.now().toString());
+        doc.put("k", a.k());
+        doc.put("limit", a.limit());
+        doc.put("processors", Runtime.getRuntime().availableProcessors());
+        List<Evaluation.DatasetReport> reports = new ArrayList<>();
+        for (DatasetFormat format : a.datasets()) {
+            System.err.printf("evaluate: reading %s%n", format.optionName());
+            EvaluationDataset data = EvaluationDataset.read(a.data(), format, a.limit(), normalizer);
+            Map<String, float[]> vectors = embedder.embed(data.events().stream().map(EvaluationEvent::text).toList());
+            System.err.printf("evaluate: replaying %,d events%n", data.events().size());
+            Evaluation.DatasetReport r = Evaluation.run(data, vectors, Evaluation.Options.defaults(a.k()),
+                    recommendable(format));
+            print(r, out);
+            reports.add(r);
+        }
+        doc.put("datasets", reports);
+        return doc;
+    }
+
+    /**
+     * Online Retail mixes products with postage, fees and manual adjustments (StockCode POST, DOT, M, BANK
+     * CHARGES, ...): only codes that start with a digit are products to recommend.
+     */
+    static Predicate<String> recommendable(DatasetFormat format) {
+        if (format == DatasetFormat.ONLINE_RETAIL) {
+            return item -> !item.isEmpty() && Character.isDigit(item.charAt(0));
+        }
+        return item -> true;
+    }
+
+    static void print(Evaluation.DatasetReport r, PrintStream out) {
+        out.printf(Locale.ROOT, "%n== %s: %,d events, %,d users (%,d segmented), %,d distinct texts; seeded after "
+                + "event %,d; %.0f s%n", r.dataset(), r.events(), r.users(), r.segmentedUsers(), r.distinctTexts(),
+                r.seededAtEvent(), r.seconds());
+        List<Evaluation.EngineReport> e = r.engines();
+        StringBuilder header = new StringBuilder(String.format(Locale.ROOT, "%-44s", "metric"));
+        for (Evaluation.EngineReport x : e) {
+            header.append(String.format(Locale.ROOT, "%16s", x.engine()));
+        }
+        out.println(header);
+        row(out, e, "silhouette (cosine, sample 2000), higher better", x -> x.quality().silhouette());
+        row(out, e, "Davies-Bouldin, lower better", x -> x.quality().daviesBouldin());
+        row(out, e, "segments in use", x -> (double) x.quality().segments());
+        row(out, e, "largest segment share", x -> (double) x.quality().sizes()[0] / x.quality().users());
+        row(out, e, "smallest segment share",
+                x -> (double) x.quality().sizes()[x.quality().sizes().length - 1] / x.quality().users());
+        row(out, e, "moved per active user-day", Evaluation.EngineReport::movedShare);
+        row(out, e, "segment changes (total)", x -> (double) x.changes());
+        row(out, e, "moves held back by hysteresis", x -> (double) x.suppressed());
+        row(out, e, "segments re-seeded by rescue", x -> (double) x.rescues());
+        row(out, e, "cost ratio batch/online (goal >= 0.95)", x -> x.quality().costRatio());
+        row(out, e, "ARI vs batch k-means", x -> x.quality().ariVsBatch());
+        for (String column : r.batchLabelAmi().keySet()) {
+            row(out, e, "AMI vs " + column + " (batch " + fmt(r.batchLabelAmi().get(column)) + ")",
+                    x -> x.labelAmi().get(column));
+        }
+        for (String rec : e.get(0).hitRates().keySet()) {
+            row(out, e, "hit rate @10 " + rec, x -> x.hitRates().get(rec));
+        }
+        row(out, e, "segment / global hit rate (goal >= 1.2)",
+                x -> x.hitRates().get("segment") / Math.max(x.hitRates().get("global"), 1e-16));
+        row(out, e, "drift: cost ratio at switch",
+                x -> x.drift().checkpoints().isEmpty() ? Double.NaN : x.drift().checkpoints().get(0).costRatio());
+        row(out, e, "drift: lowest cost ratio after switch", x -> x.drift().minCostRatio());
+        row(out, e, "drift: events until ratio >= 0.95 again",
+                x -> x.drift().eventsToRecover() == null ? Double.NaN : x.drift().eventsToRecover());
+        out.printf(Locale.ROOT, "baskets scored: %,d; drift: %,d of %,d users switch at the median event time%n",
+                e.get(0).recommendations().baskets(), r.driftSwitchers(), r.users());
+        if (!r.labelledUsers().isEmpty()) {
+            out.println("segmented users with a label: " + r.labelledUsers());
+        }
+    }
+
+    private static void row(PrintStream out, List<Evaluation.EngineReport> engines, String name,
+            Function<Evaluation.EngineReport, Double> value) {
+        StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "%-44s", name));
+        for (Evaluation.EngineReport x : engines) {
+            line.append(String.format(Locale.ROOT, "%16s", fmt(value.apply(x))));
+        }
+        out.println(line);
+    }
+
+    static String fmt(Double v) {
+        if (v == null || v.isNaN()) {
+            return "n/a";
+        }
+        if (v == Math.rint(v) && (Math.abs(v) >= 10 || v == 0)) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+}

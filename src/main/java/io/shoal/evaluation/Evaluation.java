@@ -1,0 +1,140 @@
+package io.shoal.evaluation;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import io.shoal.segmentation.ClusteringMetrics;
+
+/**
+ * Runs every check of the quality report on one dataset: the service's engine and the Spark-style baseline on the
+ * same stream, batch k-means on the same final profiles, labels, recommendations and drift.
+ */
+public final class Evaluation {
+
+    /**
+     * @param k               segments
+     * @param batchRestarts   k-means++ restarts of the batch optimum on the final profiles
+     * @param driftRestarts   restarts of the batch optimum at each drift checkpoint
+     * @param driftFraction   share of users who switch interests
+     * @param driftCheckpoints checkpoints after the switch
+     * @param seed            seeds every random choice of the evaluation (not the engines: they use theirs)
+     */
+    public record Options(int k, int batchRestarts, int driftRestarts, double driftFraction, int driftCheckpoints,
+            long seed) {
+
+        public static Options defaults(int k) {
+            return new Options(k, 10, 3, 0.3, 10, 7);
+        }
+    }
+
+    /** One engine's results on a dataset. */
+    public record EngineReport(String engine, SegmentQuality quality, double movedShare, double meanDailyMovedShare,
+            int days, long changes, long suppressed, int rescues, Map<String, Double> labelAmi,
+            RecommendationCheck.Result recommendations, Map<String, Double> hitRates, DriftCheck.Result drift) {
+    }
+
+    /** Everything measured on one dataset. */
+    public record DatasetReport(String dataset, int events, int users, int segmentedUsers, int distinctTexts,
+            long linesRead, long linesSkipped, int seededAtEvent, Map<String, Double> batchLabelAmi,
+            Map<String, Integer> labelledUsers, List<EngineReport> engines, int driftSwitchers, double seconds) {
+    }
+
+    private Evaluation() {
+    }
+
+    /**
+     * @param vectors       a unit vector per distinct text of {@code data.events()}
+     * @param recommendable item ids the recommendation check may recommend (e.g. products, not postage)
+     */
+    public static DatasetReport run(EvaluationDataset data, Map<String, float[]> vectors, Options options,
+            Predicate<String> recommendable) {
+        long start = System.nanoTime();
+        List<EngineSettings> engines = List.of(EngineSettings.service(options.k()),
+                EngineSettings.sparkBaseline(options.k()));
+        List<EvaluationEvent> stream = data.events();
+
+        List<EngineSimulator> simulators = new ArrayList<>();
+        List<RecommendationCheck> recommendations = new ArrayList<>();
+        for (EngineSettings s : engines) {
+            RecommendationCheck rec = new RecommendationCheck(recommendable,
+                    RecommendationCheck.DEFAULT_HALF_LIFE_MILLIS);
+            simulators.add(new EngineSimulator(s, vectors).run(stream, List.of(rec)));
+            recommendations.add(rec);
+        }
+        if (simulators.get(0).model() == null) {
+            throw new IllegalStateException("the stream has fewer than " + engines.get(0).bootstrapProfiles()
+                    + " users with a profile: the model was never seeded (use a larger --limit)");
+        }
+
+        // Profiles do not depend on the segments: both engines end with the same profiles, one batch optimum.
+        SegmentQuality.Snapshot reference = SegmentQuality.Snapshot.of(simulators.get(0));
+        int[] batchLabels = new BatchKMeans(options.batchRestarts(), 100, options.seed())
+                .cluster(reference.vectors(), options.k());
+
+        Map<String, Double> batchAmi = new LinkedHashMap<>();
+        Map<String, Integer> labelled = new LinkedHashMap<>();
+        data.labels().forEach((column, classes) -> {
+            Labelled l = labelled(reference.userIds(), batchLabels, classes);
+            labelled.put(column, l.classes().size());
+            batchAmi.put(column, l.classes().isEmpty() ? Double.NaN
+                    : ClusteringMetrics.adjustedMutualInformation(SegmentQuality.dense(l.classes()), l.segments()));
+        });
+
+        DriftCheck drift = new DriftCheck(new BatchKMeans(options.driftRestarts(), 100, options.seed()),
+                options.k(), options.driftCheckpoints());
+        DriftCheck.Drifted drifted = DriftCheck.drift(stream, options.driftFraction(), options.seed());
+        List<EngineReport> reports = new ArrayList<>();
+        for (int i = 0; i < engines.size(); i++) {
+            EngineSimulator sim = simulators.get(i);
+            SegmentQuality.Snapshot snap = SegmentQuality.Snapshot.of(sim);
+            if (!snap.userIds().equals(reference.userIds())) {
+                throw new IllegalStateException("engines segmented different users: " + snap.userIds().size()
+                        + " vs " + reference.userIds().size());
+            }
+            SegmentQuality quality = SegmentQuality.of(snap.vectors(), snap.labels(), batchLabels, options.seed());
+            Map<String, Double> ami = new LinkedHashMap<>();
+            data.labels().forEach((column, classes) -> {
+                Labelled l = labelled(snap.userIds(), snap.labels(), classes);
+                ami.put(column, l.classes().isEmpty() ? Double.NaN
+                        : ClusteringMetrics.adjustedMutualInformation(SegmentQuality.dense(l.classes()),
+                                l.segments()));
+            });
+            RecommendationCheck.Result rec = recommendations.get(i).result();
+            Map<String, Double> rates = new LinkedHashMap<>();
+            for (RecommendationCheck.Recommender r : RecommendationCheck.Recommender.values()) {
+                rates.put(r.name().toLowerCase().replace('_', '+'), rec.hitRate(r));
+            }
+            DriftCheck.Result driftResult = drift.run(drifted, new EngineSimulator(engines.get(i), vectors));
+            EngineSimulator.Movement movement = sim.movement();
+            reports.add(new EngineReport(engines.get(i).name(), quality, movement.movedShare(),
+                    movement.meanDailyShare(), movement.activeUsers().size(), sim.changes(), sim.suppressed(),
+                    sim.rescues(), ami, rec, rates, driftResult));
+        }
+        int users = new LinkedHashSet<>(stream.stream().map(EvaluationEvent::userId).toList()).size();
+        int texts = new LinkedHashSet<>(stream.stream().map(EvaluationEvent::text).toList()).size();
+        return new DatasetReport(data.format().optionName(), stream.size(), users, reference.userIds().size(), texts,
+                data.linesRead(), data.skipped(), simulators.get(0).seededAtEvent(), batchAmi, labelled, reports,
+                drifted.switchers(), (System.nanoTime() - start) / 1e9);
+    }
+
+    private record Labelled(List<String> classes, int[] segments) {
+    }
+
+    /** The users that have a label: their classes and their segments, aligned. */
+    private static Labelled labelled(List<String> userIds, int[] segments, Map<String, String> classes) {
+        List<String> c = new ArrayList<>();
+        List<Integer> s = new ArrayList<>();
+        for (int i = 0; i < userIds.size(); i++) {
+            String label = classes.get(userIds.get(i));
+            if (label != null) {
+                c.add(label);
+                s.add(segments[i]);
+            }
+        }
+        return new Labelled(c, s.stream().mapToInt(Integer::intValue).toArray());
+    }
+}
