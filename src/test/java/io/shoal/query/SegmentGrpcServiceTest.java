@@ -19,6 +19,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import io.grpc.Channel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ClientCallStreamObserver;
@@ -39,7 +40,7 @@ import io.shoal.query.grpc.ListSegmentsResponse;
 import io.shoal.query.grpc.Segment;
 import io.shoal.query.grpc.SegmentChange;
 import io.shoal.query.grpc.SegmentServiceGrpc.SegmentServiceBlockingStub;
-import io.shoal.query.grpc.SegmentServiceGrpc.SegmentServiceStub;
+import io.shoal.query.grpc.SegmentServiceGrpc;
 import io.shoal.query.grpc.UserSegment;
 import io.shoal.query.grpc.WatchSegmentChangesRequest;
 import io.shoal.testing.Events;
@@ -53,8 +54,9 @@ class SegmentGrpcServiceTest {
     @GrpcClient("segments")
     SegmentServiceBlockingStub segments;
 
+    /** The plain channel: grpc-java's async stub can cancel a stream (Quarkus injects no such stub itself). */
     @GrpcClient("segments")
-    SegmentServiceStub streams;
+    Channel channel;
 
     @Inject
     QueryFixtures fixtures;
@@ -212,7 +214,7 @@ class SegmentGrpcServiceTest {
         List<SegmentChange> received = new CopyOnWriteArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         ClientCallStreamObserver<WatchSegmentChangesRequest>[] call = new ClientCallStreamObserver[1];
-        streams.watchSegmentChanges(WatchSegmentChangesRequest.getDefaultInstance(),
+        SegmentServiceGrpc.newStub(channel).watchSegmentChanges(WatchSegmentChangesRequest.getDefaultInstance(),
                 new ClientResponseObserver<WatchSegmentChangesRequest, SegmentChange>() {
                     public void beforeStart(ClientCallStreamObserver<WatchSegmentChangesRequest> c) {
                         call[0] = c;
