@@ -99,7 +99,7 @@ public class SegmentResource {
     public Multi<SegmentChangeEvent> changes(
             @Parameter(description = "only these segments (repeatable); all when absent") @RestQuery List<String> segment) {
         Set<Long> ids = new HashSet<>();
-        for (String s : segment) {
+        for (String s : segment == null ? List.<String>of() : segment) {
             ids.add(parseLong("segment", s));
         }
         return broadcaster.watch(ids);
