@@ -42,6 +42,7 @@ public class SegmentationStage implements BatchStage {
     private final SegmentationConfig config;
     private final Map<EventType, Double> weights = new HashMap<>();
     private final Timer planTimer;
+    private final Timer visibleLatency;
 
     public SegmentationStage(EventEmbedder embedder, SegmentStore store, SegmentWriter writer,
             SegmentModelManager manager, SegmentationConfig config, MeterRegistry registry) {
@@ -61,6 +62,9 @@ public class SegmentationStage implements BatchStage {
         this.planTimer = Timer.builder("shoal.segmentation.plan.latency")
                 .description("Time to update profiles and plan the model update of one batch")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        this.visibleLatency = Timer.builder("shoal.pipeline.event.visible.latency")
+                .description("From an event's acceptance to its effect on the shopper's segment state in Redis")
+                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
     }
 
     @Override
@@ -113,6 +117,11 @@ public class SegmentationStage implements BatchStage {
                 boolean mayBootstrap = loaded.model() == null
                         && loaded.sampleSize() + newUsers >= manager.bootstrapProfiles();
                 return writer.write(planned).chain(version -> {
+                    long now = System.currentTimeMillis();
+                    for (EmbeddedEvent e : embedded.events()) {
+                        visibleLatency.record(Math.max(0, now - e.event().receivedAt().toEpochMilli()),
+                                TimeUnit.MILLISECONDS);
+                    }
                     if (mayBootstrap) {
                         return manager.seedIfNeeded().replaceWithVoid();
                     }

@@ -36,6 +36,8 @@ public final class DemoReport {
 
     private static final Pattern QUANTILE = Pattern.compile(
             "^shoal_pipeline_batch_latency_seconds\\{.*quantile=\"([0-9.]+)\".*}\\s+([0-9.eE+-]+)$");
+    private static final Pattern VISIBLE = Pattern.compile(
+            "^shoal_pipeline_event_visible_latency_seconds\\{.*quantile=\"([0-9.]+)\".*}\\s+([0-9.eE+-]+)$");
 
     private final PrintStream out;
     private final ObjectMapper mapper = new ObjectMapper();
@@ -73,10 +75,16 @@ public final class DemoReport {
                     s.path("latencyMs").path("p50").asDouble(), s.path("latencyMs").path("p95").asDouble(),
                     s.path("latencyMs").path("p99").asDouble());
         }
-        Map<String, Double> quantiles = batchLatency(url);
+        Map<String, Double> quantiles = quantiles(url, QUANTILE);
         if (!quantiles.isEmpty()) {
             out.printf(Locale.ROOT, "   micro-batch processing (embed + segment + audit) p50 %.0f ms, p99 %.0f ms%n",
                     1000 * quantiles.getOrDefault("0.5", Double.NaN), 1000 * quantiles.getOrDefault("0.99", Double.NaN));
+        }
+        Map<String, Double> visible = quantiles(url, VISIBLE);
+        if (!visible.isEmpty()) {
+            out.printf(Locale.ROOT, "   event accepted -> shopper's segment state updated: p50 %.0f ms, p95 %.0f ms, "
+                    + "p99 %.0f ms (last minute)%n", 1000 * visible.getOrDefault("0.5", Double.NaN),
+                    1000 * visible.getOrDefault("0.95", Double.NaN), 1000 * visible.getOrDefault("0.99", Double.NaN));
         }
 
         line('-');
@@ -153,13 +161,13 @@ public final class DemoReport {
         }
     }
 
-    private Map<String, Double> batchLatency(String url) {
+    private Map<String, Double> quantiles(String url, Pattern metric) {
         Map<String, Double> q = new LinkedHashMap<>();
         try {
             HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url + "/q/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());
             for (String l : r.body().split("\n")) {
-                Matcher m = QUANTILE.matcher(l.trim());
+                Matcher m = metric.matcher(l.trim());
                 if (m.matches()) {
                     q.put(m.group(1), Double.parseDouble(m.group(2)));
                 }
