@@ -45,9 +45,9 @@ public record EngineSettings(String name, SegmentationParams params, int batchSi
      * k replaced.
      */
     public static EngineSettings service(int k) {
-        SegmentationParams params = new SegmentationParams(k, 20_000, StreamingKMeans.TimeUnit.POINTS, 0.05, 0.05,
+        SegmentationParams params = new SegmentationParams(k, 20_000, StreamingKMeans.TimeUnit.POINTS, 0.05, 0.02,
                 10 * 60_000L, 7L * 24 * 3600 * 1000, ProfileUpdater.DEFAULT_MIN_WEIGHT, 1e-4, 20, 10);
-        return new EngineSettings("shoal", params, 256, 10 * k, 5_000, 200, 42, 5, -1);
+        return new EngineSettings("shoal", params, 256, 10 * k, 5_000, 1_000, 42, 5, -1);
     }
 
     /**
