@@ -12,6 +12,9 @@
 -- then the number of sample entries, then user id, vector blob pairs
 -- then the number of recent texts, then text, vector blob pairs (KEYS[4 + users + 1] is the recent texts hash,
 -- capped at the same size as the sample)
+-- last, the Kafka positions (pipeline.EventPosition): pairs of (expected, new) position per user, then their number
+-- as the very last ARGV; their keys are the last KEYS. Each user's stored position must still be the expected one
+-- (the batch was planned on it) or the batch is stale; when applied, the new positions are written with it.
 local a = tonumber(ARGV[1])
 local k = tonumber(ARGV[2])
 local dim = tonumber(ARGV[3])
@@ -24,6 +27,17 @@ if k > 0 then
         return { 'stale', redis.call('HGET', model, 'version') or '0',
             'model k=' .. tostring(redis.call('HGET', model, 'k')) .. ' dim=' .. tostring(redis.call('HGET', model, 'dim'))
             .. ', batch k=' .. ARGV[2] .. ' dim=' .. ARGV[3] }
+    end
+end
+local npos = tonumber(ARGV[#ARGV])
+local pos_keys = #KEYS - npos
+local pos_args = #ARGV - 2 * npos - 1
+for i = 1, npos do
+    local current = redis.call('GET', KEYS[pos_keys + i]) or ''
+    local expected = ARGV[pos_args + 2 * i - 1]
+    if current ~= expected then
+        return { 'stale', redis.call('HGET', model, 'version') or '0',
+            'kafka position ' .. KEYS[pos_keys + i] .. ' is "' .. current .. '", batch planned on "' .. expected .. '"' }
     end
 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[4])) then
@@ -116,5 +130,8 @@ for _, key in ipairs({ KEYS[4], texts_key }) do
         local extra = redis.call('HRANDFIELD', key, len - cap)
         redis.call('HDEL', key, unpack(extra))
     end
+end
+for i = 1, npos do
+    redis.call('SET', KEYS[pos_keys + i], ARGV[pos_args + 2 * i])
 end
 return { 'applied', tostring(version) }

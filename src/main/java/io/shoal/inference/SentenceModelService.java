@@ -1,6 +1,7 @@
 package io.shoal.inference;
 
 import io.quarkus.logging.Log;
+import io.shoal.config.RoleConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PreDestroy;
@@ -20,16 +21,23 @@ public class SentenceModelService {
 
     private final InferenceConfig config;
     private final InferenceWorkers workers;
+    private final boolean skipped;
     private final ModelSpec spec;
     private final CompletableFuture<SentenceEncoder> encoder = new CompletableFuture<>();
 
-    public SentenceModelService(InferenceConfig config, InferenceWorkers workers) {
+    public SentenceModelService(InferenceConfig config, InferenceWorkers workers, RoleConfig roles) {
         this.config = config;
         this.workers = workers;
+        // The ingest role embeds nothing (workers do): it loads no model and is ready without one.
+        this.skipped = roles.role() == RoleConfig.Role.INGEST;
         this.spec = config.modelSpec();
     }
 
     void onStart(@Observes StartupEvent event) {
+        if (skipped) {
+            Log.infof("Role ingest: sentence model %s is not loaded", spec.id());
+            return;
+        }
         DjlEnvironment.prepare(config.cacheDir());
         // Fails the start now rather than a readiness check later: a GPU that is not there will not appear.
         SentenceEncoder.resolveDevice(config.device());
@@ -42,6 +50,11 @@ public class SentenceModelService {
                 encoder.completeExceptionally(e);
             }
         });
+    }
+
+    /** Whether this process does not load the model at all (role ingest); readiness does not wait for it then. */
+    public boolean isSkipped() {
+        return skipped;
     }
 
     /** Whether the model is loaded and can embed. */

@@ -22,17 +22,21 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.shoal.config.IngestConfig;
+import io.shoal.config.RoleConfig;
+import io.shoal.config.RoleConfig.Role;
 import io.shoal.pipeline.BehaviorEvent;
 import io.shoal.pipeline.Channels;
 import io.shoal.pipeline.InFlightLimiter;
+import io.shoal.pipeline.KafkaEventPublisher;
 import io.shoal.store.DedupStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
  * Accepts validated events: admission control, deduplication in Redis (one round trip per request), then hands
- * the new events to the {@value Channels#BEHAVIOR_EVENTS} channel. Never blocks: everything here runs on the
- * event loop or on Redis callbacks.
+ * the new events on, by role: {@code all} to the in-memory {@value Channels#BEHAVIOR_EVENTS} channel;
+ * {@code ingest} to Kafka, answering only when the broker has them (their permits are returned then); a
+ * {@code worker} takes no events over HTTP. Never blocks: everything here runs on the event loop or on callbacks.
  */
 @ApplicationScoped
 public class EventIngestor {
@@ -49,6 +53,8 @@ public class EventIngestor {
     }
 
     private final MutinyEmitter<BehaviorEvent> emitter;
+    private final KafkaEventPublisher kafka;
+    private final Role role;
     private final InFlightLimiter limiter;
     private final DedupStore dedup;
     private final IngestConfig config;
@@ -61,9 +67,11 @@ public class EventIngestor {
 
     // The buffer is bounded by the InFlightLimiter: no event enters it without a permit.
     public EventIngestor(@Channel(Channels.BEHAVIOR_EVENTS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
-            MutinyEmitter<BehaviorEvent> emitter, InFlightLimiter limiter, DedupStore dedup, IngestConfig config,
-            MeterRegistry registry) {
+            MutinyEmitter<BehaviorEvent> emitter, KafkaEventPublisher kafka, RoleConfig roles, InFlightLimiter limiter,
+            DedupStore dedup, IngestConfig config, MeterRegistry registry) {
         this.emitter = emitter;
+        this.kafka = kafka;
+        this.role = roles.role();
         this.limiter = limiter;
         this.dedup = dedup;
         this.config = config;
@@ -123,6 +131,10 @@ public class EventIngestor {
             saturated.increment();
             return Uni.createFrom().item(new Outcome.Saturated("Shoal is shutting down"));
         }
+        if (role == Role.WORKER) {
+            saturated.increment();
+            return Uni.createFrom().item(new Outcome.Saturated("this process is a worker; send events to the ingest service"));
+        }
 
         // Within one request the first event with a given id wins.
         List<BehaviorEvent> unique = new ArrayList<>(valid.size());
@@ -146,17 +158,17 @@ public class EventIngestor {
         }
         List<String> checkIds = toCheck.stream().map(BehaviorEvent::eventId).toList();
         return dedup.markSeen(checkIds, config.dedupTtl())
-                .map(fresh -> admit(fresh, toCheck, generated, unique.size(), inRequestDuplicates, rejections))
+                .onFailure().invoke(f -> limiter.release(unique.size()))
+                .chain(fresh -> admit(fresh, toCheck, generated, unique.size(), inRequestDuplicates, rejections))
                 .onFailure().recoverWithItem(f -> {
-                    limiter.release(unique.size());
                     saturated.increment();
                     Log.warnf("Deduplication store unavailable, answering 503: %s", f.toString());
                     return new Outcome.Saturated("the deduplication store (Redis) is unavailable");
                 });
     }
 
-    private Outcome admit(boolean[] fresh, List<BehaviorEvent> checked, List<BehaviorEvent> generated, int reserved,
-            int inRequestDuplicates, List<Rejection> rejections) {
+    private Uni<Outcome> admit(boolean[] fresh, List<BehaviorEvent> checked, List<BehaviorEvent> generated,
+            int reserved, int inRequestDuplicates, List<Rejection> rejections) {
         List<BehaviorEvent> admitted = new ArrayList<>(generated);
         for (int i = 0; i < fresh.length; i++) {
             if (fresh[i]) {
@@ -165,6 +177,9 @@ public class EventIngestor {
         }
         int dups = reserved - admitted.size();
         limiter.release(dups);
+        if (role == Role.INGEST) {
+            return publish(admitted, dups + inRequestDuplicates, rejections);
+        }
         int sent = 0;
         try {
             for (BehaviorEvent e : admitted) {
@@ -175,16 +190,40 @@ public class EventIngestor {
             // The channel refused: make the unsent events acceptable again when the client retries.
             List<BehaviorEvent> unsent = admitted.subList(sent, admitted.size());
             limiter.release(unsent.size());
-            dedup.forget(unsent.stream().map(BehaviorEvent::eventId).toList()).subscribe().with(
-                    ok -> {
-                    }, f -> Log.warnf("Could not forget unsent event ids: %s", f.toString()));
+            forget(unsent);
             accepted.increment(sent);
             saturated.increment();
             Log.errorf(e, "The %s channel refused events", Channels.BEHAVIOR_EVENTS);
-            return new Outcome.Saturated("the pipeline refused " + unsent.size() + " events");
+            return Uni.createFrom().item(new Outcome.Saturated("the pipeline refused " + unsent.size() + " events"));
         }
         accepted.increment(sent);
         duplicates.increment(dups + inRequestDuplicates);
-        return new Outcome.Done(new IngestResponse(sent, dups + inRequestDuplicates, rejections));
+        return Uni.createFrom().item(new Outcome.Done(new IngestResponse(sent, dups + inRequestDuplicates, rejections)));
+    }
+
+    /** Ingest role: 202 only when the broker has acknowledged every event; the permits return when the sends end. */
+    private Uni<Outcome> publish(List<BehaviorEvent> admitted, int dups, List<Rejection> rejections) {
+        return kafka.publish(admitted)
+                .eventually(() -> limiter.release(admitted.size()))
+                .map(ignored -> {
+                    accepted.increment(admitted.size());
+                    duplicates.increment(dups);
+                    return (Outcome) new Outcome.Done(new IngestResponse(admitted.size(), dups, rejections));
+                })
+                .onFailure().recoverWithItem(f -> {
+                    // The ids are forgotten so that the client's retry is accepted: at-least-once. An event that did
+                    // reach the broker before the failure is then in the topic twice (rare: the producer retries
+                    // for delivery.timeout.ms first); see docs/kafka.md, Delivery guarantees.
+                    forget(admitted);
+                    saturated.increment();
+                    Log.warnf("Kafka did not acknowledge %d events, answering 503: %s", admitted.size(), f.toString());
+                    return new Outcome.Saturated("the event log (Kafka) did not acknowledge the events");
+                });
+    }
+
+    private void forget(List<BehaviorEvent> events) {
+        dedup.forget(events.stream().map(BehaviorEvent::eventId).toList()).subscribe().with(
+                ok -> {
+                }, f -> Log.warnf("Could not forget unsent event ids: %s", f.toString()));
     }
 }

@@ -2,6 +2,7 @@ package io.shoal.pipeline;
 
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Any;
@@ -17,14 +18,14 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Runs every {@link BatchStage} on a micro-batch, in order, retrying the batch with exponential backoff when a
- * stage fails (Redis or Postgres briefly away), and returns the batch's admission permits when it is done.
- * The returned {@code Uni} never fails, so the channel never dies.
+ * stage fails (Redis or Postgres briefly away). {@link #process} never fails, so the in-memory channel never dies;
+ * {@link #processOrFail} fails after the last attempt so that a Kafka batch is not acknowledged. Admission permits
+ * are the caller's business (the in-memory {@link MicroBatcher} returns them; Kafka batches hold none).
  */
 @ApplicationScoped
 public class BatchProcessor {
 
     private final List<BatchStage> stages;
-    private final InFlightLimiter limiter;
     private final PipelineConfig config;
     private final DistributionSummary batchSize;
     private final Timer batchLatency;
@@ -32,10 +33,8 @@ public class BatchProcessor {
     private final Counter failedEvents;
     private final Counter retries;
 
-    public BatchProcessor(@Any Instance<BatchStage> stages, InFlightLimiter limiter, PipelineConfig config,
-            MeterRegistry registry) {
+    public BatchProcessor(@Any Instance<BatchStage> stages, PipelineConfig config, MeterRegistry registry) {
         this.stages = stages.stream().sorted(Comparator.comparingInt(BatchStage::order)).toList();
-        this.limiter = limiter;
         this.config = config;
         this.batchSize = DistributionSummary.builder("shoal.pipeline.batch.size")
                 .description("Events per micro-batch").publishPercentileHistogram().register(registry);
@@ -51,7 +50,16 @@ public class BatchProcessor {
         Log.infof("Batch stages: %s", this.stages.stream().map(BatchStage::name).toList());
     }
 
+    /** Runs the stages with retries; a batch that fails every attempt is logged, counted and dropped. */
     public Uni<Void> process(MicroBatch batch) {
+        return processOrFail(batch).onFailure().recoverWithNull();
+    }
+
+    /**
+     * Runs the stages with retries; fails when the last attempt failed (logged and counted), so that a caller that
+     * can have the batch delivered again (Kafka) does not acknowledge it.
+     */
+    public Uni<Void> processOrFail(MicroBatch batch) {
         long start = System.nanoTime();
         batchSize.record(batch.size());
         return runStages(batch)
@@ -63,16 +71,12 @@ public class BatchProcessor {
                 .withBackOff(config.retryDelay(), config.maxRetryDelay())
                 .atMost(Math.max(0, config.maxAttempts() - 1))
                 .invoke(() -> processed.increment(batch.size()))
-                .onFailure().recoverWithItem(f -> {
+                .onFailure().invoke(f -> {
                     failedEvents.increment(batch.size());
                     Log.errorf(f, "Micro-batch %d (%d events) given up after %d attempts", batch.sequence(),
                             batch.size(), config.maxAttempts());
-                    return null;
                 })
-                .eventually(() -> {
-                    limiter.release(batch.size());
-                    batchLatency.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS);
-                });
+                .eventually(() -> batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
     }
 
     private Uni<Void> runStages(MicroBatch batch) {

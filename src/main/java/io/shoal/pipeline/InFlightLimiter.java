@@ -9,9 +9,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.shoal.config.IngestConfig;
 
 /**
- * Admission control: counts events that were accepted but whose micro-batch has not finished yet. Ingestion
- * reserves permits before it accepts a request and the pipeline returns them when a batch completes, so the
- * buffers between them are bounded and overload turns into 503 answers instead of memory growth.
+ * Admission control: counts events that were accepted but are not done yet. Ingestion reserves permits before it
+ * accepts a request; they come back when the events are done, so the buffers between are bounded and overload
+ * turns into 503 answers instead of memory growth. "Done" depends on the role: in {@code all} when the event's
+ * micro-batch has run ({@link MicroBatcher}); in {@code ingest} when the broker has acknowledged the event
+ * ({@code EventIngestor}); a {@code worker} accepts nothing over HTTP and holds no permits.
  */
 @ApplicationScoped
 public class InFlightLimiter {
@@ -22,7 +24,7 @@ public class InFlightLimiter {
     public InFlightLimiter(IngestConfig config, MeterRegistry registry) {
         this.capacity = config.maxInFlight();
         Gauge.builder("shoal.pipeline.in.flight", inFlight, AtomicLong::get)
-                .description("Events accepted and not yet processed")
+                .description("Events accepted and not yet processed (all role) or not yet acknowledged by Kafka (ingest role)")
                 .register(registry);
     }
 

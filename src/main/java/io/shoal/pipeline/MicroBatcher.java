@@ -29,11 +29,15 @@ import io.vertx.core.Vertx;
  * {@code maxPendingBatches} closed batches are waiting, the channel stops delivering and events stay in the
  * (bounded, admission-controlled) channel buffer. The timer only closes a batch when there is room for it, so it
  * can never overflow anything.
+ * <p>
+ * This is the in-memory path (role {@code all}): when a batch is done, its events' admission permits go back to the
+ * {@link InFlightLimiter}. Kafka batches (role {@code worker}) go to the {@link BatchProcessor} directly.
  */
 @ApplicationScoped
 public class MicroBatcher {
 
     private final BatchProcessor processor;
+    private final InFlightLimiter limiter;
     private final int batchSize;
     private final long timeoutNanos;
     private final int maxPending;
@@ -48,7 +52,7 @@ public class MicroBatcher {
     /** The channel's delivery, parked while the current batch is full and there is no room to close it. */
     private UniEmitter<? super Void> parked;
 
-    public MicroBatcher(BatchProcessor processor, PipelineConfig config, Vertx vertx) {
+    public MicroBatcher(BatchProcessor processor, InFlightLimiter limiter, PipelineConfig config, Vertx vertx) {
         if (config.batchSize() < 1) {
             throw new IllegalArgumentException("shoal.pipeline.batch-size must be >= 1 but was " + config.batchSize());
         }
@@ -57,6 +61,7 @@ public class MicroBatcher {
                     "shoal.pipeline.max-pending-batches must be >= 1 but was " + config.maxPendingBatches());
         }
         this.processor = processor;
+        this.limiter = limiter;
         this.batchSize = config.batchSize();
         this.timeoutNanos = config.batchTimeout().toNanos();
         this.maxPending = config.maxPendingBatches();
@@ -151,14 +156,15 @@ public class MicroBatcher {
             resume.complete(null);
         }
         processor.process(next).subscribe().with(
-                ignored -> finished(),
+                ignored -> finished(next),
                 failure -> {
                     Log.errorf(failure, "Micro-batch %d failed unexpectedly", next.sequence());
-                    finished();
+                    finished(next);
                 });
     }
 
-    private void finished() {
+    private void finished(MicroBatch batch) {
+        limiter.release(batch.size());
         synchronized (lock) {
             processing = false;
         }

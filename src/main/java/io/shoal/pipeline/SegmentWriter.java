@@ -32,6 +32,7 @@ import io.shoal.store.StoredUser;
 import io.shoal.store.StoredUserCodec;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.annotations.Broadcast;
 
 /**
  * Makes a plan durable: audit rows in PostgreSQL first (once per batch id), then the atomic Redis update (once per
@@ -53,7 +54,8 @@ public class SegmentWriter {
     private final Counter suppressed;
 
     public SegmentWriter(SegmentStore store, HistoryRepository history,
-            @Channel(Channels.SEGMENT_CHANGES) @OnOverflow(value = OnOverflow.Strategy.DROP)
+            // @Broadcast: in the worker role the changes go both to the local broadcaster and to Kafka (docs/kafka.md).
+            @Channel(Channels.SEGMENT_CHANGES) @Broadcast @OnOverflow(value = OnOverflow.Strategy.DROP)
             MutinyEmitter<SegmentChangeEvent> changes, SegmentationConfig config, MeterRegistry registry) {
         this.store = store;
         this.history = history;
@@ -67,6 +69,16 @@ public class SegmentWriter {
 
     /** @return the model version after the write */
     public Uni<Long> write(PlannedBatch b) {
+        return write(b, List.of());
+    }
+
+    /**
+     * Kafka path: as {@link #write(PlannedBatch)}, and moves the users' positions in the same atomic Redis update
+     * (see EventPosition).
+     *
+     * @return the model version after the write
+     */
+    public Uni<Long> write(PlannedBatch b, List<SegmentStore.PositionWrite> positions) {
         StoredModel model = b.plannedOn();
         List<SegmentMove> moveRows = new ArrayList<>();
         List<SegmentChangeEvent> events = new ArrayList<>();
@@ -100,7 +112,7 @@ public class SegmentWriter {
                 sizeDeltas, sample, b.recentTexts(), config.sampleSize(), 24 * 3600);
         Uni<Boolean> audit = moveRows.isEmpty() && b.lifecycle().isEmpty() ? Uni.createFrom().item(true)
                 : history.record(b.batchId(), moveRows, b.lifecycle());
-        return audit.chain(() -> store.apply(write)).map(applied -> {
+        return audit.chain(() -> store.apply(write, positions)).map(applied -> {
             if (applied.stale()) {
                 throw new IllegalStateException("the segment model changed shape while batch " + b.batchId()
                         + " was planned (" + applied.detail() + "); it will be planned again");

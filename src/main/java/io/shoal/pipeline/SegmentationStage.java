@@ -82,6 +82,46 @@ public class SegmentationStage implements BatchStage {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
         }
+        if (batch.positions().isEmpty()) {
+            return segment(batch, null);
+        }
+        // Kafka path: skip events at or below each user's applied position (a redelivery, see EventPosition); the
+        // positions move with the atomic Redis update, which fails as stale if another worker moved them meanwhile.
+        List<String> batchUsers = batch.events().stream().map(BehaviorEvent::userId).distinct().toList();
+        return store.positions(batchUsers).chain(applied -> {
+            MicroBatch fresh = unapplied(batch, applied);
+            return fresh.size() == 0 ? Uni.createFrom().voidItem() : segment(fresh, applied);
+        });
+    }
+
+    /** The batch without the events its users' stored positions already cover. */
+    static MicroBatch unapplied(MicroBatch batch, Map<String, String> applied) {
+        List<BehaviorEvent> events = new ArrayList<>(batch.size());
+        List<EventPosition> positions = new ArrayList<>(batch.size());
+        for (int i = 0; i < batch.size(); i++) {
+            BehaviorEvent e = batch.events().get(i);
+            if (!batch.position(i).appliedBy(EventPosition.decode(applied.get(e.userId())))) {
+                events.add(e);
+                positions.add(batch.position(i));
+            }
+        }
+        return new MicroBatch(batch.sequence(), events, positions);
+    }
+
+    /** Per user of the batch, the newest position, to be written if the stored one is still {@code applied}'s. */
+    private static List<SegmentStore.PositionWrite> positionWrites(MicroBatch batch, Map<String, String> applied) {
+        Map<String, EventPosition> newest = new LinkedHashMap<>();
+        for (int i = 0; i < batch.size(); i++) {
+            newest.put(batch.events().get(i).userId(), batch.position(i));
+        }
+        List<SegmentStore.PositionWrite> writes = new ArrayList<>(newest.size());
+        newest.forEach((user, p) -> writes.add(new SegmentStore.PositionWrite(user, applied.getOrDefault(user, ""),
+                p.encode())));
+        return writes;
+    }
+
+    /** @param applied the users' stored Kafka positions, or null on the in-memory path */
+    private Uni<Void> segment(MicroBatch batch, Map<String, String> applied) {
         return embedder.embed(batch).chain(embedded -> {
             List<PlannedEvent> events = new ArrayList<>();
             Set<String> users = new LinkedHashSet<>();
@@ -116,7 +156,9 @@ public class SegmentationStage implements BatchStage {
                 long newUsers = userIds.stream().filter(u -> !loaded.users().containsKey(u)).count();
                 boolean mayBootstrap = loaded.model() == null
                         && loaded.sampleSize() + newUsers >= manager.bootstrapProfiles();
-                return writer.write(planned).chain(version -> {
+                List<SegmentStore.PositionWrite> positions = applied == null ? List.of()
+                        : positionWrites(batch, applied);
+                return writer.write(planned, positions).chain(version -> {
                     long now = System.currentTimeMillis();
                     for (EmbeddedEvent e : embedded.events()) {
                         visibleLatency.record(Math.max(0, now - e.event().receivedAt().toEpochMilli()),

@@ -1,5 +1,9 @@
 package io.shoal.store;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +22,8 @@ import io.vertx.mutiny.redis.client.Request;
  */
 @ApplicationScoped
 public class ActivityStore {
+
+    private static final String ACTIVITY_ONCE = script("activity_once.lua");
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -47,5 +53,40 @@ public class ActivityStore {
         requests.add(Request.cmd(Command.HINCRBY).arg(keys.pipelineStats()).arg("events").arg(events));
         requests.add(Request.cmd(Command.HINCRBY).arg(keys.pipelineStats()).arg("batches").arg(1));
         return redis.batch(requests).replaceWithVoid();
+    }
+
+    /** One user's events of a Kafka batch on one partition: offsets and counter names, in the same order. */
+    public record PartitionEvents(String userId, int partition, List<Long> offsets, List<String> counters) {
+    }
+
+    /**
+     * Kafka path: adds each event at most once, however often it is delivered. Atomic per call (a Lua script): per
+     * user, events at or below the last counted position are skipped and the position moves forward with the
+     * counts (field {@code kafka-position} of the activity hash). Added to the {@code events} total are only the
+     * events counted now.
+     *
+     * @return the number of events counted
+     */
+    public Uni<Long> incrementOnce(List<PartitionEvents> groups) {
+        Request eval = Request.cmd(Command.EVAL).arg(ACTIVITY_ONCE).arg(groups.size() + 1).arg(keys.pipelineStats());
+        groups.forEach(g -> eval.arg(keys.userActivity(g.userId())));
+        for (PartitionEvents g : groups) {
+            eval.arg(g.partition()).arg(g.offsets().size());
+            for (int i = 0; i < g.offsets().size(); i++) {
+                eval.arg(g.offsets().get(i)).arg(g.counters().get(i));
+            }
+        }
+        return redis.send(eval).map(r -> r.toLong());
+    }
+
+    private static String script(String name) {
+        try (InputStream in = ActivityStore.class.getResourceAsStream("/redis/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("Redis script " + name + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 }

@@ -45,6 +45,14 @@ public class RedisKeys {
         return prefix + "u:" + userId;
     }
 
+    /**
+     * String: the Kafka position (partition:offset) of the user's last event applied to the segmentation state,
+     * so that a redelivered event is skipped (see io.shoal.pipeline.EventPosition).
+     */
+    public String userPosition(String userId) {
+        return prefix + "u:" + userId + ":pos";
+    }
+
     /** Hash of segment id to number of members now. */
     public String segmentSizes() {
         return prefix + "segsize";

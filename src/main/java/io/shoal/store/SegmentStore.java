@@ -102,6 +102,24 @@ public class SegmentStore {
         });
     }
 
+    /** The users' Kafka positions (see {@link PositionWrite}); absent users are left out. */
+    public Uni<Map<String, String>> positions(List<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Request mget = Request.cmd(Command.MGET);
+        userIds.forEach(u -> mget.arg(keys.userPosition(u)));
+        return redis.send(mget).map(rs -> {
+            Map<String, String> out = new HashMap<>();
+            for (int i = 0; i < userIds.size(); i++) {
+                if (rs.get(i) != null) {
+                    out.put(userIds.get(i), rs.get(i).toString());
+                }
+            }
+            return out;
+        });
+    }
+
     public Uni<StoredModel> model() {
         return redis.send(Request.cmd(Command.HGETALL).arg(keys.model())).map(SegmentStore::parseModel);
     }
@@ -167,8 +185,25 @@ public class SegmentStore {
 
     // ---- writes
 
+    /**
+     * A user's Kafka high-water mark (see io.shoal.pipeline.EventPosition), moved with a batch.
+     *
+     * @param expected the stored position the batch was planned on ("" when there was none)
+     * @param next     the position of the user's newest event in the batch
+     */
+    public record PositionWrite(String userId, String expected, String next) {
+    }
+
     /** Applies one batch atomically (see apply_batch.lua). */
     public Uni<Applied> apply(BatchWrite w) {
+        return apply(w, List.of());
+    }
+
+    /**
+     * Applies one batch atomically and moves its users' Kafka positions in the same script; stale when a position
+     * is no longer the one the batch was planned on (another worker applied that user's events meanwhile).
+     */
+    public Uni<Applied> apply(BatchWrite w, List<PositionWrite> positions) {
         StoredModel m = w.plannedOn();
         int k = m == null ? 0 : m.k();
         int d = m == null ? 0 : m.dimension();
@@ -211,6 +246,12 @@ public class SegmentStore {
             args.add(t);
             args.add(VectorCodec.encode(v, VectorEncoding.FLOAT16));
         });
+        for (PositionWrite p : positions) {
+            scriptKeys.add(keys.userPosition(p.userId()));
+            args.add(p.expected());
+            args.add(p.next());
+        }
+        args.add(Integer.toString(positions.size()));
         return eval(true, scriptKeys, args).map(r -> {
             String status = r.get(0).toString();
             return new Applied("applied".equals(status), "stale".equals(status), Long.parseLong(r.get(1).toString()),

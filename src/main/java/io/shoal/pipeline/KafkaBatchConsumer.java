@@ -1,0 +1,111 @@
+package io.shoal.pipeline;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.reactive.messaging.Channel;
+import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.eclipse.microprofile.reactive.messaging.Message;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.MutinyEmitter;
+import io.smallrye.reactive.messaging.kafka.KafkaRecord;
+import io.smallrye.reactive.messaging.kafka.KafkaRecordBatch;
+import io.smallrye.reactive.messaging.kafka.api.IncomingKafkaRecordMetadata;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+
+/**
+ * Worker role: reads {@code shoal.behavior-events} in batches (one poll, at most {@code max.poll.records}) and runs
+ * each as one {@link MicroBatch} through the {@link BatchProcessor}. The batch is acknowledged only after the
+ * stages' {@code Uni} has completed, that is after its Redis and PostgreSQL effects are durable, and the connector
+ * commits acknowledged offsets periodically (commit strategy {@code throttled}): at-least-once delivery.
+ * Redelivered events are recognised by their position (see {@link EventPosition}), so they change nothing.
+ * <p>
+ * A record whose value is not a readable event (a poison record) is sent to {@code shoal.behavior-events.dlq},
+ * counted in {@code shoal_kafka_dead_letters_total} and skipped; the batch waits for that send before it is
+ * acknowledged. When the stages fail after every retry the batch is nacked: the channel's failure strategy
+ * ({@code fail}) stops the consumer, liveness goes down and the restarted pod reads the batch again.
+ */
+@ApplicationScoped
+public class KafkaBatchConsumer {
+
+    private final BatchProcessor processor;
+    private final ObjectMapper json;
+    private final MutinyEmitter<byte[]> deadLetters;
+    private final Counter deadLettered;
+    private final AtomicLong sequence = new AtomicLong();
+
+    public KafkaBatchConsumer(BatchProcessor processor, ObjectMapper json,
+            @Channel(Channels.BEHAVIOR_EVENTS_DLQ) MutinyEmitter<byte[]> deadLetters, MeterRegistry registry) {
+        this.processor = processor;
+        this.json = json;
+        this.deadLetters = deadLetters;
+        this.deadLettered = Counter.builder("shoal.kafka.dead.letters")
+                .description("Records of shoal.behavior-events that could not be read, sent to the dead-letter topic")
+                .register(registry);
+    }
+
+    @Incoming(Channels.BEHAVIOR_EVENTS_IN)
+    public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        List<BehaviorEvent> events = new ArrayList<>(batch.getRecords().size());
+        List<EventPosition> positions = new ArrayList<>(events.size());
+        List<Uni<Void>> poison = new ArrayList<>();
+        for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
+            BehaviorEvent event = read(r);
+            if (event == null) {
+                poison.add(deadLetter(r));
+            } else {
+                events.add(event);
+                positions.add(new EventPosition(r.getPartition(), offset(r)));
+            }
+        }
+        Uni<Void> dead = poison.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(poison).andFailFast()
+                .replaceWithVoid();
+        Uni<Void> work = events.isEmpty() ? dead
+                : dead.chain(() -> processor.processOrFail(new MicroBatch(sequence.incrementAndGet(), events, positions)));
+        return work.onItemOrFailure().transformToUni((ok, failure) -> failure == null
+                ? Uni.createFrom().completionStage(batch::ack)
+                : Uni.createFrom().completionStage(() -> batch.nack(failure)));
+    }
+
+    private BehaviorEvent read(KafkaRecord<String, byte[]> r) {
+        byte[] value = r.getPayload();
+        if (value == null) {
+            return null;
+        }
+        try {
+            BehaviorEvent e = json.readValue(value, BehaviorEvent.class);
+            if (e.eventId() == null || e.userId() == null || e.type() == null || e.occurredAt() == null) {
+                Log.warnf("Record %s-%d@%d lacks eventId, userId, type or occurredAt", r.getTopic(), r.getPartition(),
+                        offset(r));
+                return null;
+            }
+            return e;
+        } catch (IOException e) {
+            Log.warnf("Record %s-%d@%d is not an event: %s", r.getTopic(), r.getPartition(), offset(r),
+                    e.getMessage());
+            return null;
+        }
+    }
+
+    private static long offset(KafkaRecord<String, byte[]> r) {
+        return r.getMetadata(IncomingKafkaRecordMetadata.class).map(IncomingKafkaRecordMetadata::getOffset)
+                .orElseThrow(() -> new IllegalStateException("a record from Kafka without its offset"));
+    }
+
+    private Uni<Void> deadLetter(KafkaRecord<String, byte[]> r) {
+        deadLettered.increment();
+        OutgoingKafkaRecordMetadata<String> meta = OutgoingKafkaRecordMetadata.<String> builder()
+                .withKey(r.getKey()).withHeaders(r.getHeaders()).build();
+        return deadLetters.sendMessage(Message.of(r.getPayload() == null ? new byte[0] : r.getPayload()).addMetadata(meta));
+    }
+}

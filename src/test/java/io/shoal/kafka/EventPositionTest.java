@@ -1,0 +1,46 @@
+package io.shoal.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+import io.shoal.pipeline.EventPosition;
+import io.shoal.pipeline.MicroBatch;
+
+/** The per-user high-water mark that makes a redelivered Kafka event a no-op. */
+class EventPositionTest {
+
+    @Test
+    void anEventAtOrBelowTheAppliedOffsetOfItsPartitionWasApplied() {
+        EventPosition applied = new EventPosition(3, 41);
+        assertThat(new EventPosition(3, 40).appliedBy(applied)).isTrue();
+        assertThat(new EventPosition(3, 41).appliedBy(applied)).isTrue();
+        assertThat(new EventPosition(3, 42).appliedBy(applied)).isFalse();
+    }
+
+    @Test
+    void nothingIsAppliedForAUserWithoutPositionOrOnAnotherPartition() {
+        assertThat(new EventPosition(0, 0).appliedBy(null)).isFalse();
+        // After repartitioning the old mark says nothing about the new partition's offsets.
+        assertThat(new EventPosition(1, 5).appliedBy(new EventPosition(0, 900))).isFalse();
+    }
+
+    @Test
+    void encodesAsPartitionColonOffsetAndBack() {
+        EventPosition p = new EventPosition(5, 9_007_199_254_740_000L);
+        assertThat(p.encode()).isEqualTo("5:9007199254740000");
+        assertThat(EventPosition.decode(p.encode())).isEqualTo(p);
+        assertThat(EventPosition.decode(null)).isNull();
+        assertThatThrownBy(() -> EventPosition.decode("17"))
+                .hasMessage("an event position must look like partition:offset but was 17");
+    }
+
+    @Test
+    void aKafkaBatchNeedsOnePositionPerEvent() {
+        assertThatThrownBy(() -> new MicroBatch(1, List.of(), List.of(new EventPosition(0, 1))))
+                .hasMessage("a micro-batch needs one position per event but had 1 positions for 0 events");
+    }
+}

@@ -1,0 +1,245 @@
+package io.shoal.kafka;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.shoal.testing.RedisCleaner;
+import io.shoal.testing.ShoalTestResources;
+import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * The ingest and worker roles as real processes from the packaged jar, against a real Kafka broker (see
+ * {@link KafkaTestBroker}): an ingest process publishes what clients post, worker processes in one consumer group
+ * apply it. Each test has its own topics, consumer group, database and Redis key prefix.
+ * <p>
+ * "Nothing lost, nothing applied twice" is read from what the stages wrote: the pipeline's {@code events} total and
+ * every user's activity counters must equal what was posted exactly, and every user's segmentation position must
+ * be the offset of that user's last event in the topic.
+ */
+class KafkaWorkersIT {
+
+    private static final int USERS = 40;
+    private static final int EVENTS_PER_USER = 50;
+    private static final int TOTAL = USERS * EVENTS_PER_USER;
+    private static final int PARTITIONS = 6;
+    private static final String[] TEXTS = { "glass star frosted t-light holder", "white hanging heart t-light holder",
+            "red retrospot cake stand", "set of 3 cake tins pantry design", "jumbo bag red retrospot",
+            "pack of 72 retrospot cake cases", "assorted colour bird ornament", "regency cakestand 3 tier" };
+    private static final String[] TYPES = { "view", "view", "cart", "purchase", "wishlist" };
+
+    private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String database = "shoal_it_" + run;
+    private final String prefix = "shoal-it-" + run + ":";
+    private final String events = "it-" + run + ".behavior-events";
+    private final String deadLetters = events + ".dlq";
+    private final String changes = "it-" + run + ".segment-changes";
+    private final List<ShoalRoleProcess> processes = new ArrayList<>();
+    private String bootstrap;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        bootstrap = KafkaTestBroker.bootstrapServers();
+        KafkaTestBroker.createTopics(bootstrap, PARTITIONS, events, deadLetters, changes);
+        try (Connection c = ShoalTestResources.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (ShoalRoleProcess p : processes) {
+            p.close();
+        }
+        if (bootstrap == null) {
+            return;
+        }
+        try (Connection c = ShoalTestResources.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+        }
+        RedisCleaner.deleteByPrefix(ShoalTestResources.REDIS_URL, prefix);
+        KafkaTestBroker.deleteTopics(bootstrap, events, deadLetters, changes);
+    }
+
+    @Test
+    void twoWorkersShareTheStreamAndApplyEveryEventOnce() throws Exception {
+        ShoalRoleProcess ingest = start("ingest", "ingest", List.of());
+        ShoalRoleProcess first = start("worker", "worker-1", List.of());
+        ShoalRoleProcess second = start("worker", "worker-2", List.of());
+        for (ShoalRoleProcess p : processes) {
+            p.awaitReady();
+        }
+        KafkaTestBroker.send(bootstrap, events, "poison", "{not an event".getBytes(StandardCharsets.UTF_8));
+
+        postAll(ingest, 0, EVENTS_PER_USER);
+
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                .until(() -> stat("events") >= TOTAL);
+        assertEverythingAppliedOnce();
+        assertThat(first.metric("shoal_pipeline_events_total")).as("worker-1 processed a share").isPositive();
+        assertThat(second.metric("shoal_pipeline_events_total")).as("worker-2 processed a share").isPositive();
+        await().atMost(Duration.ofSeconds(30)).until(() -> first.metric("shoal_kafka_dead_letters_total")
+                + second.metric("shoal_kafka_dead_letters_total") == 1);
+        List<ConsumerRecord<String, byte[]>> dead = KafkaTestBroker.readAll(bootstrap, deadLetters);
+        assertThat(dead).singleElement().satisfies(r -> {
+            assertThat(r.key()).isEqualTo("poison");
+            assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{not an event");
+        });
+    }
+
+    @Test
+    void sigkilledWorkerLosesNothingAndItsRedeliveredEventsAreSkipped() throws Exception {
+        ShoalRoleProcess ingest = start("ingest", "ingest", List.of());
+        // The victim never commits an offset: whatever it applied is delivered again to the survivor.
+        ShoalRoleProcess victim = start("worker", "victim",
+                List.of("-Dmp.messaging.incoming.behavior-events-in.auto.commit.interval.ms=600000"));
+        ShoalRoleProcess survivor = start("worker", "survivor", List.of());
+        for (ShoalRoleProcess p : processes) {
+            p.awaitReady();
+        }
+
+        postAll(ingest, 0, EVENTS_PER_USER / 2);
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+                .until(() -> victim.metric("shoal_pipeline_events_total") > 0);
+        victim.kill();
+        postAll(ingest, EVENTS_PER_USER / 2, EVENTS_PER_USER);
+
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(500))
+                .until(() -> stat("events") >= TOTAL);
+        assertEverythingAppliedOnce();
+        assertThat(survivor.metric("shoal_pipeline_events_redelivered_total"))
+                .as("the survivor was handed events the victim had applied but not committed, and skipped them")
+                .isPositive();
+    }
+
+    private ShoalRoleProcess start(String role, String name, List<String> extra) throws Exception {
+        List<String> settings = new ArrayList<>(List.of(
+                "-Dmp.messaging.outgoing.behavior-events-out.topic=" + events,
+                "-Dmp.messaging.incoming.behavior-events-in.topic=" + events,
+                "-Dmp.messaging.incoming.behavior-events-in.group.id=shoal-workers-" + run,
+                "-Dmp.messaging.incoming.behavior-events-in.max.poll.records=50",
+                // A killed worker's partitions move after 6 s instead of the default 45 s.
+                "-Dmp.messaging.incoming.behavior-events-in.session.timeout.ms=6000",
+                "-Dmp.messaging.incoming.behavior-events-in.heartbeat.interval.ms=1000",
+                "-Dmp.messaging.outgoing.behavior-events-dlq.topic=" + deadLetters,
+                "-D%worker.mp.messaging.outgoing.segment-changes.topic=" + changes,
+                "-Dmp.messaging.incoming.segment-changes-in.topic=" + changes));
+        settings.addAll(extra);
+        ShoalRoleProcess p = ShoalRoleProcess.start(role, name, database, prefix, bootstrap, settings);
+        processes.add(p);
+        return p;
+    }
+
+    /** Posts events {@code from..to-1} of every user, 100 per request, each user's in order; all must be 202. */
+    private void postAll(ShoalRoleProcess ingest, int from, int to) throws Exception {
+        StringBuilder body = new StringBuilder();
+        int inRequest = 0;
+        for (int n = from; n < to; n++) {
+            for (int u = 0; u < USERS; u++) {
+                body.append(inRequest == 0 ? "[" : ",").append("{\"eventId\":\"").append(run).append("-u").append(u)
+                        .append('-').append(n).append("\",\"userId\":\"u").append(u).append("\",\"type\":\"")
+                        .append(type(n)).append("\",\"text\":\"").append(TEXTS[(u + n) % TEXTS.length]).append("\"}");
+                if (++inRequest == 100) {
+                    post(ingest, body.append(']').toString(), inRequest);
+                    body.setLength(0);
+                    inRequest = 0;
+                }
+            }
+        }
+        if (inRequest > 0) {
+            post(ingest, body.append(']').toString(), inRequest);
+        }
+    }
+
+    private static void post(ShoalRoleProcess ingest, String json, int count) throws Exception {
+        HttpResponse<String> r = ingest.post("/v1/events", json);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+        assertThat(r.body()).contains("\"accepted\":" + count);
+    }
+
+    private static String type(int n) {
+        return TYPES[n % TYPES.length];
+    }
+
+    private void assertEverythingAppliedOnce() throws Exception {
+        Map<String, Long> lastOffset = new HashMap<>();
+        Map<String, Integer> partition = new HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : KafkaTestBroker.readAll(bootstrap, events)) {
+            if (r.key().startsWith("u")) {
+                lastOffset.merge(r.key(), r.offset(), Math::max);
+                partition.put(r.key(), r.partition());
+            }
+        }
+        assertThat(lastOffset).as("every user's events are in the topic").hasSize(USERS);
+        // Events counted by the stages converge to exactly what was posted and stay there.
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            for (int u = 0; u < USERS; u++) {
+                if (!(partition.get("u" + u) + ":" + lastOffset.get("u" + u)).equals(get(prefix + "u:u" + u + ":pos"))) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        assertThat(stat("events")).as("events applied, over all workers").isEqualTo(TOTAL);
+        Map<String, Long> perType = new HashMap<>();
+        for (int n = 0; n < EVENTS_PER_USER; n++) {
+            perType.merge(type(n), 1L, Long::sum);
+        }
+        for (int u = 0; u < USERS; u++) {
+            String key = prefix + "user:u" + u + ":activity";
+            assertThat(hget(key, "total")).as("activity total of u" + u).isEqualTo(EVENTS_PER_USER);
+            for (Map.Entry<String, Long> t : perType.entrySet()) {
+                assertThat(hget(key, t.getKey())).as(t.getKey() + " of u" + u).isEqualTo(t.getValue());
+            }
+            assertThat(get(prefix + "u:u" + u)).as("segmentation state of u" + u).isNotNull();
+        }
+    }
+
+    private long stat(String field) throws Exception {
+        return hget(prefix + "stats:pipeline", field);
+    }
+
+    private long hget(String key, String field) throws Exception {
+        Response r = redis(Request.cmd(Command.HGET).arg(key).arg(field));
+        return r == null ? 0 : r.toLong();
+    }
+
+    private String get(String key) throws Exception {
+        Response r = redis(Request.cmd(Command.GET).arg(key));
+        return r == null ? null : r.toString();
+    }
+
+    private static Response redis(Request request) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        try {
+            Redis redis = Redis.createClient(vertx, ShoalTestResources.REDIS_URL);
+            try {
+                return redis.send(request).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+            } finally {
+                redis.close();
+            }
+        } finally {
+            vertx.close();
+        }
+    }
+}
