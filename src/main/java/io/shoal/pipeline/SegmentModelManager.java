@@ -304,7 +304,7 @@ public class SegmentModelManager {
             return store.sample().chain(sample -> Uni.createFrom()
                     .item(() -> maintained(model, new ArrayList<>(sample.values())))
                     .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                    .chain(result -> commitMaintenance(model, result)));
+                    .chain(result -> commitMaintenance(model, result, new ArrayList<>(sample.keySet()))));
         });
     }
 
@@ -325,7 +325,11 @@ public class SegmentModelManager {
         return new Maintained(StoredModel.fromKMeans(Algorithm.KMEANS, next, created, null), rescued.events());
     }
 
-    private Uni<Void> commitMaintenance(StoredModel base, Maintained result) {
+    /**
+     * Writes the maintained model; when segments were retired, the sampled shoppers are decided again at once, so
+     * that members of a retired segment do not keep its id until their next event (measured to cost quality).
+     */
+    private Uni<Void> commitMaintenance(StoredModel base, Maintained result, List<String> sampledUsers) {
         return store.model().chain(current -> {
             if (current == null || !java.util.Arrays.equals(current.ids(), base.ids())
                     || current.version() - base.version() > MAINTENANCE_MAX_LAG) {
@@ -344,7 +348,8 @@ public class SegmentModelManager {
                         Log.infof("Segment %d retired (weight %.2f) and its slot re-seeded", e.segmentId(), e.weight());
                     }
                 }
-                return history.recordLifecycle(rows);
+                return history.recordLifecycle(rows)
+                        .chain(() -> assignAll(sampledUsers, "maintain-" + owner + "-" + version, List.of()));
             });
         });
     }
