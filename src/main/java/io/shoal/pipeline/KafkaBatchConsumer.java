@@ -3,6 +3,7 @@ package io.shoal.pipeline;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -43,6 +44,8 @@ public class KafkaBatchConsumer {
     private final MutinyEmitter<byte[]> deadLetters;
     private final Counter deadLettered;
     private final AtomicLong sequence = new AtomicLong();
+    private final AtomicInteger running = new AtomicInteger();
+    private volatile boolean closing;
 
     public KafkaBatchConsumer(BatchProcessor processor, ObjectMapper json,
             @Channel(Channels.BEHAVIOR_EVENTS_DLQ) MutinyEmitter<byte[]> deadLetters, MeterRegistry registry) {
@@ -56,6 +59,26 @@ public class KafkaBatchConsumer {
 
     @Incoming(Channels.BEHAVIOR_EVENTS_IN)
     public Uni<Void> consume(KafkaRecordBatch<String, byte[]> batch) {
+        if (closing) {
+            // Shutting down: leave the batch unacknowledged, so its offsets are not committed and the partition's
+            // next owner reads it again.
+            return Uni.createFrom().voidItem();
+        }
+        running.incrementAndGet();
+        return process(batch).eventually(running::decrementAndGet);
+    }
+
+    /** On shutdown: start no new batch (see {@link PipelineDrainer}). */
+    void close() {
+        closing = true;
+    }
+
+    /** Whether a batch is being processed now. */
+    boolean busy() {
+        return running.get() > 0;
+    }
+
+    private Uni<Void> process(KafkaRecordBatch<String, byte[]> batch) {
         List<BehaviorEvent> events = new ArrayList<>(batch.getRecords().size());
         List<EventPosition> positions = new ArrayList<>(events.size());
         List<Uni<Void>> poison = new ArrayList<>();
