@@ -64,7 +64,7 @@ class HelmChartTest {
         assertThat(DeploymentChecks.gpuLimit(worker)).isNotNull();
         assertThat(DeploymentChecks.gpuLimit(worker).getNumber()).isEqualByComparingTo("1");
         assertThat(DeploymentChecks.env(worker, "SHOAL_ROLE")).isEqualTo("worker");
-        assertThat(DeploymentChecks.env(worker, "MP_MESSAGING_INCOMING_BEHAVIOR_EVENTS_GROUP_ID"))
+        assertThat(DeploymentChecks.env(worker, "SHOAL_KAFKA_CONSUMER_GROUP"))
                 .isEqualTo("shoal-workers");
         DeploymentChecks.assertWritableEmptyDir(worker.getSpec().getTemplate().getSpec(), container,
                 "/var/cache/djl", "worker");

@@ -51,8 +51,8 @@ class PlainManifestsTest {
         assertThat(DeploymentChecks.gpuLimit(worker)).isNotNull();
         assertThat(scaledObject.toString())
                 .contains("name=shoal-worker")
-                .contains("consumerGroup=" + DeploymentChecks.env(worker, "MP_MESSAGING_INCOMING_BEHAVIOR_EVENTS_GROUP_ID"))
-                .contains("topic=" + DeploymentChecks.env(worker, "MP_MESSAGING_INCOMING_BEHAVIOR_EVENTS_TOPIC"));
+                .contains("consumerGroup=" + DeploymentChecks.env(worker, "SHOAL_KAFKA_CONSUMER_GROUP"))
+                .contains("topic=" + DeploymentChecks.env(worker, "SHOAL_KAFKA_TOPIC"));
     }
 
     /**
