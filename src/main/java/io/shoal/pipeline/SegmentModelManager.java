@@ -1,7 +1,10 @@
 package io.shoal.pipeline;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -165,7 +168,7 @@ public class SegmentModelManager {
             }
             ModelVersionEntity e = new ModelVersionEntity();
             e.version = m.version();
-            e.createdAt = java.time.Instant.now();
+            e.createdAt = Instant.now();
             e.algorithm = m.algorithm().name().toLowerCase();
             e.params = paramsJson();
             e.centroids = StoredModelCodec.write(m);
@@ -235,7 +238,7 @@ public class SegmentModelManager {
         KMeansState state = seeded.state();
         long now = System.currentTimeMillis();
         long[] created = new long[state.k()];
-        java.util.Arrays.fill(created, now);
+        Arrays.fill(created, now);
         if (config.algorithm() == Algorithm.GMM) {
             GmmState gmm = params.gmm().initial(state, sample);
             return StoredModel.fromGmm(gmm, state.segmentIds(), state.nextSegmentId(), created);
@@ -246,8 +249,8 @@ public class SegmentModelManager {
     /** Decides a segment for every given user against the current model (no profile change, no model update). */
     Uni<Void> assignAll(List<String> users, String batchId, List<SegmentLifecycleEntity> lifecycle) {
         return store.model().chain(model -> store.users(users).chain(states -> {
-            java.util.Map<String, UserState> known = new java.util.HashMap<>();
-            java.util.Map<String, StoredUser> before = new java.util.HashMap<>();
+            Map<String, UserState> known = new HashMap<>();
+            Map<String, StoredUser> before = new HashMap<>();
             for (int i = 0; i < users.size(); i++) {
                 StoredUser s = states.get(i);
                 if (s != null) {
@@ -331,7 +334,7 @@ public class SegmentModelManager {
      */
     private Uni<Void> commitMaintenance(StoredModel base, Maintained result, List<String> sampledUsers) {
         return store.model().chain(current -> {
-            if (current == null || !java.util.Arrays.equals(current.ids(), base.ids())
+            if (current == null || !Arrays.equals(current.ids(), base.ids())
                     || current.version() - base.version() > MAINTENANCE_MAX_LAG) {
                 return Uni.createFrom().voidItem();
             }

@@ -5,10 +5,12 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -148,13 +150,13 @@ public class SegmentWriter {
         for (int i = 0; i < order.length; i++) {
             order[i] = i;
         }
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(memberships[b], memberships[a]));
+        Arrays.sort(order, (a, b) -> Double.compare(memberships[b], memberships[a]));
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < Math.min(n, order.length); i++) {
             if (i > 0) {
                 s.append(',');
             }
-            s.append(ids[order[i]]).append(':').append(String.format(java.util.Locale.ROOT, "%.4f", memberships[order[i]]));
+            s.append(ids[order[i]]).append(':').append(String.format(Locale.ROOT, "%.4f", memberships[order[i]]));
         }
         return s.toString();
     }
