@@ -1,26 +1,37 @@
--- Applies one micro-batch's segment update atomically: decays every slot and adds the batch's member sums
--- (n_k <- a*n_k + m_k, S_k <- a*S_k + s_k, and Q_k likewise for the GMM), bumps the model version, writes the
--- batch's user profiles, segment sizes and sample entries. A batch id marker makes a retried batch a no-op.
+-- Applies one micro-batch's segment update atomically: the rule of io.shoal.segmentation.SegmentModel#fold
+-- (n_k <- a*n_k + m_k, S_k <- a*S_k + s_k, Q_k likewise for the GMM, in float32; version + 1), then the batch's
+-- user states, segment sizes, the profile sample (io.shoal.segmentation.SamplePolicy: bottom-k by a priority the
+-- caller computes from the user id), the count of profiled shoppers and the recent texts. A batch id marker makes
+-- a retried batch a no-op. SegmentModelArithmeticTest feeds this script and the Java rule the same random batches.
 --
--- KEYS[1] model hash, KEYS[2] applied-batch marker, KEYS[3] segment sizes hash, KEYS[4] sample hash,
--- KEYS[5..] user state strings (one per user in ARGV's user section, same order)
+-- KEYS[1] model hash, KEYS[2] applied-batch marker, KEYS[3] segment sizes hash, KEYS[4] sample hash (user ->
+-- vector), KEYS[5] sample index (sorted set user -> priority), KEYS[6] profiled-shopper counter, KEYS[7] recent
+-- texts hash, KEYS[8..] user state strings (one per user in ARGV's user section, same order), then the Kafka
+-- position keys.
 -- ARGV[1] decay a, ARGV[2] k (0: no model update), ARGV[3] dimension, ARGV[4] marker TTL seconds,
--- ARGV[5] sample cap, ARGV[6] gmm flag ("1" when the Q_k sums are kept)
+-- ARGV[5] sample cap, ARGV[6] gmm flag ("1" when the Q_k sums are kept), ARGV[7] the model generation the batch
+-- was planned on (0: no model), ARGV[8] shoppers profiled for the first time by this batch
 -- then per slot j = 0..k-1: expected segment id, m_j, s_j (float32 LE blob, or "-" for none), q_j (blob or "-")
 -- then the number of users, and per user its encoded state
 -- then the number of size deltas, then segment id, delta pairs
--- then the number of sample entries, then user id, vector blob pairs
--- then the number of recent texts, then text, vector blob pairs (KEYS[4 + users + 1] is the recent texts hash,
--- capped at the same size as the sample)
+-- then the number of sample entries, then user id, priority, vector blob triples
+-- then the number of recent texts, then text, vector blob pairs (capped at the sample cap, random eviction)
 -- last, the Kafka positions (pipeline.EventPosition): pairs of (expected, new) position per user, then their number
 -- as the very last ARGV; their keys are the last KEYS. Each user's stored position must still be the expected one
 -- (the batch was planned on it) or the batch is stale; when applied, the new positions are written with it.
+-- A batch planned on another model generation (a seed, refit or rescue swapped the model since) is stale too: it is
+-- planned again, so no decision made against an old model lands after a swap.
 local a = tonumber(ARGV[1])
 local k = tonumber(ARGV[2])
 local dim = tonumber(ARGV[3])
 local gmm = ARGV[6] == '1'
 local model = KEYS[1]
 
+local generation = redis.call('HGET', model, 'gen') or '0'
+if generation ~= ARGV[7] then
+    return { 'stale', redis.call('HGET', model, 'version') or '0',
+        'model generation is ' .. generation .. ', batch planned on ' .. ARGV[7] }
+end
 if k > 0 then
     if tonumber(redis.call('HGET', model, 'k') or '-1') ~= k
         or tonumber(redis.call('HGET', model, 'dim') or '-1') ~= dim then
@@ -71,7 +82,7 @@ local function fold(field, delta)
     redis.call('HSET', model, field, struct.pack(fmt, unpack(values, 1, dim)))
 end
 
-local pos = 7
+local pos = 9
 local version = redis.call('HGET', model, 'version') or '0'
 if k > 0 then
     for j = 0, k - 1 do
@@ -80,14 +91,15 @@ if k > 0 then
         local s = ARGV[pos + 2]
         local q = ARGV[pos + 3]
         pos = pos + 4
-        -- A slot re-seeded since the batch was planned keeps only the decay: its members belonged to another segment.
+        -- A slot whose id changed since the batch was planned keeps only the decay: its members were another segment's.
         if redis.call('HGET', model, 'id:' .. j) ~= id then
             m = 0
             s = '-'
             q = '-'
         end
         local n = tonumber(redis.call('HGET', model, 'n:' .. j) or '0')
-        redis.call('HSET', model, 'n:' .. j, tostring(a * n + m))
+        -- %.17g: the weight round-trips exactly, as in the Java rule.
+        redis.call('HSET', model, 'n:' .. j, string.format('%.17g', a * n + m))
         fold('sum:' .. j, s)
         if gmm then fold('sq:' .. j, q) end
     end
@@ -97,7 +109,7 @@ end
 local users = tonumber(ARGV[pos])
 pos = pos + 1
 for u = 1, users do
-    redis.call('SET', KEYS[4 + u], ARGV[pos])
+    redis.call('SET', KEYS[7 + u], ARGV[pos])
     pos = pos + 1
 end
 
@@ -108,28 +120,39 @@ for s = 1, sizes do
     pos = pos + 2
 end
 
+-- The sample: bottom-k by priority (ties: the greater member goes first, as ZPOPMAX orders them).
+local cap = tonumber(ARGV[5])
 local samples = tonumber(ARGV[pos])
 pos = pos + 1
 for s = 1, samples do
-    redis.call('HSET', KEYS[4], ARGV[pos], ARGV[pos + 1])
-    pos = pos + 2
+    redis.call('ZADD', KEYS[5], ARGV[pos + 1], ARGV[pos])
+    redis.call('HSET', KEYS[4], ARGV[pos], ARGV[pos + 2])
+    pos = pos + 3
 end
-local texts_key = KEYS[4 + users + 1]
+local over = redis.call('ZCARD', KEYS[5]) - cap
+if over > 0 then
+    local popped = redis.call('ZPOPMAX', KEYS[5], over)
+    for i = 1, #popped, 2 do
+        redis.call('HDEL', KEYS[4], popped[i])
+    end
+end
+
+local profiled = tonumber(ARGV[8])
+if profiled > 0 then
+    redis.call('INCRBY', KEYS[6], profiled)
+end
+
+local texts_key = KEYS[7]
 local texts = tonumber(ARGV[pos])
 pos = pos + 1
 for t = 1, texts do
     redis.call('HSET', texts_key, ARGV[pos], ARGV[pos + 1])
     pos = pos + 2
 end
-
--- Keep both samples bounded: drop random entries beyond the cap.
-local cap = tonumber(ARGV[5])
-for _, key in ipairs({ KEYS[4], texts_key }) do
-    local len = redis.call('HLEN', key)
-    if len > cap then
-        local extra = redis.call('HRANDFIELD', key, len - cap)
-        redis.call('HDEL', key, unpack(extra))
-    end
+local len = redis.call('HLEN', texts_key)
+if len > cap then
+    local extra = redis.call('HRANDFIELD', texts_key, len - cap)
+    redis.call('HDEL', texts_key, unpack(extra))
 end
 for i = 1, npos do
     redis.call('SET', KEYS[pos_keys + i], ARGV[pos_args + 2 * i])

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import io.grpc.ManagedChannel;
 import io.shoal.store.StoredUser;
 import io.shoal.store.StoredUserCodec;
-import io.shoal.store.VectorEncoding;
+import io.shoal.config.VectorEncoding;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;

@@ -29,10 +29,10 @@ import io.shoal.segmentation.SegmentBatchPlanner.UserState;
 import io.shoal.segmentation.StreamingKMeans;
 import io.shoal.store.RedisKeys;
 import io.shoal.store.SegmentStore;
-import io.shoal.store.StoredModel;
+import io.shoal.segmentation.SegmentModel;
 import io.shoal.store.StoredUser;
 import io.shoal.store.StoredUserCodec;
-import io.shoal.store.VectorEncoding;
+import io.shoal.config.VectorEncoding;
 import io.vertx.mutiny.core.Vertx;
 import io.vertx.mutiny.redis.client.Redis;
 
@@ -82,7 +82,7 @@ public class SegmentUpdateBenchmark {
             weights[j] = 1;
         }
         clean();
-        StoredModel model = new StoredModel(Algorithm.KMEANS, k, D, 0, k, ids, weights, sums, null, new long[k]);
+        SegmentModel model = new SegmentModel(Algorithm.KMEANS, k, D, 0, k, ids, weights, sums, null, new long[k]);
         store.replaceModel(model, null, "{}", false).await().atMost(Duration.ofSeconds(10));
         List<SegmentStore.UserWrite> users = new ArrayList<>();
         for (int u = 0; u < USERS; u++) {

@@ -1,15 +1,20 @@
 package io.shoal.config;
 
 import java.time.Duration;
-import java.util.Map;
 
+import io.shoal.segmentation.RefitPolicy;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
+import io.shoal.segmentation.SegmentationParams;
 import io.shoal.segmentation.StreamingKMeans;
-import io.shoal.store.VectorEncoding;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
 
-/** The segment model: algorithm, size, forgetting, hysteresis, maintenance. Validated at start. */
+/**
+ * The segment model: algorithm, size, forgetting, hysteresis, refits. The one set of defaults of the engine: the
+ * service reads it through Quarkus, the evaluation through {@link SegmentationDefaults} (same interface, same
+ * defaults); both map it onto {@link SegmentationParams} with {@link #params}. Validated at start.
+ */
 @ConfigMapping(prefix = "shoal.segmentation")
 public interface SegmentationConfig {
 
@@ -37,17 +42,38 @@ public interface SegmentationConfig {
     @WithDefault("7d")
     Duration profileHalfLife();
 
-    /**
-     * Weight of an event in the user's profile by type, one key per type ({@code event-weights.view=1}); defaults
-     * in application.properties: view 1, search 1, cart 3, wishlist 2, purchase 5, remove_from_cart -1 (it pulls
-     * the profile away from the item).
-     */
-    Map<String, Double> eventWeights();
+    /** Weight of an event in the user's profile, by type ({@code event-weights.view=1}). */
+    EventWeights eventWeights();
 
-    /**
-     * A user moves only when the new segment scores at least this much higher (cosine or posterior). 0.02 was
-     * measured on Online Retail to keep batch-optimum quality (docs/quality.md, parameter sweep) while halving moves.
-     */
+    /** Profile weight of each event type. */
+    interface EventWeights {
+        /** A product view. */
+        @WithDefault("1")
+        double view();
+
+        /** A search query. */
+        @WithDefault("1")
+        double search();
+
+        /** An add to cart. */
+        @WithDefault("3")
+        double cart();
+
+        /** An add to the wishlist. */
+        @WithDefault("2")
+        double wishlist();
+
+        /** A purchase. */
+        @WithDefault("5")
+        double purchase();
+
+        /** A removal from the cart (or a cancelled purchase): negative, it pulls the profile away from the item. */
+        @WithName("remove_from_cart")
+        @WithDefault("-1")
+        double removeFromCart();
+    }
+
+    /** A user moves on an event only when the new segment scores at least this much higher (cosine or posterior). */
     @WithDefault("0.02")
     double margin();
 
@@ -55,7 +81,7 @@ public interface SegmentationConfig {
     @WithDefault("10m")
     Duration minDwell();
 
-    /** A segment lighter than this fraction of the heaviest is retired and re-seeded by a split. */
+    /** A segment lighter than this fraction of the heaviest is retired and re-seeded by a split (at a check). */
     @WithDefault("0.05")
     double deadFraction();
 
@@ -63,24 +89,55 @@ public interface SegmentationConfig {
     @WithDefault("0")
     int bootstrapProfiles();
 
-    /** k-means++ restarts when seeding (more restarts: better start, measured to matter most). */
+    /** k-means++ restarts when seeding and refitting (more restarts: a better optimum, measured to matter most). */
     @WithDefault("20")
     int seedingRestarts();
 
-    /** Spherical Lloyd iterations per seeding restart and per refinement. */
+    /** Spherical Lloyd iterations per restart, per warm refit and per rescue split. */
     @WithDefault("10")
     int lloydIterations();
 
-    /** Users kept in the profile sample used for seeding, rescue and refinement. */
+    /** Users kept in the profile sample used for seeding, refits, checks and rescue (bottom-k by id hash). */
     @WithDefault("5000")
     int sampleSize();
 
-    /**
-     * Every this many batches (per process) the model is checked for dead segments and refined on the sample. Every
-     * 200 batches measurably hurt quality on Online Retail (docs/quality.md), so it is a slow safety net.
-     */
-    @WithDefault("1000")
-    int maintenanceEveryBatches();
+    /** Refits toward the batch optimum (see RefitPolicy). */
+    Refit refit();
+
+    /** When the model is refit and how the refit keeps segment identities. */
+    interface Refit {
+        /** Refit when the number of profiled shoppers reached this factor times the number at the last fit. */
+        @WithDefault("2")
+        double growthFactor();
+
+        /** Profiles folded into the model between two drift checks (0: no checks). */
+        @WithDefault("2000")
+        long checkEveryPoints();
+
+        /** A check refits when the live cost on the sample exceeds a warm fit's by more than this share. */
+        @WithDefault("0.01")
+        double driftMargin();
+
+        /** Refit at least this often (0: no time cap); wall time in the service. */
+        @WithDefault("1h")
+        Duration maxAge();
+
+        /** A fresh k-means++ fit replaces the warm fit only when cheaper by more than this share. */
+        @WithDefault("0.01")
+        double freshFitGain();
+
+        /** Matched centroids less similar than this (cosine) are different segments: one ends, one is born. */
+        @WithDefault("0.5")
+        double minMatchSimilarity();
+
+        /** Shoppers re-decided per second at most by the sweep after a refit (per process). */
+        @WithDefault("100000")
+        int sweepRate();
+
+        /** Shoppers per sweep step (one SCAN, one MGET, one write script). */
+        @WithDefault("500")
+        int sweepChunk();
+    }
 
     /** Smallest per-dimension variance of a GMM component. */
     @WithDefault("1e-4")
@@ -94,7 +151,22 @@ public interface SegmentationConfig {
     @WithDefault("60s")
     Duration snapshotInterval();
 
-    /** Seed of the random generator used for seeding, for reproducible runs. */
+    /** Seed of the random generator used for seeding and refits, for reproducible runs. */
     @WithDefault("42")
     long randomSeed();
+
+    /** The engine's parameters; a bad value stops the start with a message naming it. */
+    static SegmentationParams params(SegmentationConfig c) {
+        Refit r = c.refit();
+        RefitPolicy refit = new RefitPolicy(r.growthFactor(), r.checkEveryPoints(), r.driftMargin(),
+                r.maxAge().toMillis(), r.freshFitGain(), r.minMatchSimilarity());
+        int bootstrap = c.bootstrapProfiles() > 0 ? c.bootstrapProfiles() : 10 * c.k();
+        return new SegmentationParams(c.k(), c.algorithm(), c.decayHalfLife(), c.decayUnit(), c.deadFraction(),
+                c.margin(), c.minDwell().toMillis(), c.profileHalfLife().toMillis(), PROFILE_MIN_WEIGHT,
+                c.gmmVarFloor(), c.seedingRestarts(), c.lloydIterations(), bootstrap,
+                c.sampleSize(), c.randomSeed(), refit);
+    }
+
+    /** Floor of a profile's weight after negative events (not a tunable: it only keeps the weight positive). */
+    double PROFILE_MIN_WEIGHT = 0.01;
 }

@@ -100,15 +100,15 @@ public final class DriftCheck {
     }
 
     /** Replays the drifted stream through an engine and scores it at the checkpoints. */
-    public Result run(Drifted drifted, EngineSimulator engine) {
+    public Result run(Drifted drifted, InMemoryDriver engine) {
         int after = drifted.stream().size() - drifted.switchIndex();
         int step = Math.max(1, after / checkpoints);
         List<Checkpoint> points = new ArrayList<>();
-        EngineSimulator.BatchObserver observer = new EngineSimulator.BatchObserver() {
+        InMemoryDriver.BatchObserver observer = new InMemoryDriver.BatchObserver() {
             private int nextAt = drifted.switchIndex();
 
             @Override
-            public void beforeBatch(int from, List<EvaluationEvent> events, EngineSimulator sim) {
+            public void beforeBatch(int from, List<EvaluationEvent> events, InMemoryDriver sim) {
                 if (from + events.size() <= nextAt || sim.model() == null) {
                     return;
                 }

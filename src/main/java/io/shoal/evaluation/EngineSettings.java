@@ -1,76 +1,78 @@
 package io.shoal.evaluation;
 
-import io.shoal.segmentation.ProfileUpdater;
+import java.util.Map;
+
+import io.shoal.config.SegmentationConfig;
+import io.shoal.config.SegmentationDefaults;
+import io.shoal.event.EventType;
+import io.shoal.segmentation.RefitPolicy;
+import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 import io.shoal.segmentation.SegmentationParams;
-import io.shoal.segmentation.StreamingKMeans;
 
 /**
- * Everything the in-memory replay of the segmentation engine needs: the math's parameters and the pipeline's
- * batching and maintenance cadence.
+ * What the in-memory driver needs: the engine's parameters and the pipeline's batch size and event weights, all read
+ * from the service's typed configuration ({@link SegmentationDefaults}), so the evaluation runs the shipped engine.
  *
- * @param name                    label in the report
- * @param params                  the segmentation math
- * @param batchSize               events per micro-batch (the pipeline's {@code shoal.pipeline.batch-size})
- * @param bootstrapProfiles       profiles in the sample before the model is seeded; ≥ k
- * @param sampleCap               bound of the profile sample (random eviction beyond it, as the Redis script does)
- * @param maintenanceEveryBatches rescue + refinement every this many batches; 0 = never
- * @param randomSeed              seeds the seeder and the sample eviction
- * @param purchaseWeight          event weight of a purchase
- * @param removeWeight            event weight of a remove_from_cart (a cancellation)
+ * @param name       label in the report
+ * @param params     the engine's parameters
+ * @param batchSize  events per micro-batch (the pipeline's {@code shoal.pipeline.batch-size})
+ * @param batchTimeoutMillis the pipeline's {@code batch-timeout}: the in-memory driver's clock step per batch
+ * @param weights    the event weights by type
  */
-public record EngineSettings(String name, SegmentationParams params, int batchSize, int bootstrapProfiles,
-        int sampleCap, int maintenanceEveryBatches, long randomSeed, double purchaseWeight, double removeWeight) {
+public record EngineSettings(String name, SegmentationParams params, int batchSize, long batchTimeoutMillis,
+        Map<EventType, Double> weights) {
 
     public EngineSettings {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1 but was " + batchSize);
         }
-        if (bootstrapProfiles < params.k()) {
-            throw new IllegalArgumentException(
-                    "bootstrapProfiles must be >= k = " + params.k() + " but was " + bootstrapProfiles);
-        }
-        if (sampleCap < bootstrapProfiles) {
-            throw new IllegalArgumentException(
-                    "sampleCap must be >= bootstrapProfiles = " + bootstrapProfiles + " but was " + sampleCap);
-        }
-        if (maintenanceEveryBatches < 0) {
-            throw new IllegalArgumentException(
-                    "maintenanceEveryBatches must be >= 0 but was " + maintenanceEveryBatches);
-        }
+        weights = Map.copyOf(weights);
     }
 
-    /**
-     * The service as shipped: the {@code @WithDefault} values of {@code SegmentationConfig} and
-     * {@code PipelineConfig} and the event weights of application.properties (pinned by EngineSettingsTest), with
-     * k replaced.
-     */
+    /** The service as shipped, with k (and the algorithm) replaced. */
+    public static EngineSettings service(int k, Algorithm algorithm) {
+        return service(Map.of("shoal.segmentation.k", Integer.toString(k), "shoal.segmentation.algorithm",
+                algorithm.name().toLowerCase()));
+    }
+
     public static EngineSettings service(int k) {
-        SegmentationParams params = new SegmentationParams(k, 20_000, StreamingKMeans.TimeUnit.POINTS, 0.05, 0.02,
-                10 * 60_000L, 7L * 24 * 3600 * 1000, ProfileUpdater.DEFAULT_MIN_WEIGHT, 1e-4, 20, 10);
-        return new EngineSettings("shoal", params, 256, 10 * k, 5_000, 1_000, 42, 5, -1);
+        return service(k, Algorithm.KMEANS);
+    }
+
+    /** The service's configuration with {@code overrides} (full keys) on top. */
+    public static EngineSettings service(Map<String, String> overrides) {
+        SegmentationConfig config = SegmentationDefaults.config(overrides);
+        SegmentationConfig.EventWeights w = config.eventWeights();
+        Map<EventType, Double> weights = Map.of(EventType.VIEW, w.view(), EventType.SEARCH, w.search(),
+                EventType.CART, w.cart(), EventType.WISHLIST, w.wishlist(), EventType.PURCHASE, w.purchase(),
+                EventType.REMOVE_FROM_CART, w.removeFromCart());
+        String name = config.algorithm() == Algorithm.GMM ? "shoal-gmm" : "shoal";
+        return new EngineSettings(name, SegmentationConfig.params(config), SegmentationDefaults.batchSize(overrides),
+                SegmentationDefaults.batchTimeoutMillis(overrides), weights);
     }
 
     /**
      * Spark MLlib's StreamingKMeans as usually deployed: no forgetting (decay 1), the best segment always (margin 0,
-     * dwell 0), no rescue or refinement, one k-means++ draw. Profiles, batching and seeding moment are the
+     * dwell 0), no refit, check or rescue, one k-means++ draw. Profiles, batching and seeding moment are the
      * service's, so only the engine's choices differ.
      */
     public static EngineSettings sparkBaseline(int k) {
         EngineSettings s = service(k);
-        SegmentationParams p = s.params();
-        SegmentationParams baseline = new SegmentationParams(k, Double.POSITIVE_INFINITY, p.decayUnit(),
-                p.deadFraction(), 0, 0, p.profileHalfLifeMillis(), p.profileMinWeight(), p.gmmVarFloor(), 1,
-                p.lloydIterations());
-        return new EngineSettings("spark-baseline", baseline, s.batchSize(), s.bootstrapProfiles(), s.sampleCap(), 0,
-                s.randomSeed(), s.purchaseWeight(), s.removeWeight());
+        return new EngineSettings("spark-baseline", s.params().with(Double.POSITIVE_INFINITY, 0, 0, 1,
+                RefitPolicy.never()), s.batchSize(), s.batchTimeoutMillis(), s.weights());
     }
 
-    /** The event weight of an event type the datasets produce. */
-    double weight(io.shoal.pipeline.EventType type) {
-        return switch (type) {
-            case PURCHASE -> purchaseWeight;
-            case REMOVE_FROM_CART -> removeWeight;
-            default -> throw new IllegalArgumentException("the evaluation replays purchases and removals but got " + type);
-        };
+    /** The same settings under another name and parameters. */
+    public EngineSettings with(String newName, SegmentationParams newParams) {
+        return new EngineSettings(newName, newParams, batchSize, batchTimeoutMillis, weights);
+    }
+
+    /** The event weight of an event type. */
+    double weight(EventType type) {
+        Double w = weights.get(type);
+        if (w == null) {
+            throw new IllegalArgumentException("no event weight for " + type);
+        }
+        return w;
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.function.Predicate;
 
 import io.shoal.segmentation.ClusteringMetrics;
+import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 
 /**
  * Runs every check of the quality report on one dataset: the service's engine and the Spark-style baseline on the
@@ -54,19 +55,19 @@ public final class Evaluation {
             Predicate<String> recommendable) {
         long start = System.nanoTime();
         List<EngineSettings> engines = List.of(EngineSettings.service(options.k()),
-                EngineSettings.sparkBaseline(options.k()));
+                EngineSettings.service(options.k(), Algorithm.GMM), EngineSettings.sparkBaseline(options.k()));
         List<EvaluationEvent> stream = data.events();
 
-        List<EngineSimulator> simulators = new ArrayList<>();
+        List<InMemoryDriver> simulators = new ArrayList<>();
         List<RecommendationCheck> recommendations = new ArrayList<>();
         for (EngineSettings s : engines) {
             RecommendationCheck rec = new RecommendationCheck(recommendable,
                     RecommendationCheck.DEFAULT_HALF_LIFE_MILLIS);
-            simulators.add(new EngineSimulator(s, vectors).run(stream, List.of(rec)));
+            simulators.add(new InMemoryDriver(s, vectors).run(stream, List.of(rec)));
             recommendations.add(rec);
         }
         if (simulators.get(0).model() == null) {
-            throw new IllegalStateException("the stream has fewer than " + engines.get(0).bootstrapProfiles()
+            throw new IllegalStateException("the stream has fewer than " + engines.get(0).params().bootstrapProfiles()
                     + " users with a profile: the model was never seeded (use a larger --limit)");
         }
 
@@ -89,7 +90,7 @@ public final class Evaluation {
         DriftCheck.Drifted drifted = DriftCheck.drift(stream, options.driftFraction(), options.seed());
         List<EngineReport> reports = new ArrayList<>();
         for (int i = 0; i < engines.size(); i++) {
-            EngineSimulator sim = simulators.get(i);
+            InMemoryDriver sim = simulators.get(i);
             SegmentQuality.Snapshot snap = SegmentQuality.Snapshot.of(sim);
             if (!snap.userIds().equals(reference.userIds())) {
                 throw new IllegalStateException("engines segmented different users: " + snap.userIds().size()
@@ -108,8 +109,8 @@ public final class Evaluation {
             for (RecommendationCheck.Recommender r : RecommendationCheck.Recommender.values()) {
                 rates.put(r.name().toLowerCase().replace('_', '+'), rec.hitRate(r));
             }
-            DriftCheck.Result driftResult = drift.run(drifted, new EngineSimulator(engines.get(i), vectors));
-            EngineSimulator.Movement movement = sim.movement();
+            DriftCheck.Result driftResult = drift.run(drifted, new InMemoryDriver(engines.get(i), vectors));
+            InMemoryDriver.Movement movement = sim.movement();
             reports.add(new EngineReport(engines.get(i).name(), quality, movement.movedShare(),
                     movement.meanDailyShare(), movement.activeUsers().size(), sim.changes(), sim.suppressed(),
                     sim.rescues(), ami, rec, rates, driftResult));

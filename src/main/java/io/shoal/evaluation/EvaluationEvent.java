@@ -1,6 +1,6 @@
 package io.shoal.evaluation;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /**
  * One real event as the evaluation replays it: what the service would receive, reduced to what the segmentation and

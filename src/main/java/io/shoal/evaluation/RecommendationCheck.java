@@ -11,7 +11,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.function.Predicate;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /**
  * Would the segments have helped recommend the next purchase? Replayed alongside the engine: for every basket (a
@@ -30,7 +30,7 @@ import io.shoal.pipeline.EventType;
  * buyer is in right after its micro-batch. Items the predicate rejects (postage, fees) are neither recommended nor
  * counted as hits.
  */
-public final class RecommendationCheck implements EngineSimulator.BatchObserver {
+public final class RecommendationCheck implements InMemoryDriver.BatchObserver {
 
     /** Recommendation list length. */
     public static final int TOP = 10;
@@ -80,7 +80,7 @@ public final class RecommendationCheck implements EngineSimulator.BatchObserver 
     }
 
     @Override
-    public void beforeBatch(int from, List<EvaluationEvent> events, EngineSimulator engine) {
+    public void beforeBatch(int from, List<EvaluationEvent> events, InMemoryDriver engine) {
         Map<String, Set<String>> basketsOfBatch = new LinkedHashMap<>();
         Map<String, String> owner = new HashMap<>();
         for (EvaluationEvent e : events) {
@@ -116,7 +116,7 @@ public final class RecommendationCheck implements EngineSimulator.BatchObserver 
     }
 
     @Override
-    public void afterBatch(int from, List<EvaluationEvent> events, EngineSimulator engine) {
+    public void afterBatch(int from, List<EvaluationEvent> events, InMemoryDriver engine) {
         for (EvaluationEvent e : events) {
             if (e.type() != EventType.PURCHASE || !recommendable.test(e.itemId())) {
                 continue;

@@ -80,7 +80,7 @@ public record SegmentQuality(int users, int segments, double silhouette, double 
     /** The segmented users of an engine, in a fixed order: ids, profile vectors and segment labels. */
     public record Snapshot(List<String> userIds, List<float[]> vectors, int[] labels) {
 
-        public static Snapshot of(EngineSimulator engine) {
+        public static Snapshot of(InMemoryDriver engine) {
             List<String> ids = new ArrayList<>();
             engine.users().forEach((u, s) -> {
                 if (s.profile() != null && s.segmentId() != null) {

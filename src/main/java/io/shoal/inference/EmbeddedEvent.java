@@ -1,6 +1,6 @@
 package io.shoal.inference;
 
-import io.shoal.pipeline.BehaviorEvent;
+import io.shoal.event.BehaviorEvent;
 
 /**
  * An event with the vector that places it in embedding space.

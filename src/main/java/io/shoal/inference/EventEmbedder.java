@@ -1,7 +1,7 @@
 package io.shoal.inference;
 
-import io.shoal.pipeline.BehaviorEvent;
-import io.shoal.pipeline.EventType;
+import io.shoal.event.BehaviorEvent;
+import io.shoal.event.EventType;
 import io.shoal.pipeline.MicroBatch;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;

@@ -1,5 +1,7 @@
 package io.shoal.inference;
 
+import org.jboss.logging.Logger;
+
 import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
@@ -11,7 +13,6 @@ import ai.djl.repository.zoo.Criteria;
 import ai.djl.repository.zoo.ModelNotFoundException;
 import ai.djl.repository.zoo.ZooModel;
 import ai.djl.translate.TranslateException;
-import io.quarkus.logging.Log;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -31,6 +32,9 @@ import java.util.concurrent.BlockingQueue;
  * worker never waits. {@code encode} blocks; call it from a worker thread, never from the event loop.
  */
 public final class SentenceEncoder implements AutoCloseable {
+
+    /** A plain JBoss logger, not Quarkus's Log: the evaluation loads the encoder outside Quarkus. */
+    private static final Logger LOG = Logger.getLogger(SentenceEncoder.class);
 
     private static final String ENGINE = "OnnxRuntime";
 
@@ -101,7 +105,7 @@ public final class SentenceEncoder implements AutoCloseable {
             }
             SentenceEncoder encoder = new SentenceEncoder(spec, device, tokenizer, model, predictors);
             encoder.checkDimension();
-            Log.infof("Loaded sentence model %s (%d dims, %s pooling, <= %d tokens) on %s with %d predictors in %d ms",
+            LOG.infof("Loaded sentence model %s (%d dims, %s pooling, <= %d tokens) on %s with %d predictors in %d ms",
                     spec.id(), spec.dimension(), spec.pooling(), spec.maxTokens(), device, workers,
                     (System.nanoTime() - start) / 1_000_000);
             return encoder;

@@ -13,8 +13,8 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import io.shoal.pipeline.BehaviorEvent;
-import io.shoal.pipeline.EventType;
+import io.shoal.event.BehaviorEvent;
+import io.shoal.event.EventType;
 
 /**
  * Turns one JSON element of a request into a {@link BehaviorEvent}, or names every field that is wrong.

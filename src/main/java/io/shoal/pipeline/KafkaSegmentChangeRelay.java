@@ -1,5 +1,7 @@
 package io.shoal.pipeline;
 
+import io.shoal.event.Channels;
+import io.shoal.event.SegmentChangeEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;

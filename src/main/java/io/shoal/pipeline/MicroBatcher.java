@@ -1,5 +1,7 @@
 package io.shoal.pipeline;
 
+import io.shoal.event.Channels;
+import io.shoal.event.BehaviorEvent;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

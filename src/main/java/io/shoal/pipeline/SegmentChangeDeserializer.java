@@ -1,5 +1,6 @@
 package io.shoal.pipeline;
 
+import io.shoal.event.SegmentChangeEvent;
 import io.quarkus.kafka.client.serialization.ObjectMapperDeserializer;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 

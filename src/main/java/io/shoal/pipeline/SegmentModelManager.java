@@ -3,11 +3,9 @@ package io.shoal.pipeline;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -20,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,18 +27,14 @@ import io.shoal.audit.ModelSnapshotRepository;
 import io.shoal.audit.ModelVersionEntity;
 import io.shoal.audit.SegmentLifecycleEntity;
 import io.shoal.config.SegmentationConfig;
-import io.shoal.segmentation.GmmState;
-import io.shoal.segmentation.KMeansSeeder;
-import io.shoal.segmentation.KMeansState;
-import io.shoal.segmentation.SegmentBatchPlanner;
-import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
-import io.shoal.segmentation.SegmentBatchPlanner.Model;
-import io.shoal.segmentation.SegmentBatchPlanner.UserState;
+import io.shoal.segmentation.RefitPolicy;
 import io.shoal.segmentation.SegmentLifecycleEvent;
-import io.shoal.segmentation.SegmentRescue;
+import io.shoal.segmentation.SegmentLineage;
+import io.shoal.segmentation.SegmentModel;
+import io.shoal.segmentation.SegmentRefit;
+import io.shoal.segmentation.SegmentationEngine;
 import io.shoal.segmentation.SegmentationParams;
 import io.shoal.store.SegmentStore;
-import io.shoal.store.StoredModel;
 import io.shoal.store.StoredModelCodec;
 import io.shoal.store.StoredUser;
 import io.smallrye.mutiny.Uni;
@@ -47,73 +42,67 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 import io.vertx.core.Vertx;
 
 /**
- * The model's life outside the per-batch update: seeding once enough profiles exist (k-means++ with many
- * restarts, then every sampled user is assigned), periodic maintenance (rescue of dying segments by splitting,
- * refinement by Lloyd iterations on the profile sample), snapshots to PostgreSQL, and restore from the latest
- * snapshot when Redis is empty. One process at a time does each, under a Redis lease.
+ * The service's driver of the model's life around the per-batch update, all decided by the
+ * {@link SegmentationEngine}: seeding once enough profiles exist, refits and rescues when the engine says they are
+ * due (growth, age, drift checks: {@link RefitPolicy}), each swapped in atomically with a generation bump and
+ * followed by a sweep that re-decides every shopper ({@link SegmentSweeper}); snapshots to PostgreSQL and restore
+ * from the latest one when Redis is empty. One process at a time seeds or maintains, under a Redis lease; the math
+ * runs on a worker thread, never on the event loop, and batches keep flowing meanwhile (a batch planned on the old
+ * generation is refused by the Redis script and planned again).
  */
 @ApplicationScoped
 public class SegmentModelManager {
 
-    /** How far the model may have advanced between reading it and writing the maintained one (see maintain()). */
-    static final long MAINTENANCE_MAX_LAG = 1_000;
     private static final long LEASE_MILLIS = 60_000;
 
     private final SegmentStore store;
     private final HistoryRepository history;
     private final ModelSnapshotRepository snapshots;
-    private final SegmentWriter writer;
+    private final SegmentSweeper sweeper;
     private final SegmentationConfig config;
     private final SegmentationParams params;
-    private final SegmentBatchPlanner planner;
+    private final SegmentationEngine engine;
     private final ObjectMapper mapper;
     private final Vertx vertx;
     private final String owner = UUID.randomUUID().toString();
-    private final AtomicLong batches = new AtomicLong();
+    private final AtomicLong pointsSinceCheck = new AtomicLong();
     private final AtomicBoolean maintaining = new AtomicBoolean();
     private final AtomicLong lastSnapshotVersion = new AtomicLong(-1);
     private final Counter retired;
+    private final MeterRegistry registry;
+    private final Timer refitTimer;
 
     public SegmentModelManager(SegmentStore store, HistoryRepository history, ModelSnapshotRepository snapshots,
-            SegmentWriter writer, SegmentationConfig config, ObjectMapper mapper, Vertx vertx, MeterRegistry registry) {
+            SegmentSweeper sweeper, SegmentationConfig config, ObjectMapper mapper, Vertx vertx,
+            MeterRegistry registry) {
         this.store = store;
         this.history = history;
         this.snapshots = snapshots;
-        this.writer = writer;
+        this.sweeper = sweeper;
         this.config = config;
-        this.params = params(config);
-        this.planner = new SegmentBatchPlanner(params.profileUpdater(), params.assignmentPolicy(), params.gmm());
+        this.params = SegmentationConfig.params(config);
+        this.engine = new SegmentationEngine(params);
         this.mapper = mapper;
         this.vertx = vertx;
+        this.registry = registry;
         this.retired = Counter.builder("shoal.segmentation.segments.retired")
-                .description("Segments retired and re-seeded by a split").register(registry);
-    }
-
-    /** Validated parameters of the math; a bad value stops the start with a message naming it. */
-    static SegmentationParams params(SegmentationConfig c) {
-        return new SegmentationParams(c.k(), c.decayHalfLife(), c.decayUnit(), c.deadFraction(), c.margin(),
-                c.minDwell().toMillis(), c.profileHalfLife().toMillis(), 0.01, c.gmmVarFloor(), c.seedingRestarts(),
-                c.lloydIterations());
+                .description("Segments retired and re-seeded by a rescue").register(registry);
+        this.refitTimer = Timer.builder("shoal.segmentation.refit.latency")
+                .description("Time to compute a seed, refit or drift check on the profile sample")
+                .publishPercentiles(0.5, 0.99).register(registry);
     }
 
     public SegmentationParams params() {
         return params;
     }
 
-    public SegmentBatchPlanner planner() {
-        return planner;
+    public SegmentationEngine engine() {
+        return engine;
     }
 
-    public int bootstrapProfiles() {
-        return config.bootstrapProfiles() > 0 ? config.bootstrapProfiles() : 10 * config.k();
-    }
-
-    /** The planner's view of a stored model. */
-    public static Model view(StoredModel m) {
-        if (m == null) {
-            return null;
-        }
-        return new Model(m.algorithm(), m.kmeans(), m.algorithm() == Algorithm.GMM ? m.gmm() : null);
+    /** Whether no maintenance and no sweep is running in this process (for tests and the demo's wait). */
+    public boolean idle() {
+        return !maintaining.get() && sweeper.idle();
     }
 
     // ---- restore and snapshots
@@ -124,13 +113,18 @@ public class SegmentModelManager {
         }
         restoreNow();
         long period = Math.max(1000, config.snapshotInterval().toMillis());
-        vertx.setPeriodic(period, id -> snapshot().subscribe().with(v -> {
-        }, f -> Log.warnf("Model snapshot failed: %s", f.toString())));
+        vertx.setPeriodic(period, id -> {
+            snapshot().subscribe().with(v -> {
+            }, f -> Log.warnf("Model snapshot failed: %s", f.toString()));
+            // A sweep left unfinished by a process that died is taken over once its lease expired.
+            sweeper.resumeIfUnfinished();
+        });
+        sweeper.resumeIfUnfinished();
     }
 
     /** Restores the latest snapshot into Redis if Redis holds no model (at start, or after Redis lost its data). */
     public void restoreNow() {
-        StoredModel restored = store.model().chain(current -> {
+        SegmentModel restored = store.model().chain(current -> {
             if (current != null) {
                 lastSnapshotVersion.set(current.version());
                 return Uni.createFrom().nullItem();
@@ -139,13 +133,13 @@ public class SegmentModelManager {
                 if (snapshot == null) {
                     return Uni.createFrom().nullItem();
                 }
-                StoredModel model = StoredModelCodec.read(snapshot.centroids);
+                SegmentModel model = StoredModelCodec.read(snapshot.centroids);
                 return store.replaceModel(model, null, snapshot.params, true).map(v -> v > 0 ? model : null);
             });
         }).await().atMost(Duration.ofSeconds(30));
         if (restored != null) {
-            Log.infof("Restored the segment model version %d (k=%d) from PostgreSQL", restored.version(),
-                    restored.k());
+            Log.infof("Restored the segment model version %d (k=%d, generation %d) from PostgreSQL",
+                    restored.version(), restored.k(), restored.generation());
         }
     }
 
@@ -178,11 +172,7 @@ public class SegmentModelManager {
 
     String paramsJson() {
         try {
-            return mapper.writeValueAsString(Map.of("k", params.k(), "algorithm", config.algorithm(),
-                    "decayHalfLife", params.decayHalfLife(), "decayUnit", params.decayUnit(),
-                    "margin", params.assignmentMargin(), "minDwellMillis", params.minDwellMillis(),
-                    "profileHalfLifeMillis", params.profileHalfLifeMillis(), "deadFraction", params.deadFraction(),
-                    "seedingRestarts", params.seedingRestarts()));
+            return mapper.writeValueAsString(params);
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
@@ -191,7 +181,8 @@ public class SegmentModelManager {
     // ---- seeding
 
     /**
-     * Seeds the model if there is none and the sample holds enough profiles, then assigns every sampled user.
+     * Seeds the model if there is none and the sample holds enough profiles; every shopper is then decided by the
+     * sweep.
      *
      * @return whether this call seeded the model
      */
@@ -209,151 +200,159 @@ public class SegmentModelManager {
             if (existing != null) {
                 return Uni.createFrom().item(false);
             }
-            return store.sample().chain(sample -> {
-                if (sample.size() < bootstrapProfiles()) {
+            return sample().chain(sample -> {
+                if (!engine.readyToSeed(sample.size())) {
                     return Uni.createFrom().item(false);
                 }
-                List<String> users = new ArrayList<>(sample.keySet());
-                List<float[]> vectors = new ArrayList<>(sample.values());
-                return Uni.createFrom().item(() -> seedModel(vectors))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                        .chain(model -> store.replaceModel(model, null, paramsJson(), false).chain(version -> {
-                            if (version < 0) {
-                                return Uni.createFrom().item(false);
+                return store.profiled().chain(profiled -> compute(() -> engine.seed(sample, profiled,
+                        System.currentTimeMillis())))
+                        .chain(swap -> commit(null, swap).map(version -> {
+                            if (version > 0) {
+                                Log.infof("Seeded %d segments on %d profiles (%d restarts), model version %d",
+                                        swap.model().k(), sample.size(), params.seedingRestarts(), version);
                             }
-                            Log.infof("Seeded %d segments on %d profiles (%d restarts), model version %d",
-                                    model.k(), vectors.size(), params.seedingRestarts(), version);
-                            List<SegmentLifecycleEntity> created = new ArrayList<>();
-                            for (long id : model.ids()) {
-                                created.add(SegmentWriter.lifecycleRow("created", id, null, 0, version));
-                            }
-                            return assignAll(users, "seed-" + owner + "-" + version, created).replaceWith(true);
+                            return version > 0;
                         }));
             });
         });
     }
 
-    private StoredModel seedModel(List<float[]> sample) {
-        KMeansSeeder.SeedResult seeded = params.seeder().seed(sample, params.k(), config.randomSeed());
-        KMeansState state = seeded.state();
-        long now = System.currentTimeMillis();
-        long[] created = new long[state.k()];
-        Arrays.fill(created, now);
-        if (config.algorithm() == Algorithm.GMM) {
-            GmmState gmm = params.gmm().initial(state, sample);
-            return StoredModel.fromGmm(gmm, state.segmentIds(), state.nextSegmentId(), created);
+    // ---- maintenance: refits, drift checks, rescue
+
+    /**
+     * Called after every applied batch with the model it was planned on: counts the folded profiles and, when the
+     * engine says a refit or check is due, runs it in the background.
+     */
+    public void afterBatch(SegmentModel plannedOn, long profiled, int members) {
+        if (plannedOn == null) {
+            return;
         }
-        return StoredModel.fromKMeans(Algorithm.KMEANS, state, created, null);
-    }
-
-    /** Decides a segment for every given user against the current model (no profile change, no model update). */
-    Uni<Void> assignAll(List<String> users, String batchId, List<SegmentLifecycleEntity> lifecycle) {
-        return store.model().chain(model -> store.users(users).chain(states -> {
-            Map<String, UserState> known = new HashMap<>();
-            Map<String, StoredUser> before = new HashMap<>();
-            for (int i = 0; i < users.size(); i++) {
-                StoredUser s = states.get(i);
-                if (s != null) {
-                    known.put(users.get(i), new UserState(s.profile(), s.segmentId(), s.sinceMillis()));
-                    before.put(users.get(i), s);
-                }
-            }
-            SegmentBatchPlanner.Plan plan = planner.plan(view(model), known, List.of(), users);
-            // No member sums: reassessed users are already in the data the model was built from.
-            SegmentBatchPlanner.Plan decisionsOnly = new SegmentBatchPlanner.Plan(plan.outcomes(),
-                    new double[model.k()], new double[model.k()][model.dimension()],
-                    model.algorithm() == Algorithm.GMM ? new double[model.k()][model.dimension()] : null, 0,
-                    plan.suppressed());
-            return writer.write(new SegmentWriter.PlannedBatch(batchId, model, decisionsOnly, 1.0, Map.of(),
-                    lifecycle, before)).replaceWithVoid();
-        }));
-    }
-
-    // ---- maintenance
-
-    /** Counts batches and, every {@code maintenanceEveryBatches}, starts maintenance in the background. */
-    public void afterBatch() {
-        if (batches.incrementAndGet() % Math.max(1, config.maintenanceEveryBatches()) == 0) {
-            maintain().subscribe().with(v -> {
+        long points = pointsSinceCheck.addAndGet(members);
+        RefitPolicy.Trigger due = engine.due(plannedOn, profiled, points, System.currentTimeMillis());
+        if (due != RefitPolicy.Trigger.NONE) {
+            maintain(due).subscribe().with(v -> {
             }, f -> Log.warnf("Model maintenance failed: %s", f.toString()));
         }
     }
 
-    /**
-     * Rescues dead segments and refines the centroids on the profile sample (k-means only).
-     * <p>
-     * Refinement recomputes the centroids from the users' current profiles, which already contain the batches that
-     * were applied while it ran; so the maintained model replaces the stored one even if up to
-     * {@value #MAINTENANCE_MAX_LAG} batch updates landed in between (their users are in the sample), but never
-     * if the segment ids changed meanwhile.
-     */
-    public Uni<Void> maintain() {
+    /** Runs what {@code trigger} calls for (see {@link SegmentRefit#maintain}), under the lease. */
+    public Uni<Void> maintain(RefitPolicy.Trigger trigger) {
         if (!maintaining.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();
         }
+        pointsSinceCheck.set(0);
         return store.tryLock("model", owner, LEASE_MILLIS).chain(locked -> {
             if (!locked) {
                 return Uni.createFrom().voidItem();
             }
-            return maintainLocked().eventually(() -> store.unlock("model", owner));
+            return maintainLocked(trigger).eventually(() -> store.unlock("model", owner));
         }).eventually(() -> maintaining.set(false));
     }
 
-    private Uni<Void> maintainLocked() {
+    private Uni<Void> maintainLocked(RefitPolicy.Trigger trigger) {
         return store.model().chain(model -> {
-            if (model == null || model.algorithm() != Algorithm.KMEANS) {
+            if (model == null) {
                 return Uni.createFrom().voidItem();
             }
-            return store.sample().chain(sample -> Uni.createFrom()
-                    .item(() -> maintained(model, new ArrayList<>(sample.values())))
-                    .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                    .chain(result -> commitMaintenance(model, result, new ArrayList<>(sample.keySet()))));
+            return sample().chain(sample -> store.profiled().chain(profiled -> {
+                // The trigger is re-checked on the model as stored now: another process may have refit meanwhile.
+                RefitPolicy.Trigger now = trigger == RefitPolicy.Trigger.CHECK ? trigger
+                        : engine.due(model, profiled, Long.MAX_VALUE, System.currentTimeMillis());
+                return compute(() -> engine.maintain(model, sample, profiled, now, System.currentTimeMillis()))
+                        .chain(swap -> swap.isPresent() ? commit(model.generation(), swap.get()).replaceWithVoid()
+                                : Uni.createFrom().voidItem());
+            }));
         });
     }
 
-    private record Maintained(StoredModel model, List<SegmentLifecycleEvent> events) {
+    /** Swaps the model in (CAS on the generation), records its lifecycle, starts the sweep. @return the version */
+    private Uni<Long> commit(Long expectedGeneration, SegmentRefit.Swap swap) {
+        return store.replaceModel(swap.model(), expectedGeneration, paramsJson(), false).chain(version -> {
+            if (version < 0) {
+                return Uni.createFrom().item(version);
+            }
+            registry.counter("shoal.segmentation.swaps", "cause", swap.cause().reason(), "trigger",
+                    swap.trigger().name().toLowerCase()).increment();
+            if (swap.cause() != SegmentRefit.Cause.SEEDED) {
+                Log.infof("Model %s (%s) to generation %d, version %d: cost on the sample %.2f -> %.2f%s; lineage %s",
+                        swap.cause().reason(), swap.trigger().name().toLowerCase(), swap.model().generation(),
+                        version, swap.liveCost(), swap.cost(), swap.fresh() ? " (fresh fit)" : "",
+                        swap.lineage().stream().map(t -> t.kind().name().toLowerCase() + t.from() + "->" + t.to())
+                                .toList());
+            }
+            return history.recordLifecycle(lifecycleRows(swap, version))
+                    .invoke(() -> sweeper.start(swap.model().generation(), swap.cause()))
+                    .replaceWith(version);
+        });
     }
 
-    private Maintained maintained(StoredModel model, List<float[]> sample) {
-        KMeansState state = model.kmeans();
-        SegmentRescue.RescueResult rescued = params.rescue().rescue(state, sample);
-        KMeansState next = KMeansSeeder.refine(rescued.state(), sample, params.lloydIterations()).state();
-        long[] created = model.createdMillis().clone();
-        long now = System.currentTimeMillis();
-        for (int j = 0; j < next.k(); j++) {
-            if (next.segmentId(j) != model.ids()[j]) {
-                created[j] = now;
+    private List<SegmentLifecycleEntity> lifecycleRows(SegmentRefit.Swap swap, long version) {
+        List<SegmentLifecycleEntity> rows = new ArrayList<>();
+        SegmentModel m = swap.model();
+        if (swap.cause() == SegmentRefit.Cause.SEEDED) {
+            for (int j = 0; j < m.k(); j++) {
+                rows.add(SegmentWriter.lifecycleRow("created", m.ids()[j], null, m.weights()[j], version));
             }
         }
-        return new Maintained(StoredModel.fromKMeans(Algorithm.KMEANS, next, created, null), rescued.events());
-    }
-
-    /**
-     * Writes the maintained model; when segments were retired, the sampled shoppers are decided again at once, so
-     * that members of a retired segment do not keep its id until their next event (measured to cost quality).
-     */
-    private Uni<Void> commitMaintenance(StoredModel base, Maintained result, List<String> sampledUsers) {
-        return store.model().chain(current -> {
-            if (current == null || !Arrays.equals(current.ids(), base.ids())
-                    || current.version() - base.version() > MAINTENANCE_MAX_LAG) {
-                return Uni.createFrom().voidItem();
+        for (SegmentLifecycleEvent e : swap.rescued()) {
+            rows.add(SegmentWriter.lifecycleRow(e.kind().name().toLowerCase(), e.segmentId(),
+                    e.otherSegmentId() < 0 ? null : e.otherSegmentId(), e.weight(), version));
+            if (e.kind() == SegmentLifecycleEvent.Kind.RETIRED) {
+                retired.increment();
             }
-            return store.replaceModel(result.model(), current.version(), paramsJson(), false).chain(version -> {
-                if (version < 0 || result.events().isEmpty()) {
-                    return Uni.createFrom().voidItem();
-                }
-                List<SegmentLifecycleEntity> rows = new ArrayList<>();
-                for (SegmentLifecycleEvent e : result.events()) {
-                    rows.add(SegmentWriter.lifecycleRow(e.kind().name().toLowerCase(), e.segmentId(),
-                            e.otherSegmentId() < 0 ? null : e.otherSegmentId(), e.weight(), version));
-                    if (e.kind() == SegmentLifecycleEvent.Kind.RETIRED) {
-                        retired.increment();
-                        Log.infof("Segment %d retired (weight %.2f) and its slot re-seeded", e.segmentId(), e.weight());
+        }
+        for (SegmentLineage.Transition t : swap.lineage()) {
+            String kind = t.kind().name().toLowerCase();
+            if (t.to().isEmpty()) {
+                t.from().forEach(f -> rows.add(SegmentWriter.lifecycleRow(kind, f, null, 0, version)));
+            } else if (t.from().isEmpty()) {
+                t.to().forEach(to -> rows.add(SegmentWriter.lifecycleRow(kind, to, null, weight(m, to), version)));
+            } else {
+                for (Long from : t.from()) {
+                    for (Long to : t.to()) {
+                        rows.add(SegmentWriter.lifecycleRow(kind, to, from, weight(m, to), version));
                     }
                 }
-                return history.recordLifecycle(rows)
-                        .chain(() -> assignAll(sampledUsers, "maintain-" + owner + "-" + version, List.of()));
+            }
+        }
+        return rows;
+    }
+
+    private static double weight(SegmentModel m, long id) {
+        int slot = m.slotOf(id);
+        return slot < 0 ? 0 : m.weights()[slot];
+    }
+
+    /** The profile sample with each sampled shopper's stored segment. */
+    private Uni<SegmentRefit.Sample> sample() {
+        return store.sample().chain(sample -> {
+            List<String> ids = new ArrayList<>(sample.keySet());
+            return store.users(ids).map(users -> {
+                List<float[]> vectors = new ArrayList<>(ids.size());
+                List<Long> segments = new ArrayList<>(ids.size());
+                for (int i = 0; i < ids.size(); i++) {
+                    vectors.add(sample.get(ids.get(i)));
+                    StoredUser u = users.get(i);
+                    segments.add(u == null ? null : u.segmentId());
+                }
+                return new SegmentRefit.Sample(ids, vectors, segments);
             });
         });
+    }
+
+    private <T> Uni<T> compute(java.util.function.Supplier<T> work) {
+        return Uni.createFrom().item(() -> {
+            long start = System.nanoTime();
+            try {
+                return work.get();
+            } finally {
+                refitTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+            }
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    /** For tests: the sweeper this manager starts. */
+    SegmentSweeper sweeper() {
+        return sweeper;
     }
 }

@@ -1,5 +1,8 @@
 package io.shoal.pipeline;
 
+import io.shoal.event.Channels;
+import io.shoal.event.SegmentChangeEvent;
+import io.shoal.event.BehaviorEvent;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -29,7 +32,7 @@ import io.shoal.segmentation.SegmentBatchPlanner.UserOutcome;
 import io.shoal.store.SegmentStore;
 import io.shoal.store.SegmentStore.BatchWrite;
 import io.shoal.store.SegmentStore.UserWrite;
-import io.shoal.store.StoredModel;
+import io.shoal.segmentation.SegmentModel;
 import io.shoal.store.StoredUser;
 import io.shoal.store.StoredUserCodec;
 import io.smallrye.mutiny.Uni;
@@ -44,8 +47,9 @@ import io.smallrye.reactive.messaging.annotations.Broadcast;
 public class SegmentWriter {
 
     /** A batch's plan with what is needed to write it. */
-    public record PlannedBatch(String batchId, StoredModel plannedOn, Plan plan, double decay,
-            Map<String, float[]> recentTexts, List<SegmentLifecycleEntity> lifecycle, Map<String, StoredUser> before) {
+    public record PlannedBatch(String batchId, SegmentModel plannedOn, Plan plan, double decay,
+            Map<String, float[]> recentTexts, List<SegmentLifecycleEntity> lifecycle, Map<String, StoredUser> before,
+            long newlyProfiled) {
     }
 
     private final SegmentStore store;
@@ -81,7 +85,7 @@ public class SegmentWriter {
      * @return the model version after the write
      */
     public Uni<Long> write(PlannedBatch b, List<SegmentStore.PositionWrite> positions) {
-        StoredModel model = b.plannedOn();
+        SegmentModel model = b.plannedOn();
         List<SegmentMove> moveRows = new ArrayList<>();
         List<SegmentChangeEvent> events = new ArrayList<>();
         Map<Long, Long> sizeDeltas = new HashMap<>();
@@ -93,25 +97,12 @@ public class SegmentWriter {
             }
             users.add(new UserWrite(o.userId(), record(o, model, b.before().get(o.userId()))));
             sample.put(o.userId(), o.profile().vector());
-            if (o.segmentChanged()) {
-                Instant at = Instant.ofEpochMilli(o.sinceMillis());
-                String reason = o.decision().reason().name().toLowerCase();
-                double sim = o.decision().similarity();
-                moveRows.add(new SegmentMove(o.userId(), o.fromSegment(), o.segmentId(), at, model.version(),
-                        1 - sim, o.decision().margin(), reason));
-                if (o.fromSegment() != null) {
-                    sizeDeltas.merge(o.fromSegment(), -1L, Long::sum);
-                    events.add(new SegmentChangeEvent(SegmentChangeEvent.Kind.EXITED, o.fromSegment(), o.userId(),
-                            o.segmentId(), at, model.version(), reason, sim, o.decision().margin()));
-                }
-                sizeDeltas.merge(o.segmentId(), 1L, Long::sum);
-                events.add(new SegmentChangeEvent(SegmentChangeEvent.Kind.ENTERED, o.segmentId(), o.userId(),
-                        o.fromSegment(), at, model.version(), reason, sim, o.decision().margin()));
-            }
+            collectChange(o, model, o.decision() == null ? null : o.decision().reason().name().toLowerCase(),
+                    moveRows, events, sizeDeltas);
         }
         Plan p = b.plan();
         BatchWrite write = new BatchWrite(b.batchId(), b.decay(), model, p.counts(), p.sums(), p.sumSquares(), users,
-                sizeDeltas, sample, b.recentTexts(), config.sampleSize(), 24 * 3600);
+                sizeDeltas, sample, b.recentTexts(), config.sampleSize(), 24 * 3600, b.newlyProfiled());
         Uni<Boolean> audit = moveRows.isEmpty() && b.lifecycle().isEmpty() ? Uni.createFrom().item(true)
                 : history.record(b.batchId(), moveRows, b.lifecycle());
         return audit.chain(() -> store.apply(write, positions)).map(applied -> {
@@ -120,19 +111,48 @@ public class SegmentWriter {
                         + " was planned (" + applied.detail() + "); it will be planned again");
             }
             if (applied.applied()) {
-                moves.increment(moveRows.size());
                 suppressed.increment(p.suppressed());
-                events.forEach(changes::sendAndForget);
+                published(moveRows.size(), events);
             }
             return applied.version();
         });
     }
 
     /**
+     * Adds the audit row, the exited/entered events and the size deltas of one outcome if its segment changed.
+     *
+     * @param reason the audit reason (the decision's, or the swap's cause for a sweep)
+     */
+    void collectChange(UserOutcome o, SegmentModel model, String reason, List<SegmentMove> moveRows,
+            List<SegmentChangeEvent> events, Map<Long, Long> sizeDeltas) {
+        if (!o.segmentChanged()) {
+            return;
+        }
+        Instant at = Instant.ofEpochMilli(o.sinceMillis());
+        double sim = o.decision().similarity();
+        moveRows.add(new SegmentMove(o.userId(), o.fromSegment(), o.segmentId(), at, model.version(), 1 - sim,
+                o.decision().margin(), reason));
+        if (o.fromSegment() != null) {
+            sizeDeltas.merge(o.fromSegment(), -1L, Long::sum);
+            events.add(new SegmentChangeEvent(SegmentChangeEvent.Kind.EXITED, o.fromSegment(), o.userId(),
+                    o.segmentId(), at, model.version(), reason, sim, o.decision().margin()));
+        }
+        sizeDeltas.merge(o.segmentId(), 1L, Long::sum);
+        events.add(new SegmentChangeEvent(SegmentChangeEvent.Kind.ENTERED, o.segmentId(), o.userId(),
+                o.fromSegment(), at, model.version(), reason, sim, o.decision().margin()));
+    }
+
+    /** Counts applied moves and publishes their events. */
+    void published(int moveCount, List<SegmentChangeEvent> events) {
+        moves.increment(moveCount);
+        events.forEach(changes::sendAndForget);
+    }
+
+    /**
      * The user's record after the batch: the new profile, and the segment with the score and margin of this
      * decision; the model version is the one of the last change.
      */
-    private byte[] record(UserOutcome o, StoredModel model, StoredUser before) {
+    byte[] record(UserOutcome o, SegmentModel model, StoredUser before) {
         if (o.decision() == null) {
             // No model yet (or no profile): keep whatever segment the user had.
             StoredUser keep = before == null ? new StoredUser(null, null, 0, Double.NaN, Double.NaN, 0, null) : before;

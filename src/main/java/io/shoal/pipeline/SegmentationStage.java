@@ -1,6 +1,9 @@
 package io.shoal.pipeline;
 
+import io.shoal.event.EventType;
+import io.shoal.event.BehaviorEvent;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -19,7 +22,6 @@ import io.shoal.inference.EventEmbedder;
 import io.shoal.segmentation.SegmentBatchPlanner.Plan;
 import io.shoal.segmentation.SegmentBatchPlanner.PlannedEvent;
 import io.shoal.segmentation.SegmentBatchPlanner.UserState;
-import io.shoal.segmentation.StreamingKMeans;
 import io.shoal.store.SegmentStore;
 import io.shoal.store.StoredUser;
 import io.smallrye.mutiny.Uni;
@@ -40,7 +42,7 @@ public class SegmentationStage implements BatchStage {
     private final SegmentWriter writer;
     private final SegmentModelManager manager;
     private final SegmentationConfig config;
-    private final Map<EventType, Double> weights = new HashMap<>();
+    private final Map<EventType, Double> weights;
     private final Timer planTimer;
     private final Timer visibleLatency;
 
@@ -51,20 +53,31 @@ public class SegmentationStage implements BatchStage {
         this.writer = writer;
         this.manager = manager;
         this.config = config;
-        for (EventType t : EventType.values()) {
-            Double w = config.eventWeights().get(t.wireName());
-            if (w == null || !Double.isFinite(w)) {
-                throw new IllegalArgumentException("shoal.segmentation.event-weights must give a finite weight for "
-                        + t.wireName() + " but had " + config.eventWeights());
-            }
-            weights.put(t, w);
-        }
+        this.weights = weights(config.eventWeights());
         this.planTimer = Timer.builder("shoal.segmentation.plan.latency")
                 .description("Time to update profiles and plan the model update of one batch")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.visibleLatency = Timer.builder("shoal.pipeline.event.visible.latency")
                 .description("From an event's acceptance to its effect on the shopper's segment state in Redis")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+    }
+
+    /** The event weights by type, from the typed configuration. */
+    static Map<EventType, Double> weights(SegmentationConfig.EventWeights w) {
+        Map<EventType, Double> out = new EnumMap<>(EventType.class);
+        out.put(EventType.VIEW, w.view());
+        out.put(EventType.SEARCH, w.search());
+        out.put(EventType.CART, w.cart());
+        out.put(EventType.WISHLIST, w.wishlist());
+        out.put(EventType.PURCHASE, w.purchase());
+        out.put(EventType.REMOVE_FROM_CART, w.removeFromCart());
+        out.forEach((t, v) -> {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("shoal.segmentation.event-weights." + t.wireName()
+                        + " must be a finite number but was " + v);
+            }
+        });
+        return out;
     }
 
     @Override
@@ -147,15 +160,15 @@ public class SegmentationStage implements BatchStage {
                 long start = System.nanoTime();
                 Map<String, UserState> states = new HashMap<>();
                 loaded.users().forEach((u, s) -> states.put(u, state(s)));
-                Plan plan = manager.planner().plan(SegmentModelManager.view(loaded.model()), states, events, List.of());
-                double decay = StreamingKMeans.decayFor(config.decayHalfLife(), config.decayUnit(),
-                        Math.max(1, plan.members()));
+                Plan plan = manager.engine().plan(loaded.model(), states, events);
+                double decay = manager.engine().decay(plan);
                 planTimer.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                long newUsers = plan.outcomes().stream()
+                        .filter(o -> o.profile() != null && !loaded.users().containsKey(o.userId())).count();
                 SegmentWriter.PlannedBatch planned = new SegmentWriter.PlannedBatch(batchId, loaded.model(), plan,
-                        decay, texts, List.of(), loaded.users());
-                long newUsers = userIds.stream().filter(u -> !loaded.users().containsKey(u)).count();
+                        decay, texts, List.of(), loaded.users(), newUsers);
                 boolean mayBootstrap = loaded.model() == null
-                        && loaded.sampleSize() + newUsers >= manager.bootstrapProfiles();
+                        && manager.engine().readyToSeed(loaded.sampleSize() + newUsers);
                 List<SegmentStore.PositionWrite> positions = applied == null ? List.of()
                         : positionWrites(batch, applied);
                 return writer.write(planned, positions).chain(version -> {
@@ -167,7 +180,7 @@ public class SegmentationStage implements BatchStage {
                     if (mayBootstrap) {
                         return manager.seedIfNeeded().replaceWithVoid();
                     }
-                    manager.afterBatch();
+                    manager.afterBatch(loaded.model(), loaded.profiled() + newUsers, plan.members());
                     return Uni.createFrom().voidItem();
                 });
             });

@@ -7,7 +7,7 @@ import com.google.protobuf.Timestamp;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.logging.Log;
-import io.shoal.pipeline.SegmentChangeEvent;
+import io.shoal.event.SegmentChangeEvent;
 import io.shoal.query.grpc.HistoryEntry;
 import io.shoal.query.grpc.Membership;
 import io.shoal.query.grpc.Segment;

@@ -10,7 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.logging.Log;
 import io.shoal.segmentation.KMeansState;
 import io.shoal.store.SegmentStore;
-import io.shoal.store.StoredModel;
+import io.shoal.segmentation.SegmentModel;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 
@@ -55,7 +55,7 @@ public class SegmentDescriptions {
     }
 
     /** Descriptions no older than the limits, computed on the given model when the snapshot at hand is stale. */
-    Uni<Snapshot> fresh(StoredModel model) {
+    Uni<Snapshot> fresh(SegmentModel model) {
         newestVersionSeen.accumulateAndGet(model.version(), Math::max);
         Snapshot s = current.get();
         return stale(s) ? compute(model) : Uni.createFrom().item(s);
@@ -83,7 +83,7 @@ public class SegmentDescriptions {
         return s;
     }
 
-    private Uni<Snapshot> compute(StoredModel model) {
+    private Uni<Snapshot> compute(SegmentModel model) {
         return store.recentTexts()
                 // Cosine similarity of every sampled text to every centroid: CPU work, off the event loop.
                 .emitOn(Infrastructure.getDefaultWorkerPool())

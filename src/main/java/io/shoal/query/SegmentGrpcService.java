@@ -9,7 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
-import io.shoal.pipeline.SegmentChangeEvent;
+import io.shoal.event.SegmentChangeEvent;
 import io.shoal.query.grpc.BatchGetUserSegmentsRequest;
 import io.shoal.query.grpc.BatchGetUserSegmentsResponse;
 import io.shoal.query.grpc.GetUserHistoryRequest;

@@ -14,7 +14,7 @@ import io.shoal.audit.HistoryRepository;
 import io.shoal.audit.SegmentChangeEntity;
 import io.shoal.audit.SegmentLifecycleEntity;
 import io.shoal.store.SegmentStore;
-import io.shoal.store.StoredModel;
+import io.shoal.segmentation.SegmentModel;
 import io.shoal.store.StoredUser;
 import io.smallrye.mutiny.Uni;
 
@@ -85,7 +85,7 @@ public class SegmentQueries {
     /** The live segments (and, when asked, the most recently retired ones), largest first. */
     public Uni<SegmentListing> segments(boolean includeRetired) {
         return Uni.combine().all().unis(store.model(), store.segmentSizes()).asTuple().chain(t -> {
-            StoredModel model = t.getItem1();
+            SegmentModel model = t.getItem1();
             Map<Long, Long> sizes = t.getItem2();
             if (model == null) {
                 return Uni.createFrom().item(new SegmentListing(0, List.of()));

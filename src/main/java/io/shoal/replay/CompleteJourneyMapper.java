@@ -13,7 +13,7 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /**
  * Maps one line of 84.51° Complete Journey transactions (household_id, basket_id, product_id, quantity,

@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.zip.CRC32;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /**
  * Maps one line of UCI Online Retail (InvoiceNo, StockCode, Description, Quantity, InvoiceDate, UnitPrice,

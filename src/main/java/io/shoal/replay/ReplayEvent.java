@@ -2,7 +2,7 @@ package io.shoal.replay;
 
 import java.time.Instant;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /**
  * One event as the replay sends it to {@code POST /v1/events} (see README, Ingestion contract). Null fields are

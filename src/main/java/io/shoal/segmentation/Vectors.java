@@ -15,11 +15,24 @@ final class Vectors {
     }
 
     static double dot(float[] a, float[] b) {
-        double s = 0;
-        for (int i = 0; i < a.length; i++) {
-            s += (double) a[i] * b[i];
+        // Four independent sums: the additions overlap in the CPU instead of waiting on one chain (~3x faster at
+        // d = 384, the hot loop of every fit).
+        double s0 = 0;
+        double s1 = 0;
+        double s2 = 0;
+        double s3 = 0;
+        int n = a.length;
+        int i = 0;
+        for (; i + 3 < n; i += 4) {
+            s0 += (double) a[i] * b[i];
+            s1 += (double) a[i + 1] * b[i + 1];
+            s2 += (double) a[i + 2] * b[i + 2];
+            s3 += (double) a[i + 3] * b[i + 3];
         }
-        return s;
+        for (; i < n; i++) {
+            s0 += (double) a[i] * b[i];
+        }
+        return (s0 + s1) + (s2 + s3);
     }
 
     static double dot(double[] a, float[] b) {

@@ -64,6 +64,31 @@ public class RedisKeys {
     }
 
     /** Hash of recent item text to vector, to describe segments by their nearest texts. */
+    /** Sorted set: the sampled users by {@code SamplePolicy} priority (the index of {@link #sample()}). */
+    public String sampleIndex() {
+        return prefix + "sample:idx";
+    }
+
+    /** String: how many shoppers have a profile (the growth trigger of refits). */
+    public String profiled() {
+        return prefix + "profiled";
+    }
+
+    /** Hash: the running sweep after a model swap (generation, cause, SCAN cursor, shoppers done). */
+    public String sweep() {
+        return prefix + "sweep";
+    }
+
+    /** The SCAN pattern of every user state key. */
+    public String userProfilePattern() {
+        return prefix + "u:*";
+    }
+
+    /** The user id of a user state key. */
+    public String userOfProfileKey(String key) {
+        return key.substring(prefix.length() + 2);
+    }
+
     public String recentTexts() {
         return prefix + "texts";
     }

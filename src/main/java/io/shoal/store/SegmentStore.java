@@ -1,5 +1,7 @@
 package io.shoal.store;
 
+import io.shoal.config.VectorEncoding;
+import io.shoal.segmentation.SegmentModel;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.shoal.segmentation.SamplePolicy;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 import io.shoal.segmentation.UserProfile;
 import io.smallrye.mutiny.Uni;
@@ -28,10 +31,14 @@ import io.vertx.mutiny.redis.client.Response;
  * the batch size.
  *
  * <pre>
- * {prefix}model           hash: version, algorithm, k, dim, next_id, id:j, n:j, sum:j (float32), sq:j, created:j
+ * {prefix}model           hash: version, gen, fit_profiles, fit_at, algorithm, k, dim, next_id, id:j, n:j,
+ *                         sum:j (float32), sq:j, created:j
  * {prefix}u:{userId}      string: the user's state in {@link StoredUserCodec}'s binary layout
  * {prefix}segsize         hash: segment id -> members now
- * {prefix}sample          hash: user id -> profile vector (a bounded random sample for seeding and refinement)
+ * {prefix}sample          hash: user id -> profile vector (bottom-k by SamplePolicy, for seeding, refits, checks)
+ * {prefix}sample:idx      sorted set: the sampled user ids by SamplePolicy priority
+ * {prefix}profiled        string: number of shoppers with a profile
+ * {prefix}sweep           hash: the sweep after the last model swap (gen, cause, cursor, done)
  * {prefix}texts           hash: item text -> vector (a bounded random sample of recent texts, to describe segments)
  * {prefix}applied:{batch} marker of an applied batch (expires)
  * </pre>
@@ -40,7 +47,7 @@ import io.vertx.mutiny.redis.client.Response;
 public class SegmentStore {
 
     /** What the segmentation stage needs before planning a batch. */
-    public record Loaded(StoredModel model, long sampleSize, Map<String, StoredUser> users) {
+    public record Loaded(SegmentModel model, long sampleSize, long profiled, Map<String, StoredUser> users) {
     }
 
     /** The result of the apply script. */
@@ -52,17 +59,24 @@ public class SegmentStore {
     }
 
     /** Everything one batch writes. */
-    public record BatchWrite(String batchId, double decay, StoredModel plannedOn, double[] counts,
+    public record BatchWrite(String batchId, double decay, SegmentModel plannedOn, double[] counts,
             double[][] sums, double[][] squares, List<UserWrite> users, Map<Long, Long> sizeDeltas,
-            Map<String, float[]> sample, Map<String, float[]> recentTexts, int sampleCap, long markerTtlSeconds) {
+            Map<String, float[]> sample, Map<String, float[]> recentTexts, int sampleCap, long markerTtlSeconds,
+            long newlyProfiled) {
+    }
+
+    /** One page of a SCAN over the user states: the next cursor ("0" at the end) and the user ids. */
+    public record UserPage(String cursor, List<String> userIds) {
+    }
+
+    /** A sweep decision to write if the user's stored state is still {@code expected}. */
+    public record SweepWrite(String userId, byte[] expected, byte[] record, Long from, Long to) {
     }
 
     private final Redis redis;
     private final RedisKeys keys;
-    private final String applyScript;
-    private final String replaceScript;
-    private volatile String applySha;
-    private volatile String replaceSha;
+    private final Map<String, String> scripts = new HashMap<>();
+    private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Inject
     public SegmentStore(ReactiveRedisDataSource redis, RedisKeys keys) {
@@ -73,32 +87,35 @@ public class SegmentStore {
     public SegmentStore(Redis redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
-        this.applyScript = resource("redis/apply_batch.lua");
-        this.replaceScript = resource("redis/replace_model.lua");
+        for (String name : List.of(APPLY, REPLACE, SWEEP)) {
+            scripts.put(name, resource("redis/" + name + ".lua"));
+        }
     }
 
     // ---- reads
 
     public Uni<Loaded> load(List<String> userIds) {
-        List<Request> requests = new ArrayList<>(userIds.size() + 2);
+        List<Request> requests = new ArrayList<>(userIds.size() + 3);
         requests.add(Request.cmd(Command.HGETALL).arg(keys.model()));
         requests.add(Request.cmd(Command.HLEN).arg(keys.sample()));
+        requests.add(Request.cmd(Command.GET).arg(keys.profiled()));
         if (!userIds.isEmpty()) {
             Request mget = Request.cmd(Command.MGET);
             userIds.forEach(u -> mget.arg(keys.userProfile(u)));
             requests.add(mget);
         }
         return redis.batch(requests).map(responses -> {
-            StoredModel model = parseModel(responses.get(0));
+            SegmentModel model = parseModel(responses.get(0));
             long sampleSize = responses.get(1) == null ? 0 : responses.get(1).toLong();
+            long profiled = responses.get(2) == null ? 0 : responses.get(2).toLong();
             Map<String, StoredUser> users = new HashMap<>();
             for (int i = 0; i < userIds.size(); i++) {
-                StoredUser user = parseUser(responses.get(2).get(i));
+                StoredUser user = parseUser(responses.get(3).get(i));
                 if (user != null) {
                     users.put(userIds.get(i), user);
                 }
             }
-            return new Loaded(model, sampleSize, users);
+            return new Loaded(model, sampleSize, profiled, users);
         });
     }
 
@@ -120,7 +137,7 @@ public class SegmentStore {
         });
     }
 
-    public Uni<StoredModel> model() {
+    public Uni<SegmentModel> model() {
         return redis.send(Request.cmd(Command.HGETALL).arg(keys.model())).map(SegmentStore::parseModel);
     }
 
@@ -204,14 +221,17 @@ public class SegmentStore {
      * is no longer the one the batch was planned on (another worker applied that user's events meanwhile).
      */
     public Uni<Applied> apply(BatchWrite w, List<PositionWrite> positions) {
-        StoredModel m = w.plannedOn();
+        SegmentModel m = w.plannedOn();
         int k = m == null ? 0 : m.k();
         int d = m == null ? 0 : m.dimension();
-        List<String> scriptKeys = new ArrayList<>(w.users().size() + 4);
+        List<String> scriptKeys = new ArrayList<>(w.users().size() + 8);
         scriptKeys.add(keys.model());
         scriptKeys.add(keys.appliedBatch(w.batchId()));
         scriptKeys.add(keys.segmentSizes());
         scriptKeys.add(keys.sample());
+        scriptKeys.add(keys.sampleIndex());
+        scriptKeys.add(keys.profiled());
+        scriptKeys.add(keys.recentTexts());
         List<Object> args = new ArrayList<>();
         args.add(Double.toString(w.decay()));
         args.add(Integer.toString(k));
@@ -219,6 +239,8 @@ public class SegmentStore {
         args.add(Long.toString(w.markerTtlSeconds()));
         args.add(Integer.toString(w.sampleCap()));
         args.add(m != null && m.algorithm() == Algorithm.GMM ? "1" : "0");
+        args.add(Long.toString(m == null ? 0 : m.generation()));
+        args.add(Long.toString(w.newlyProfiled()));
         for (int j = 0; j < k; j++) {
             args.add(Long.toString(m.ids()[j]));
             args.add(Double.toString(w.counts()[j]));
@@ -238,9 +260,9 @@ public class SegmentStore {
         args.add(Integer.toString(w.sample().size()));
         w.sample().forEach((u, v) -> {
             args.add(u);
+            args.add(Double.toString(SamplePolicy.priority(u)));
             args.add(VectorCodec.encode(v, VectorEncoding.FLOAT16));
         });
-        scriptKeys.add(keys.recentTexts());
         args.add(Integer.toString(w.recentTexts().size()));
         w.recentTexts().forEach((t, v) -> {
             args.add(t);
@@ -252,7 +274,7 @@ public class SegmentStore {
             args.add(p.next());
         }
         args.add(Integer.toString(positions.size()));
-        return eval(true, scriptKeys, args).map(r -> {
+        return eval(APPLY, scriptKeys, args).map(r -> {
             String status = r.get(0).toString();
             return new Applied("applied".equals(status), "stale".equals(status), Long.parseLong(r.get(1).toString()),
                     r.size() > 2 ? r.get(2).toString() : "");
@@ -260,14 +282,21 @@ public class SegmentStore {
     }
 
     /**
-     * Replaces the model if its version is still {@code expectedVersion} (null: only if there is no model).
+     * Swaps the model in if the stored one is still of generation {@code expectedGeneration} (null: only if there is
+     * no model); {@code keepVersion} (restore) keeps the model's own version.
      *
-     * @return the new version, or -1 when another process changed the model first
+     * @return the new version, or -1 when another process swapped the model first
      */
-    public Uni<Long> replaceModel(StoredModel model, Long expectedVersion, String paramsJson,
+    public Uni<Long> replaceModel(SegmentModel model, Long expectedGeneration, String paramsJson,
             boolean keepVersion) {
         List<Object> args = new ArrayList<>();
-        args.add(expectedVersion == null ? "absent" : Long.toString(expectedVersion));
+        args.add(expectedGeneration == null ? "absent" : Long.toString(expectedGeneration));
+        args.add("gen");
+        args.add(Long.toString(model.generation()));
+        args.add("fit_profiles");
+        args.add(Long.toString(model.fittedProfiles()));
+        args.add("fit_at");
+        args.add(Long.toString(model.fittedAtMillis()));
         args.add("algorithm");
         args.add(model.algorithm().name().toLowerCase());
         args.add("k");
@@ -296,7 +325,92 @@ public class SegmentStore {
             args.add("created:" + j);
             args.add(Long.toString(model.createdMillis()[j]));
         }
-        return eval(false, List.of(keys.model()), args).map(Response::toLong);
+        return eval(REPLACE, List.of(keys.model()), args).map(Response::toLong);
+    }
+
+    /** Number of shoppers with a profile. */
+    public Uni<Long> profiled() {
+        return redis.send(Request.cmd(Command.GET).arg(keys.profiled())).map(r -> r == null ? 0L : r.toLong());
+    }
+
+    /** One SCAN step over the user states. */
+    public Uni<UserPage> scanUsers(String cursor, int count) {
+        return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(keys.userProfilePattern())
+                .arg("COUNT").arg(count)).map(r -> {
+                    List<String> users = new ArrayList<>();
+                    for (Response key : r.get(1)) {
+                        users.add(keys.userOfProfileKey(key.toString()));
+                    }
+                    return new UserPage(r.get(0).toString(), users);
+                });
+    }
+
+    /** Raw user states in request order (null for absent), for compare-and-set writes. */
+    public Uni<List<byte[]>> rawUsers(List<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Request mget = Request.cmd(Command.MGET);
+        userIds.forEach(u -> mget.arg(keys.userProfile(u)));
+        return redis.send(mget).map(rs -> {
+            List<byte[]> out = new ArrayList<>(rs.size());
+            for (Response r : rs) {
+                out.add(r == null ? null : r.toBytes());
+            }
+            return out;
+        });
+    }
+
+    /**
+     * Writes sweep decisions (see sweep_users.lua).
+     *
+     * @return users written, or -1 when the model is no longer of {@code generation}
+     */
+    public Uni<Long> writeSweep(long generation, List<SweepWrite> writes) {
+        if (writes.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        List<String> scriptKeys = new ArrayList<>(writes.size() + 2);
+        scriptKeys.add(keys.model());
+        scriptKeys.add(keys.segmentSizes());
+        List<Object> args = new ArrayList<>(writes.size() * 4 + 1);
+        args.add(Long.toString(generation));
+        for (SweepWrite w : writes) {
+            scriptKeys.add(keys.userProfile(w.userId()));
+            args.add(w.expected());
+            args.add(w.record());
+            args.add(w.from() == null ? "" : w.from().toString());
+            args.add(w.to() == null ? "" : w.to().toString());
+        }
+        return eval(SWEEP, scriptKeys, args).map(Response::toLong);
+    }
+
+    /** The sweep's progress: generation, cause, cursor, done; empty when no sweep was ever started. */
+    public Uni<Map<String, String>> sweepState() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.sweep())).map(r -> {
+            Map<String, String> out = new HashMap<>();
+            if (r != null) {
+                for (String f : r.getKeys()) {
+                    out.put(f, r.get(f).toString());
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Saves the sweep's progress. */
+    public Uni<Void> saveSweepState(Map<String, String> state) {
+        Request req = Request.cmd(Command.HSET).arg(keys.sweep());
+        state.forEach((f, v) -> req.arg(f).arg(v));
+        return redis.send(req).replaceWithVoid();
+    }
+
+    /** Extends a lease this owner holds; false when it holds it no more. */
+    public Uni<Boolean> renewLock(String name, String owner, long millis) {
+        String script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end"
+                + " return 0";
+        return redis.send(Request.cmd(Command.EVAL).arg(script).arg(1).arg(keys.lock(name)).arg(owner).arg(millis))
+                .map(r -> r.toLong() == 1);
     }
 
     /** Takes a short lease so that one process at a time seeds or maintains the model. */
@@ -312,17 +426,16 @@ public class SegmentStore {
                 .replaceWithVoid();
     }
 
-    private Uni<Response> eval(boolean apply, List<String> scriptKeys, List<Object> args) {
-        String sha = apply ? applySha : replaceSha;
-        String source = apply ? applyScript : replaceScript;
+    private static final String APPLY = "apply_batch";
+    private static final String REPLACE = "replace_model";
+    private static final String SWEEP = "sweep_users";
+
+    private Uni<Response> eval(String script, List<String> scriptKeys, List<Object> args) {
+        String sha = shas.get(script);
         if (sha == null) {
-            return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(source)).chain(r -> {
-                if (apply) {
-                    applySha = r.toString();
-                } else {
-                    replaceSha = r.toString();
-                }
-                return eval(apply, scriptKeys, args);
+            return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(scripts.get(script))).chain(r -> {
+                shas.put(script, r.toString());
+                return eval(script, scriptKeys, args);
             });
         }
         Request req = Request.cmd(Command.EVALSHA).arg(sha).arg(scriptKeys.size());
@@ -337,18 +450,14 @@ public class SegmentStore {
         return redis.send(req).onFailure(f -> f.getMessage() != null && f.getMessage().contains("NOSCRIPT"))
                 .recoverWithUni(f -> {
                     // Redis was restarted or flushed: load the script again.
-                    if (apply) {
-                        applySha = null;
-                    } else {
-                        replaceSha = null;
-                    }
-                    return eval(apply, scriptKeys, args);
+                    shas.remove(script);
+                    return eval(script, scriptKeys, args);
                 });
     }
 
     // ---- parsing
 
-    static StoredModel parseModel(Response r) {
+    static SegmentModel parseModel(Response r) {
         if (r == null || r.size() == 0 || r.get("version") == null || r.get("k") == null) {
             return null;
         }
@@ -371,8 +480,14 @@ public class SegmentStore {
             Response c = r.get("created:" + j);
             created[j] = c == null ? 0 : c.toLong();
         }
-        return new StoredModel(algorithm, k, d, r.get("version").toLong(), r.get("next_id").toLong(), ids,
-                weights, sums, squares, created);
+        return new SegmentModel(algorithm, k, d, r.get("version").toLong(), r.get("next_id").toLong(), ids,
+                weights, sums, squares, created, longField(r, "gen"), longField(r, "fit_profiles"),
+                longField(r, "fit_at"));
+    }
+
+    private static long longField(Response r, String field) {
+        Response v = r.get(field);
+        return v == null ? 0 : v.toLong();
     }
 
     static StoredUser parseUser(Response r) {

@@ -1,5 +1,6 @@
 package io.shoal.store;
 
+import io.shoal.segmentation.SegmentModel;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -9,7 +10,7 @@ import java.io.UncheckedIOException;
 
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 
-/** A self-contained binary form of a {@link StoredModel}, for snapshots in PostgreSQL. */
+/** A self-contained binary form of a {@link SegmentModel}, for snapshots in PostgreSQL. */
 public final class StoredModelCodec {
 
     private static final int FORMAT = 1;
@@ -17,7 +18,7 @@ public final class StoredModelCodec {
     private StoredModelCodec() {
     }
 
-    public static byte[] write(StoredModel m) {
+    public static byte[] write(SegmentModel m) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeInt(FORMAT);
@@ -46,7 +47,7 @@ public final class StoredModelCodec {
         return bytes.toByteArray();
     }
 
-    public static StoredModel read(byte[] data) {
+    public static SegmentModel read(byte[] data) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(data))) {
             int format = in.readInt();
             if (format != FORMAT) {
@@ -76,7 +77,7 @@ public final class StoredModelCodec {
                     }
                 }
             }
-            return new StoredModel(algorithm, k, d, version, nextId, ids, weights, sums, squares, created);
+            return new SegmentModel(algorithm, k, d, version, nextId, ids, weights, sums, squares, created);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,5 +1,6 @@
 package io.shoal.store;
 
+import io.shoal.config.VectorEncoding;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,5 +1,6 @@
 package io.shoal.store;
 
+import io.shoal.config.VectorEncoding;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 

@@ -8,7 +8,7 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 class RecommendationCheckTest {
 
@@ -33,7 +33,7 @@ class RecommendationCheckTest {
         RecommendationCheck check = new RecommendationCheck(EvaluateCommand.recommendable(
                 io.shoal.replay.DatasetFormat.ONLINE_RETAIL), RecommendationCheck.DEFAULT_HALF_LIFE_MILLIS);
         EngineSettings settings = TestStreams.settings(2, 1, 4);
-        new EngineSimulator(settings, TestStreams.clusteredVectors(stream, 7)).run(stream, List.of(check));
+        new InMemoryDriver(settings, TestStreams.clusteredVectors(stream, 7)).run(stream, List.of(check));
 
         RecommendationCheck.Result r = check.result();
         assertThat(r.baskets()).isEqualTo(3);

@@ -5,7 +5,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
 
+import io.shoal.event.EventType;
 import io.shoal.segmentation.ProfileUpdater;
+import io.shoal.segmentation.RefitPolicy;
+import io.shoal.segmentation.TestParams;
 import io.shoal.segmentation.SegmentationParams;
 import io.shoal.segmentation.StreamingKMeans;
 
@@ -14,14 +17,17 @@ final class TestStreams {
 
     static final int DIMENSION = 16;
 
+    static final Map<EventType, Double> WEIGHTS = Map.of(EventType.PURCHASE, 5.0, EventType.REMOVE_FROM_CART, -1.0);
+
     private TestStreams() {
     }
 
     /** The service's rules on a small scale: k segments, tiny batches, seeding after {@code bootstrap} profiles. */
     static EngineSettings settings(int k, int batchSize, int bootstrap) {
-        SegmentationParams p = new SegmentationParams(k, 20, StreamingKMeans.TimeUnit.BATCHES, 0.05, 0.05, 0,
-                7L * 24 * 3600 * 1000, ProfileUpdater.DEFAULT_MIN_WEIGHT, 1e-4, 5, 5);
-        return new EngineSettings("test", p, batchSize, bootstrap, 1_000, 10, 42, 5, -1);
+        SegmentationParams p = TestParams.with(TestParams.of(k, 20, StreamingKMeans.TimeUnit.BATCHES, 0.05, 0.05, 0,
+                7L * 24 * 3600 * 1000, ProfileUpdater.DEFAULT_MIN_WEIGHT, 1e-4, 5, 5), bootstrap, 1_000,
+                new RefitPolicy(2, 10 * batchSize, 0.01, 0, 0.01, 0.5));
+        return new EngineSettings("test", p, batchSize, 50, WEIGHTS);
     }
 
     /**

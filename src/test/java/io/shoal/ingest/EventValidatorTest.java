@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 class EventValidatorTest {
 

@@ -17,7 +17,7 @@ import io.shoal.store.RedisKeys;
 import io.shoal.store.StoredUser;
 import io.shoal.store.StoredUserCodec;
 import io.shoal.store.VectorCodec;
-import io.shoal.store.VectorEncoding;
+import io.shoal.config.VectorEncoding;
 
 /**
  * Writes query-side state for tests under the run's own key prefix and database: a k-means model whose three

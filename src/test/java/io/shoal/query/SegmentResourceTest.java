@@ -36,7 +36,7 @@ import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.shoal.audit.SegmentMove;
-import io.shoal.pipeline.SegmentChangeEvent;
+import io.shoal.event.SegmentChangeEvent;
 import io.shoal.testing.ShoalTestResources;
 
 @QuarkusTest

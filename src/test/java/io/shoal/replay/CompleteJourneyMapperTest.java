@@ -12,7 +12,7 @@ import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /**
  * Maps src/test/resources/replay/complete-journey/: 28 transaction lines cut from the real sample (the first 24,

@@ -14,7 +14,7 @@ import java.util.Objects;
 
 import org.junit.jupiter.api.Test;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /**
  * Maps src/test/resources/replay/online-retail-sample.csv: 32 lines cut from the real file (CRLF line ends kept),

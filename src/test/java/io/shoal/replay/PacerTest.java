@@ -9,7 +9,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /** Pacing against a clock that only moves when told to; nothing here waits. */
 class PacerTest {

@@ -12,7 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.junit.jupiter.api.Test;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 
 /** Batching, linger, limit and failure handling, with a recording sender and a fake clock. */
 class ReplayerTest {

@@ -31,7 +31,7 @@ import io.shoal.pipeline.SegmentModelManager;
 import io.shoal.store.StoredModelCodec;
 import io.shoal.store.RedisKeys;
 import io.shoal.store.SegmentStore;
-import io.shoal.store.StoredModel;
+import io.shoal.segmentation.SegmentModel;
 import io.shoal.store.StoredUser;
 import io.shoal.testing.RetailTexts;
 import io.shoal.testing.ShoalTestResources;
@@ -163,7 +163,7 @@ class SegmentationEndToEndTest {
         // Let every accepted event finish, so that no batch changes the model while the test looks at it.
         await().atMost(Duration.ofSeconds(60)).until(() -> limiter.inFlight() == 0);
         manager.snapshot().await().atMost(Duration.ofSeconds(10));
-        StoredModel snapshot = StoredModelCodec.read(
+        SegmentModel snapshot = StoredModelCodec.read(
                 snapshots.latest().await().atMost(Duration.ofSeconds(5)).centroids);
         assertThat(snapshot.version()).isEqualTo(store.model().await().atMost(Duration.ofSeconds(5)).version());
 
@@ -171,7 +171,7 @@ class SegmentationEndToEndTest {
         assertThat(store.model().await().atMost(Duration.ofSeconds(5))).isNull();
         manager.restoreNow();
 
-        StoredModel after = store.model().await().atMost(Duration.ofSeconds(5));
+        SegmentModel after = store.model().await().atMost(Duration.ofSeconds(5));
         assertThat(after).isNotNull();
         assertThat(after.version()).isEqualTo(snapshot.version());
         assertThat(after.ids()).containsExactly(snapshot.ids());

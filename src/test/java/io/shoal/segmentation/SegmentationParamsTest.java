@@ -10,13 +10,14 @@ class SegmentationParamsTest {
 
     private static SegmentationParams with(int k, double halfLife, TimeUnit unit, double dead, double margin,
             long dwell, long profileHalfLife, double minWeight, double varFloor, int restarts, int iterations) {
-        return new SegmentationParams(k, halfLife, unit, dead, margin, dwell, profileHalfLife, minWeight, varFloor,
+        return TestParams.of(k, halfLife, unit, dead, margin, dwell, profileHalfLife, minWeight, varFloor,
                 restarts, iterations);
     }
 
     @Test
-    void defaultsAreValidAndBuildTheirObjects() {
-        SegmentationParams p = SegmentationParams.defaults();
+    void validParametersBuildTheirObjects() {
+        SegmentationParams p = with(16, 20, TimeUnit.BATCHES, 0.05, 0.05, 600_000, 7L * 24 * 3600 * 1000, 0.01,
+                1e-4, 20, 10);
 
         assertThat(p.k()).isEqualTo(16);
         assertThat(p.decay(100)).isEqualTo(Math.pow(0.5, 1 / 20.0));

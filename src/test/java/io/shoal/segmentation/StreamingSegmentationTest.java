@@ -22,7 +22,7 @@ class StreamingSegmentationTest {
     private static final int BATCH_SIZE = 100;
 
     private final SyntheticGroups data = new SyntheticGroups(GROUPS, 32, 0.8, 99);
-    private final SegmentationParams params = new SegmentationParams(GROUPS, 10, TimeUnit.BATCHES, 0.1, 0.05, 0,
+    private final SegmentationParams params = TestParams.of(GROUPS, 10, TimeUnit.BATCHES, 0.1, 0.05, 0,
             3_600_000L, 0.01, 1e-4, 20, 10);
 
     @Test

@@ -1,5 +1,7 @@
 package io.shoal.store;
 
+import io.shoal.config.VectorEncoding;
+import io.shoal.segmentation.SegmentModel;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
@@ -45,23 +47,23 @@ class SegmentStoreTest {
     void freshModel() {
         redis.key().del(keys.model());
         float[][] sums = { { 1, 0, 0, 0 }, { 0, 2, 0, 0 }, { 0, 0, 3, 0 } };
-        StoredModel model = new StoredModel(Algorithm.KMEANS, K, D, 0, 3, new long[] { 0, 1, 2 },
+        SegmentModel model = new SegmentModel(Algorithm.KMEANS, K, D, 0, 3, new long[] { 0, 1, 2 },
                 new double[] { 1, 2, 3 }, sums, null, new long[K]);
         assertThat(store.replaceModel(model, null, "{}", false).await().atMost(Duration.ofSeconds(5))).isEqualTo(1L);
     }
 
-    private SegmentStore.BatchWrite batch(String id, StoredModel plannedOn, int slot, float value) {
+    private SegmentStore.BatchWrite batch(String id, SegmentModel plannedOn, int slot, float value) {
         double[] counts = new double[K];
         double[][] sums = new double[K][D];
         counts[slot] = 1;
         sums[slot][3] = value;
         return new SegmentStore.BatchWrite(id, 1.0, plannedOn, counts, sums, null, List.of(), Map.of(),
-                Map.of(), Map.of(), 100, 60);
+                Map.of(), Map.of(), 100, 60, 0);
     }
 
     @Test
     void twoConcurrentUpdatersLoseNoUpdate() throws Exception {
-        StoredModel base = store.model().await().atMost(Duration.ofSeconds(5));
+        SegmentModel base = store.model().await().atMost(Duration.ofSeconds(5));
         int perWorker = 200;
         ExecutorService pool = Executors.newFixedThreadPool(2);
         List<Callable<Void>> workers = new ArrayList<>();
@@ -83,7 +85,7 @@ class SegmentStoreTest {
         }
         pool.shutdown();
 
-        StoredModel after = store.model().await().atMost(Duration.ofSeconds(5));
+        SegmentModel after = store.model().await().atMost(Duration.ofSeconds(5));
         assertThat(after.version()).isEqualTo(1 + 2 * perWorker);
         // Each worker sent 150 batches to its own slot and 50 to slot 2 (decay 1: plain sums).
         assertThat(after.weights()).containsExactly(1 + 150, 2 + 150, 3 + 100);
@@ -95,20 +97,20 @@ class SegmentStoreTest {
 
     @Test
     void decayIsAppliedToEverySlotAndARetriedBatchIsANoOp() {
-        StoredModel base = store.model().await().atMost(Duration.ofSeconds(5));
+        SegmentModel base = store.model().await().atMost(Duration.ofSeconds(5));
         SegmentStore.BatchWrite w = new SegmentStore.BatchWrite("retry-" + UUID.randomUUID(), 0.5, base,
                 new double[] { 2, 0, 0 }, new double[][] { { 0, 0, 0, 4 }, new double[D], new double[D] }, null,
                 List.of(new SegmentStore.UserWrite("u1", StoredUserCodec.write(new StoredUser(
                         new io.shoal.segmentation.UserProfile(new float[] { 0, 1, 0, 0 }, 1.5, 1000L), 7L, 1000L, 0.9,
                         0.1, 1, null), VectorEncoding.FLOAT32))),
-                Map.of(7L, 1L), Map.of(), new LinkedHashMap<>(Map.of("red mug", new float[] { 1, 0, 0, 0 })), 100, 60);
+                Map.of(7L, 1L), Map.of(), new LinkedHashMap<>(Map.of("red mug", new float[] { 1, 0, 0, 0 })), 100, 60, 1);
         SegmentStore.Applied first = store.apply(w).await().atMost(Duration.ofSeconds(5));
         SegmentStore.Applied again = store.apply(w).await().atMost(Duration.ofSeconds(5));
         assertThat(first.applied()).isTrue();
         assertThat(again.applied()).isFalse();
         assertThat(again.stale()).isFalse();
 
-        StoredModel after = store.model().await().atMost(Duration.ofSeconds(5));
+        SegmentModel after = store.model().await().atMost(Duration.ofSeconds(5));
         assertThat(after.version()).isEqualTo(2);
         assertThat(after.weights()).containsExactly(0.5 * 1 + 2, 0.5 * 2, 0.5 * 3);
         assertThat(after.sums()[0]).containsExactly(0.5f, 0f, 0f, 4f);
@@ -124,10 +126,10 @@ class SegmentStoreTest {
 
     @Test
     void aBatchPlannedOnAnotherShapeIsStale() {
-        StoredModel other = new StoredModel(Algorithm.KMEANS, K, 8, 1, 3, new long[] { 0, 1, 2 },
+        SegmentModel other = new SegmentModel(Algorithm.KMEANS, K, 8, 1, 3, new long[] { 0, 1, 2 },
                 new double[K], new float[K][8], null, new long[K]);
         SegmentStore.Applied a = store.apply(new SegmentStore.BatchWrite("stale-" + UUID.randomUUID(), 1.0, other,
-                new double[K], new double[K][8], null, List.of(), Map.of(), Map.of(), Map.of(), 100, 60))
+                new double[K], new double[K][8], null, List.of(), Map.of(), Map.of(), Map.of(), 100, 60, 0))
                 .await().atMost(Duration.ofSeconds(5));
         assertThat(a.stale()).isTrue();
         assertThat(a.detail()).contains("dim=4").contains("dim=8");
@@ -135,7 +137,7 @@ class SegmentStoreTest {
 
     @Test
     void replaceIsACompareAndSet() {
-        StoredModel m = store.model().await().atMost(Duration.ofSeconds(5));
+        SegmentModel m = store.model().await().atMost(Duration.ofSeconds(5));
         assertThat(store.replaceModel(m, 99L, "{}", false).await().atMost(Duration.ofSeconds(5))).isEqualTo(-1L);
         assertThat(store.replaceModel(m, null, "{}", false).await().atMost(Duration.ofSeconds(5))).isEqualTo(-1L);
         assertThat(store.replaceModel(m, m.version(), "{}", false).await().atMost(Duration.ofSeconds(5)))
@@ -149,10 +151,10 @@ class SegmentStoreTest {
         String user = "mem-" + UUID.randomUUID();
         byte[] record = StoredUserCodec.write(new StoredUser(new io.shoal.segmentation.UserProfile(v, 12.3456789, 1_700_000_000_000L),
                 17L, 1_700_000_000_000L, 0.8123, 0.0612, 123456, null), VectorEncoding.FLOAT16);
-        StoredModel base = store.model().await().atMost(Duration.ofSeconds(5));
+        SegmentModel base = store.model().await().atMost(Duration.ofSeconds(5));
         store.apply(new SegmentStore.BatchWrite("mem-" + UUID.randomUUID(), 1.0, null, new double[0],
                 new double[0][0], null, List.of(new SegmentStore.UserWrite(user, record)), Map.of(), Map.of(),
-                Map.of(), 100, 60)).await().atMost(Duration.ofSeconds(5));
+                Map.of(), 100, 60, 0)).await().atMost(Duration.ofSeconds(5));
         assertThat(base).isNotNull();
         Object bytes = redis.execute("MEMORY", "USAGE", keys.userProfile(user)).toLong();
         assertThat((Long) bytes).isLessThanOrEqualTo(1024L);

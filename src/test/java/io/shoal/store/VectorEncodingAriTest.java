@@ -1,5 +1,6 @@
 package io.shoal.store;
 
+import io.shoal.config.VectorEncoding;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.shoal.store;
+package io.shoal.config;
 
 /** How a profile vector is stored in Redis: trading bytes per user against precision. */
 public enum VectorEncoding {

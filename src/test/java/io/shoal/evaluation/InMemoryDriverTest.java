@@ -11,14 +11,16 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import io.shoal.pipeline.EventType;
+import io.shoal.event.EventType;
 import io.shoal.segmentation.KMeansState;
 import io.shoal.segmentation.ProfileUpdater;
+import io.shoal.segmentation.RefitPolicy;
+import io.shoal.segmentation.TestParams;
 import io.shoal.segmentation.SegmentBatchPlanner.UserState;
 import io.shoal.segmentation.SegmentationParams;
 import io.shoal.segmentation.StreamingKMeans;
 
-class EngineSimulatorTest {
+class InMemoryDriverTest {
 
     /** 40 users in 4 interest clusters, 6 events each, interleaved in time. */
     static List<EvaluationEvent> stream() {
@@ -35,21 +37,22 @@ class EngineSimulatorTest {
 
     @Test
     void withDecayOneAndNoHysteresisEveryBatchIsAStreamingKMeansStep() {
-        SegmentationParams p = new SegmentationParams(4, Double.POSITIVE_INFINITY, StreamingKMeans.TimeUnit.BATCHES,
-                0.05, 0, 0, 7L * 24 * 3600 * 1000, ProfileUpdater.DEFAULT_MIN_WEIGHT, 1e-4, 3, 5);
-        EngineSettings settings = new EngineSettings("spark", p, 16, 20, 1_000, 0, 42, 5, -1);
+        SegmentationParams p = TestParams.with(TestParams.of(4, Double.POSITIVE_INFINITY,
+                StreamingKMeans.TimeUnit.BATCHES, 0.05, 0, 0, 7L * 24 * 3600 * 1000, ProfileUpdater.DEFAULT_MIN_WEIGHT,
+                1e-4, 3, 5), 20, 1_000, RefitPolicy.never());
+        EngineSettings settings = new EngineSettings("spark", p, 16, 50, TestStreams.WEIGHTS);
         List<EvaluationEvent> stream = stream();
         int[] compared = {0};
-        EngineSimulator.BatchObserver oracle = new EngineSimulator.BatchObserver() {
+        InMemoryDriver.BatchObserver oracle = new InMemoryDriver.BatchObserver() {
             KMeansState before;
 
             @Override
-            public void beforeBatch(int from, List<EvaluationEvent> events, EngineSimulator engine) {
+            public void beforeBatch(int from, List<EvaluationEvent> events, InMemoryDriver engine) {
                 before = engine.model();
             }
 
             @Override
-            public void afterBatch(int from, List<EvaluationEvent> events, EngineSimulator engine) {
+            public void afterBatch(int from, List<EvaluationEvent> events, InMemoryDriver engine) {
                 if (before == null) {
                     return;
                 }
@@ -70,7 +73,7 @@ class EngineSimulatorTest {
                 compared[0]++;
             }
         };
-        new EngineSimulator(settings, TestStreams.clusteredVectors(stream, 3)).run(stream, List.of(oracle));
+        new InMemoryDriver(settings, TestStreams.clusteredVectors(stream, 3)).run(stream, List.of(oracle));
         assertThat(compared[0]).isGreaterThan(10);
     }
 
@@ -78,7 +81,7 @@ class EngineSimulatorTest {
     void seedsOnceTheSampleHoldsBootstrapProfilesAndSegmentsEveryUser() {
         EngineSettings settings = TestStreams.settings(4, 16, 20);
         List<EvaluationEvent> stream = stream();
-        EngineSimulator engine = new EngineSimulator(settings, TestStreams.clusteredVectors(stream, 3))
+        InMemoryDriver engine = new InMemoryDriver(settings, TestStreams.clusteredVectors(stream, 3))
                 .run(stream, List.of());
         // 16 users after the first batch, 32 after the second: seeded after event 32.
         assertThat(engine.seededAtEvent()).isEqualTo(32);
@@ -96,7 +99,7 @@ class EngineSimulatorTest {
     void movedShareCountsUserDays() {
         var d1 = java.time.LocalDate.of(2011, 1, 1);
         var d2 = d1.plusDays(1);
-        EngineSimulator.Movement m = new EngineSimulator.Movement(Map.of(d1, 4, d2, 2), Map.of(d1, 1, d2, 1));
+        InMemoryDriver.Movement m = new InMemoryDriver.Movement(Map.of(d1, 4, d2, 2), Map.of(d1, 1, d2, 1));
         assertThat(m.movedShare()).isEqualTo(2.0 / 6);
         assertThat(m.meanDailyShare()).isEqualTo((0.25 + 0.5) / 2);
     }
@@ -111,9 +114,9 @@ class EngineSimulatorTest {
         for (int i = 0; i < 16; i++) {
             stream.add(new EvaluationEvent("u0", EventType.PURCHASE, "j" + i, "cluster 1 item " + i, t + i));
         }
-        EngineSimulator engine = new EngineSimulator(settings, TestStreams.clusteredVectors(stream, 3))
+        InMemoryDriver engine = new InMemoryDriver(settings, TestStreams.clusteredVectors(stream, 3))
                 .run(stream, List.of());
-        EngineSimulator.Movement m = engine.movement();
+        InMemoryDriver.Movement m = engine.movement();
         var lastDay = java.time.LocalDate.ofInstant(java.time.Instant.ofEpochMilli(t), java.time.ZoneOffset.UTC);
         assertThat(m.movedUsers()).containsEntry(lastDay, 1);
         assertThat(m.activeUsers()).containsEntry(lastDay, 1);

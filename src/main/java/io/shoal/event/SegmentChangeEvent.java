@@ -1,4 +1,4 @@
-package io.shoal.pipeline;
+package io.shoal.event;
 
 import java.time.Instant;
 

@@ -1,4 +1,4 @@
-package io.shoal.pipeline;
+package io.shoal.event;
 
 /** Names of the messaging channels, shared by producers, consumers and configuration. */
 public final class Channels {

@@ -1,0 +1,64 @@
+package io.shoal.config;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.quarkus.runtime.configuration.DurationConverter;
+import io.shoal.segmentation.SegmentationParams;
+import io.smallrye.config.PropertiesConfigSource;
+import io.smallrye.config.SmallRyeConfig;
+import io.smallrye.config.SmallRyeConfigBuilder;
+
+/**
+ * The typed segmentation configuration outside Quarkus (the evaluation, benchmarks, plain tests): the same
+ * {@link SegmentationConfig} interface and defaults the service reads, with system properties and environment
+ * variables ({@code SHOAL_SEGMENTATION_K}) and explicit overrides on top. So the evaluation and the service never
+ * disagree on a default.
+ */
+public final class SegmentationDefaults {
+
+    private SegmentationDefaults() {
+    }
+
+    /** The configuration from defaults, system properties and the environment. */
+    public static SegmentationConfig config() {
+        return config(Map.of());
+    }
+
+    /** The same with {@code overrides} (full keys, e.g. {@code shoal.segmentation.k}) taking precedence. */
+    public static SegmentationConfig config(Map<String, String> overrides) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultSources()
+                .withSources(new PropertiesConfigSource(overrides, "overrides", 1000))
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(SegmentationConfig.class)
+                .withMapping(PipelineConfig.class)
+                .build();
+        return config.getConfigMapping(SegmentationConfig.class);
+    }
+
+    /** The pipeline's micro-batch size ({@code shoal.pipeline.batch-size}) from the same sources. */
+    public static int batchSize(Map<String, String> overrides) {
+        return pipeline(overrides).batchSize();
+    }
+
+    /** The pipeline's {@code shoal.pipeline.batch-timeout} in millis from the same sources. */
+    public static long batchTimeoutMillis(Map<String, String> overrides) {
+        return pipeline(overrides).batchTimeout().toMillis();
+    }
+
+    private static PipelineConfig pipeline(Map<String, String> overrides) {
+        SmallRyeConfig config = new SmallRyeConfigBuilder()
+                .addDefaultSources()
+                .withSources(new PropertiesConfigSource(overrides, "overrides", 1000))
+                .withConverter(Duration.class, 200, new DurationConverter())
+                .withMapping(PipelineConfig.class)
+                .build();
+        return config.getConfigMapping(PipelineConfig.class);
+    }
+
+    /** {@link SegmentationConfig#params} of {@link #config(Map)}. */
+    public static SegmentationParams params(Map<String, String> overrides) {
+        return SegmentationConfig.params(config(overrides));
+    }
+}

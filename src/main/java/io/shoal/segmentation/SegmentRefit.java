@@ -1,0 +1,265 @@
+package io.shoal.segmentation;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
+
+/**
+ * Model swaps: seeding, refits toward the batch optimum with stable segment identities, and rescue of dead
+ * segments. Pure: both drivers call these with the profile sample and swap the result in atomically.
+ *
+ * <h2>Refit (see {@link RefitPolicy} for when)</h2>
+ * <ol>
+ * <li>Fit: a warm fit (spherical Lloyd from the live centroids) and {@code seedingRestarts} fresh k-means++ fits on
+ * the sample; the fresh one is taken only when it beats the warm cost by {@code freshFitGain}.</li>
+ * <li>Identity: the new centroids are matched to the live ones by {@link OptimalAssignment} maximising Σ cos(c_old,
+ * c_new). A matched new centroid takes the old id and the old slot; a pair below {@code minMatchSimilarity} counts as
+ * unmatched: the old segment ends and the new one is born with a new id ({@code nextSegmentId}, never re-used).</li>
+ * <li>Weights: the live model's total weight W = Σ n_k is shared by the sample: n'_j = W·|sample members of j| /
+ * |sample|, and S'_j = n'_j·r'_j·c'_j with r'_j the members' mean resultant length, so the forgetting goes on at the
+ * same scale. For the GMM the statistics of {@link OnlineGmm#initial} are scaled by the same W/|sample|.</li>
+ * <li>Lineage: each sampled shopper's segment before (the one stored for them) and after (the nearest new centroid)
+ * give the MONIC transitions of {@link SegmentLineage}: survived, split, merged, born, died.</li>
+ * </ol>
+ * Seeding is a refit without a live model: the best of {@code seedingRestarts} k-means++ fits, ids 0..k-1.
+ */
+public final class SegmentRefit {
+
+    /** Why the model was swapped; shoppers moved by the sweep that follows are audited with this reason. */
+    public enum Cause {
+        SEEDED, REFIT, RESCUE;
+
+        /** The audit reason of a move made by the sweep after this swap. */
+        public String reason() {
+            return name().toLowerCase();
+        }
+    }
+
+    /**
+     * The profile sample with each sampled shopper's current segment.
+     *
+     * @param userIds  sampled shoppers
+     * @param vectors  their unit profiles, aligned
+     * @param segments their stored segment ids, aligned; null entries for shoppers without one
+     */
+    public record Sample(List<String> userIds, List<float[]> vectors, List<Long> segments) {
+        public Sample {
+            if (userIds.size() != vectors.size() || userIds.size() != segments.size()) {
+                throw new IllegalArgumentException("sample ids, vectors and segments must align but had "
+                        + userIds.size() + ", " + vectors.size() + ", " + segments.size());
+            }
+        }
+
+        public int size() {
+            return userIds.size();
+        }
+    }
+
+    /**
+     * A model to swap in.
+     *
+     * @param model     the new model (next generation, fit metadata set)
+     * @param cause     seed, refit or rescue
+     * @param trigger   what made it due
+     * @param lineage   MONIC transitions (refits), empty otherwise
+     * @param rescued   rescue events (retired, created, split), empty otherwise
+     * @param liveCost  the live model's cost on the sample (stored assignments), NaN at seeding
+     * @param cost      the new model's cost on the sample (nearest centroids)
+     * @param fresh     whether a fresh k-means++ fit won over the warm fit
+     */
+    public record Swap(SegmentModel model, Cause cause, RefitPolicy.Trigger trigger,
+            List<SegmentLineage.Transition> lineage, List<SegmentLifecycleEvent> rescued, double liveCost,
+            double cost, boolean fresh) {
+    }
+
+    private final SegmentationParams params;
+
+    public SegmentRefit(SegmentationParams params) {
+        this.params = params;
+    }
+
+    /** The first model from the sample (generation 1). */
+    public Swap seed(Sample sample, long profiled, long nowMillis) {
+        KMeansSeeder.SeedResult seeded = params.seeder().seed(sample.vectors(), params.k(), params.randomSeed());
+        long[] created = new long[params.k()];
+        Arrays.fill(created, nowMillis);
+        SegmentModel model = model(seeded.state(), sample.vectors(), created, 1.0).asFit(1, profiled, nowMillis);
+        return new Swap(model, Cause.SEEDED, RefitPolicy.Trigger.GROWTH, List.of(), List.of(), Double.NaN,
+                seeded.cost(), true);
+    }
+
+    /**
+     * What a due trigger does: a refit for growth or age; for a check, a refit when drifted, else a rescue when a
+     * segment is dead (k-means), else nothing.
+     */
+    public Optional<Swap> maintain(SegmentModel live, Sample sample, long profiled, RefitPolicy.Trigger trigger,
+            long nowMillis) {
+        if (trigger == RefitPolicy.Trigger.NONE || sample.size() < params.k()) {
+            return Optional.empty();
+        }
+        KMeansState state = live.kmeans();
+        double liveCost = liveCost(state, sample);
+        KMeansSeeder.Refinement warm = KMeansSeeder.refine(state, sample.vectors(), KMeansSeeder.POLISH_ITERATIONS);
+        if (trigger.refit() || params.refit().drifted(liveCost, warm.cost())) {
+            return Optional.of(refit(live, sample, profiled, trigger, nowMillis, liveCost, warm));
+        }
+        if (live.algorithm() == Algorithm.KMEANS) {
+            SegmentRescue.RescueResult rescued = params.rescue().rescue(state, sample.vectors());
+            if (!rescued.events().isEmpty()) {
+                long[] created = live.createdMillis().clone();
+                for (int j = 0; j < live.k(); j++) {
+                    if (rescued.state().segmentId(j) != live.ids()[j]) {
+                        created[j] = nowMillis;
+                    }
+                }
+                SegmentModel next = SegmentModel.fromKMeans(Algorithm.KMEANS, rescued.state(), created, null)
+                        .asFit(live.generation() + 1, live.fittedProfiles(), live.fittedAtMillis());
+                return Optional.of(new Swap(next, Cause.RESCUE, trigger, List.of(), rescued.events(), liveCost,
+                        ClusteringMetrics.withinClusterCost(sample.vectors(), rescued.state()), false));
+            }
+        }
+        return Optional.empty();
+    }
+
+    private Swap refit(SegmentModel live, Sample sample, long profiled, RefitPolicy.Trigger trigger, long nowMillis,
+            double liveCost, KMeansSeeder.Refinement warm) {
+        long seed = params.randomSeed() * 31 + live.generation();
+        KMeansSeeder.SeedResult freshFit = params.seeder().seed(sample.vectors(), params.k(), seed);
+        // Growth and age: the data the model rests on changed a lot, so the best optimum found wins; a check only
+        // corrects a drifted model and leaves its basin only for a clearly better one (stable segments).
+        boolean fresh = trigger.refit() ? freshFit.cost() < warm.cost()
+                : params.refit().freshWins(freshFit.cost(), warm.cost());
+        float[][] fitted = fresh ? freshFit.state().centroids() : warm.state().centroids();
+        double cost = fresh ? freshFit.cost() : warm.cost();
+
+        float[][] old = live.kmeans().centroids();
+        int k = live.k();
+        double[][] similarity = new double[k][fitted.length];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < fitted.length; j++) {
+                similarity[i][j] = Vectors.dot(old[i], fitted[j]);
+            }
+        }
+        int[] match = OptimalAssignment.maximize(similarity);
+        float[][] centroids = new float[k][];
+        long[] ids = new long[k];
+        long[] created = new long[k];
+        boolean[] placed = new boolean[fitted.length];
+        long nextId = live.nextSegmentId();
+        for (int i = 0; i < k; i++) {
+            int j = match[i];
+            if (j >= 0 && similarity[i][j] >= params.refit().minMatchSimilarity()) {
+                centroids[i] = fitted[j];
+                ids[i] = live.ids()[i];
+                created[i] = live.createdMillis()[i];
+                placed[j] = true;
+            }
+        }
+        int free = 0;
+        for (int j = 0; j < fitted.length; j++) {
+            if (placed[j]) {
+                continue;
+            }
+            while (centroids[free] != null) {
+                free++;
+            }
+            centroids[free] = fitted[j];
+            ids[free] = nextId++;
+            created[free] = nowMillis;
+        }
+        double total = Arrays.stream(live.weights()).sum();
+        double scale = Math.max(total, 1e-9) / sample.size();
+        KMeansState shape = new KMeansState(centroids, new double[k], onesLike(k), ids, nextId, live.version());
+        // P_fit and the fit time move with a global re-search (growth, age), not with a check's correction.
+        SegmentModel next = trigger.refit()
+                ? model(shape, sample.vectors(), created, scale).asFit(live.generation() + 1, profiled, nowMillis)
+                : model(shape, sample.vectors(), created, scale).asFit(live.generation() + 1, live.fittedProfiles(),
+                        live.fittedAtMillis());
+        List<SegmentLineage.Transition> lineage = lineage(live, next, sample);
+        return new Swap(next, Cause.REFIT, trigger, lineage, List.of(), liveCost, cost, fresh);
+    }
+
+    /** The model of fitted centroids: members of the sample give weights (× scale), concentrations, GMM stats. */
+    private SegmentModel model(KMeansState shape, List<float[]> sample, long[] created, double scale) {
+        int k = shape.k();
+        int d = shape.dimension();
+        float[][] c = shape.centroids();
+        double[] counts = new double[k];
+        double[][] sums = new double[k][d];
+        for (float[] x : sample) {
+            int j = Vectors.nearest(c, x);
+            counts[j]++;
+            Vectors.addScaled(sums[j], x, 1.0);
+        }
+        double[] weights = new double[k];
+        double[] concentrations = new double[k];
+        for (int j = 0; j < k; j++) {
+            weights[j] = counts[j] * scale;
+            concentrations[j] = counts[j] > 0 ? Math.min(1.0, Vectors.norm(sums[j]) / counts[j]) : 1.0;
+        }
+        KMeansState state = new KMeansState(c, weights, concentrations, shape.segmentIds(), shape.nextSegmentId(),
+                shape.version());
+        if (params.algorithm() == Algorithm.GMM) {
+            GmmState g = params.gmm().initial(state, sample);
+            double[] n = g.counts();
+            double[][] s = g.sums();
+            double[][] q = g.sumSquares();
+            for (int j = 0; j < k; j++) {
+                n[j] *= scale;
+                for (int i = 0; i < d; i++) {
+                    s[j][i] *= scale;
+                    q[j][i] *= scale;
+                }
+            }
+            return SegmentModel.fromGmm(new GmmState(n, s, q, shape.version()), shape.segmentIds(),
+                    shape.nextSegmentId(), created);
+        }
+        return SegmentModel.fromKMeans(Algorithm.KMEANS, state, created, null);
+    }
+
+    /** Σ (1 - cos(x, c_seg(x))) with seg(x) the shopper's stored segment, or the nearest when it has none live. */
+    static double liveCost(KMeansState state, Sample sample) {
+        double cost = 0;
+        for (int i = 0; i < sample.size(); i++) {
+            float[] x = sample.vectors().get(i);
+            Long seg = sample.segments().get(i);
+            int slot = seg == null ? -1 : state.slotOf(seg);
+            if (slot < 0) {
+                slot = StreamingKMeans.assign(state, x).segment();
+            }
+            cost += Math.max(0, 1 - Vectors.dot(state.centroid(slot), x));
+        }
+        return cost;
+    }
+
+    private static List<SegmentLineage.Transition> lineage(SegmentModel live, SegmentModel next, Sample sample) {
+        KMeansState after = next.kmeans();
+        long[] before = new long[sample.size()];
+        long[] now = new long[sample.size()];
+        for (int i = 0; i < sample.size(); i++) {
+            Long seg = sample.segments().get(i);
+            before[i] = seg == null || live.slotOf(seg) < 0 ? SegmentLineage.NONE : seg;
+            now[i] = after.segmentId(StreamingKMeans.assign(after, sample.vectors().get(i)).segment());
+        }
+        Set<Long> oldIds = new LinkedHashSet<>();
+        for (long id : live.ids()) {
+            oldIds.add(id);
+        }
+        Set<Long> newIds = new LinkedHashSet<>();
+        for (long id : next.ids()) {
+            newIds.add(id);
+        }
+        return SegmentLineage.defaults().transitions(before, now, new ArrayList<>(oldIds), new ArrayList<>(newIds));
+    }
+
+    private static double[] onesLike(int k) {
+        double[] r = new double[k];
+        Arrays.fill(r, 1.0);
+        return r;
+    }
+}
