@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.GZIPInputStream;
 
+import io.shoal.inference.ModelText;
 import io.shoal.inference.TextNormalizer;
 import io.shoal.replay.CsvReader;
 import io.shoal.replay.CsvRecord;
@@ -63,7 +64,7 @@ public record EvaluationDataset(DatasetFormat format, List<EvaluationEvent> even
                     skipped++;
                     continue;
                 }
-                events.add(new EvaluationEvent(e.userId(), e.type(), e.itemId(), normalizer.normalise(e.text()),
+                events.add(new EvaluationEvent(e.userId(), e.type(), e.itemId(), normalizer.normalise(ModelText.document(e.text(), e.category())),
                         e.occurredAt().toEpochMilli()));
             }
         }

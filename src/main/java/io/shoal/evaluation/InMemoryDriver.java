@@ -5,7 +5,6 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -85,14 +84,11 @@ public final class InMemoryDriver {
             long profiled, double liveCost, double cost, boolean fresh, int moved, String lineage) {
     }
 
-    private static final Comparator<String> SAMPLE_ORDER = Comparator
-            .comparingDouble(SamplePolicy::priority).thenComparing(Comparator.naturalOrder());
-
     private final EngineSettings settings;
     private final SegmentationEngine engine;
     private final Map<String, float[]> vectors;
     private final Map<String, UserState> users = new HashMap<>();
-    private final TreeSet<String> sampled = new TreeSet<>(SAMPLE_ORDER);
+    private final TreeSet<String> sampled = new TreeSet<>(SamplePolicy.ORDER);
     private final Map<LocalDate, Set<String>> active = new TreeMap<>();
     private final Map<LocalDate, Set<String>> moved = new TreeMap<>();
     private final List<SwapRecord> swaps = new ArrayList<>();

@@ -77,7 +77,7 @@ public class EventEmbedder {
 
     /** What is embedded for an event with text. */
     static String document(BehaviorEvent event) {
-        return hasText(event.category()) ? event.text() + " (" + event.category().strip() + ")" : event.text();
+        return ModelText.document(event.text(), event.category());
     }
 
     private static boolean hasText(String value) {

@@ -28,6 +28,7 @@ import io.shoal.audit.ModelVersionEntity;
 import io.shoal.audit.SegmentLifecycleEntity;
 import io.shoal.config.SegmentationConfig;
 import io.shoal.segmentation.RefitPolicy;
+import io.shoal.segmentation.SamplePolicy;
 import io.shoal.segmentation.SegmentLifecycleEvent;
 import io.shoal.segmentation.SegmentLineage;
 import io.shoal.segmentation.SegmentModel;
@@ -327,6 +328,7 @@ public class SegmentModelManager {
     private Uni<SegmentRefit.Sample> sample() {
         return store.sample().chain(sample -> {
             List<String> ids = new ArrayList<>(sample.keySet());
+            ids.sort(SamplePolicy.ORDER);
             return store.users(ids).map(users -> {
                 List<float[]> vectors = new ArrayList<>(ids.size());
                 List<Long> segments = new ArrayList<>(ids.size());

@@ -101,7 +101,7 @@ public final class CompleteJourneyMapper {
     }
 
     /** Broad to narrow, then the brand; blank parts and a part equal to the one before are left out. */
-    static String text(ProductCatalog.Product p) {
+    public static String text(ProductCatalog.Product p) {
         List<String> parts = Stream.of(p.department(), p.productCategory(), p.productType(), p.brand())
                 .filter(Objects::nonNull).collect(Collectors.toList());
         for (int i = parts.size() - 1; i > 0; i--) {

@@ -29,6 +29,11 @@ public final class ProductCatalog {
         return Optional.ofNullable(products.get(productId));
     }
 
+    /** Every product (in no particular order). */
+    public java.util.Collection<Product> all() {
+        return products.values();
+    }
+
     public int size() {
         return products.size();
     }

@@ -1,6 +1,7 @@
 package io.shoal.segmentation;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Comparator;
 
 /**
  * Which shoppers' profiles are kept in the bounded profile sample that seeding, refits, rescue and the drift check
@@ -19,6 +20,13 @@ public final class SamplePolicy {
 
     private static final long FNV_OFFSET = 0xcbf29ce484222325L;
     private static final long FNV_PRIME = 0x100000001b3L;
+
+    /**
+     * The sample's order: by priority, ties by id. Both drivers hand the sample to the engine in this order, so that
+     * k-means++ (which draws by index) sees the same points in the same order.
+     */
+    public static final Comparator<String> ORDER = Comparator.comparingDouble(SamplePolicy::priority)
+            .thenComparing(Comparator.naturalOrder());
 
     private SamplePolicy() {
     }

@@ -137,40 +137,50 @@ public final class SegmentRefit {
         float[][] fitted = fresh ? freshFit.state().centroids() : warm.state().centroids();
         double cost = fresh ? freshFit.cost() : warm.cost();
 
+        // Match the fitted centroids to the live ones; the fit has the configured k, which may differ from the live
+        // model's after a change of configuration (rows or columns are then left unmatched).
         float[][] old = live.kmeans().centroids();
-        int k = live.k();
-        double[][] similarity = new double[k][fitted.length];
-        for (int i = 0; i < k; i++) {
-            for (int j = 0; j < fitted.length; j++) {
+        int k = fitted.length;
+        double[][] similarity = new double[old.length][k];
+        for (int i = 0; i < old.length; i++) {
+            for (int j = 0; j < k; j++) {
                 similarity[i][j] = Vectors.dot(old[i], fitted[j]);
             }
         }
         int[] match = OptimalAssignment.maximize(similarity);
+        int[] oldOf = new int[k];
+        Arrays.fill(oldOf, -1);
+        for (int i = 0; i < old.length; i++) {
+            int j = match[i];
+            if (j >= 0 && similarity[i][j] >= params.refit().minMatchSimilarity()) {
+                oldOf[j] = i;
+            }
+        }
+        // A matched centroid keeps its segment's id and, where it exists, its slot; the others take free slots.
         float[][] centroids = new float[k][];
         long[] ids = new long[k];
         long[] created = new long[k];
-        boolean[] placed = new boolean[fitted.length];
         long nextId = live.nextSegmentId();
-        for (int i = 0; i < k; i++) {
-            int j = match[i];
-            if (j >= 0 && similarity[i][j] >= params.refit().minMatchSimilarity()) {
+        List<Integer> waiting = new ArrayList<>();
+        for (int j = 0; j < k; j++) {
+            int i = oldOf[j];
+            if (i >= 0 && i < k && centroids[i] == null) {
                 centroids[i] = fitted[j];
                 ids[i] = live.ids()[i];
                 created[i] = live.createdMillis()[i];
-                placed[j] = true;
+            } else {
+                waiting.add(j);
             }
         }
         int free = 0;
-        for (int j = 0; j < fitted.length; j++) {
-            if (placed[j]) {
-                continue;
-            }
+        for (int j : waiting) {
             while (centroids[free] != null) {
                 free++;
             }
+            int i = oldOf[j];
             centroids[free] = fitted[j];
-            ids[free] = nextId++;
-            created[free] = nowMillis;
+            ids[free] = i >= 0 ? live.ids()[i] : nextId++;
+            created[free] = i >= 0 ? live.createdMillis()[i] : nowMillis;
         }
         double total = Arrays.stream(live.weights()).sum();
         double scale = Math.max(total, 1e-9) / sample.size();

@@ -111,7 +111,7 @@ class SegmentMaintenanceTest {
         // model is swapped (refit or rescue) with a generation bump, and the sweep moves that shopper at once.
         SegmentModel after = store.model().await().atMost(Duration.ofSeconds(5));
         assertThat(after.generation()).isEqualTo(1);
-        assertThat(after.k()).isEqualTo(3);
+        assertThat(after.k()).isEqualTo(manager.params().k());
         StoredUser moved = store.user("maint-victim").await().atMost(Duration.ofSeconds(5));
         assertThat(moved.segmentId()).isNotEqualTo(2L);
         List<SegmentChangeEntity> rows = history.history("maint-victim", 0, 5).await().atMost(Duration.ofSeconds(5));

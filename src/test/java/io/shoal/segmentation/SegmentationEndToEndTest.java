@@ -54,7 +54,7 @@ class SegmentationEndToEndTest {
                     "shoal.segmentation.bootstrap-profiles", "40",
                     "shoal.segmentation.min-dwell", "0s",
                     "shoal.segmentation.margin", "0.02",
-                    "shoal.segmentation.maintenance-every-batches", "3",
+                    "shoal.segmentation.refit.check-every-points", "100",
                     "shoal.pipeline.batch-size", "64");
         }
     }
@@ -134,7 +134,7 @@ class SegmentationEndToEndTest {
         for (String u : users) {
             List<SegmentChangeEntity> rows = history.history(u, 0, 10).await().atMost(Duration.ofSeconds(5));
             assertThat(rows).as("history of %s", u).isNotEmpty();
-            assertThat(rows.get(rows.size() - 1).reason).isEqualTo("assigned");
+            assertThat(rows.get(rows.size() - 1).reason).isIn("assigned", "seeded");
             assertThat(rows.get(rows.size() - 1).fromSegment).isNull();
             assertThat(rows.get(0).toSegment).isEqualTo(user(u).segmentId());
         }

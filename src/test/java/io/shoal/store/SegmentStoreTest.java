@@ -104,6 +104,8 @@ class SegmentStoreTest {
                         new io.shoal.segmentation.UserProfile(new float[] { 0, 1, 0, 0 }, 1.5, 1000L), 7L, 1000L, 0.9,
                         0.1, 1, null), VectorEncoding.FLOAT32))),
                 Map.of(7L, 1L), Map.of(), new LinkedHashMap<>(Map.of("red mug", new float[] { 1, 0, 0, 0 })), 100, 60, 1);
+        String sized = redis.hash(String.class).hget(keys.segmentSizes(), "7");
+        long sizeBefore = sized == null ? 0 : Long.parseLong(sized);
         SegmentStore.Applied first = store.apply(w).await().atMost(Duration.ofSeconds(5));
         SegmentStore.Applied again = store.apply(w).await().atMost(Duration.ofSeconds(5));
         assertThat(first.applied()).isTrue();
@@ -120,7 +122,7 @@ class SegmentStoreTest {
         assertThat(u1.profile().weight()).isEqualTo(1.5);
         assertThat(u1.profile().vector()).containsExactly(0f, 1f, 0f, 0f);
         assertThat(u1.segmentId()).isEqualTo(7L);
-        assertThat(redis.hash(String.class).hget(keys.segmentSizes(), "7")).isEqualTo("1");
+        assertThat(Long.parseLong(redis.hash(String.class).hget(keys.segmentSizes(), "7"))).isEqualTo(sizeBefore + 1);
         assertThat(store.recentTexts().await().atMost(Duration.ofSeconds(5))).containsKey("red mug");
     }
 
@@ -140,7 +142,10 @@ class SegmentStoreTest {
         SegmentModel m = store.model().await().atMost(Duration.ofSeconds(5));
         assertThat(store.replaceModel(m, 99L, "{}", false).await().atMost(Duration.ofSeconds(5))).isEqualTo(-1L);
         assertThat(store.replaceModel(m, null, "{}", false).await().atMost(Duration.ofSeconds(5))).isEqualTo(-1L);
-        assertThat(store.replaceModel(m, m.version(), "{}", false).await().atMost(Duration.ofSeconds(5)))
+        // The compare is on the generation (a swap), not the version (which every batch bumps).
+        assertThat(store.replaceModel(m, m.generation() + 1, "{}", false).await().atMost(Duration.ofSeconds(5)))
+                .isEqualTo(-1L);
+        assertThat(store.replaceModel(m, m.generation(), "{}", false).await().atMost(Duration.ofSeconds(5)))
                 .isEqualTo(m.version() + 1);
     }
 
