@@ -18,7 +18,7 @@ import java.util.Random;
 public final class DriftCheck {
 
     /** Quality is "back" when batchCost/onlineCost is at least this. */
-    public static final double RECOVERED_RATIO = 0.95;
+    public static final double RECOVERED_RATIO = 0.98;
 
     /**
      * @param stream       the drifted stream

@@ -16,9 +16,11 @@ import java.util.function.Predicate;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.shoal.config.SegmentationDefaults;
 import io.shoal.inference.ModelSpec;
 import io.shoal.inference.TextNormalizer;
 import io.shoal.replay.DatasetFormat;
+import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 
 /**
  * {@code ./shoal evaluate}: the offline quality report of the segmentation engine on the real datasets. A plain
@@ -28,12 +30,14 @@ import io.shoal.replay.DatasetFormat;
 public final class EvaluateCommand {
 
     static final String USAGE = """
-            Usage: ./shoal evaluate [--dataset online-retail|complete-journey|all] [--limit N] [--k K] [--json FILE]
-                                    [--data DIR] [--cache DIR]
+            Usage: ./shoal evaluate [--dataset online-retail|complete-journey|clear-structure|all] [--limit N] [--k K]
+                                    [--seeds N] [--json FILE] [--data DIR] [--cache DIR]
 
-              --dataset   which real dataset (default all)
+              --dataset   which real dataset (default all); clear-structure: synthetic shoppers who each buy within
+                          one Complete Journey product category (known labels)
+              --seeds     seeds of the clear-structure check (default 10)
               --limit     replay only the first N events of each dataset (default 100000; 0 = all)
-              --k         number of segments (default 12, the service's default)
+              --k         number of segments (default: the service's shoal.segmentation.k)
               --json      also write every number to FILE
               --data      folder holding online-retail/ and complete-journey/ (default ../shared/data)
               --cache     folder for the embedding cache (default target/evaluation-cache)
@@ -46,12 +50,15 @@ public final class EvaluateCommand {
     static final int DEFAULT_LIMIT = 100_000;
 
     /** Parsed command line. */
-    record Arguments(List<DatasetFormat> datasets, int limit, int k, Path json, Path data, Path cache) {
+    record Arguments(List<DatasetFormat> datasets, boolean clearStructure, int seeds, int limit, int k, Path json,
+            Path data, Path cache) {
 
         static Arguments parse(String[] args) {
             List<DatasetFormat> datasets = List.of(DatasetFormat.ONLINE_RETAIL, DatasetFormat.COMPLETE_JOURNEY);
+            boolean clear = true;
+            int seeds = 10;
             int limit = DEFAULT_LIMIT;
-            int k = 12;
+            int k = SegmentationDefaults.config().k();
             Path json = null;
             Path data = Path.of("../shared/data");
             Path cache = Path.of("target/evaluation-cache");
@@ -65,9 +72,14 @@ public final class EvaluateCommand {
                 }
                 String v = args[++i];
                 switch (a) {
-                    case "--dataset" -> datasets = v.equals("all") ? datasets
-                            : List.of(DatasetFormat.parse(v).orElseThrow(() -> new UsageException(
-                                    "--dataset must be online-retail, complete-journey or all but was " + v)));
+                    case "--dataset" -> {
+                        clear = v.equals("all") || v.equals("clear-structure");
+                        datasets = v.equals("all") ? datasets : v.equals("clear-structure") ? List.of()
+                                : List.of(DatasetFormat.parse(v).orElseThrow(() -> new UsageException(
+                                        "--dataset must be online-retail, complete-journey, clear-structure or all"
+                                                + " but was " + v)));
+                    }
+                    case "--seeds" -> seeds = integer(a, v, 1);
                     case "--limit" -> limit = integer(a, v, 0);
                     case "--k" -> k = integer(a, v, 2);
                     case "--json" -> json = Path.of(v);
@@ -76,7 +88,7 @@ public final class EvaluateCommand {
                     default -> throw new UsageException("unknown option " + a);
                 }
             }
-            return new Arguments(datasets, limit, k, json, data, cache);
+            return new Arguments(datasets, clear, seeds, limit, k, json, data, cache);
         }
 
         private static int integer(String option, String value, int min) {
@@ -146,6 +158,17 @@ public final class EvaluateCommand {
             reports.add(r);
         }
         doc.put("datasets", reports);
+        if (a.clearStructure()) {
+            List<ClearStructureCheck.Result> clear = new ArrayList<>();
+            for (Algorithm algorithm : List.of(Algorithm.KMEANS, Algorithm.GMM)) {
+                System.err.printf("evaluate: clear-structure stream, %d seeds, %s%n", a.seeds(), algorithm);
+                ClearStructureCheck.Result r = ClearStructureCheck.run(a.data(), embedder, normalizer, a.seeds(),
+                        algorithm);
+                print(r, out);
+                clear.add(r);
+            }
+            doc.put("clearStructure", clear);
+        }
         return doc;
     }
 
@@ -180,11 +203,18 @@ public final class EvaluateCommand {
         row(out, e, "segment changes (total)", x -> (double) x.changes());
         row(out, e, "moves held back by hysteresis", x -> (double) x.suppressed());
         row(out, e, "segments re-seeded by rescue", x -> (double) x.rescues());
-        row(out, e, "cost ratio batch/online (goal >= 0.95)", x -> x.quality().costRatio());
+        row(out, e, "refits (growth, age, drift)", x -> (double) x.refits());
+        row(out, e, "moves by refit/rescue sweeps", x -> (double) x.sweepMoves());
+        row(out, e, "moves by behaviour (hysteresis)", x -> (double) (x.changes() - x.sweepMoves()));
+        row(out, e, "cost ratio batch/online (goal >= 0.99)", x -> x.quality().costRatio());
         row(out, e, "ARI vs batch k-means", x -> x.quality().ariVsBatch());
         for (String column : r.batchLabelAmi().keySet()) {
             row(out, e, "AMI vs " + column + " (batch " + fmt(r.batchLabelAmi().get(column)) + ")",
                     x -> x.labelAmi().get(column));
+        }
+        for (String column : r.batchLabelAmi().keySet()) {
+            row(out, e, "F1 vs " + column + " (best matching)", x -> x.labelScores().containsKey(column)
+                    ? x.labelScores().get(column).f1() : Double.NaN);
         }
         for (String rec : e.get(0).hitRates().keySet()) {
             row(out, e, "hit rate @10 " + rec, x -> x.hitRates().get(rec));
@@ -194,13 +224,30 @@ public final class EvaluateCommand {
         row(out, e, "drift: cost ratio at switch",
                 x -> x.drift().checkpoints().isEmpty() ? Double.NaN : x.drift().checkpoints().get(0).costRatio());
         row(out, e, "drift: lowest cost ratio after switch", x -> x.drift().minCostRatio());
-        row(out, e, "drift: events until ratio >= 0.95 again",
+        row(out, e, "drift: events until ratio >= 0.98 again",
                 x -> x.drift().eventsToRecover() == null ? Double.NaN : x.drift().eventsToRecover());
         out.printf(Locale.ROOT, "baskets scored: %,d; drift: %,d of %,d users switch at the median event time%n",
                 e.get(0).recommendations().baskets(), r.driftSwitchers(), r.users());
         if (!r.labelledUsers().isEmpty()) {
             out.println("segmented users with a label: " + r.labelledUsers());
         }
+    }
+
+    static void print(ClearStructureCheck.Result r, PrintStream out) {
+        out.printf(Locale.ROOT, "%n== clear-structure (%s): %d Complete Journey categories x %d shoppers, %,d events,"
+                + " k = %d, %d seeds%n", r.engine(), r.categories(), r.shoppers() / Math.max(1, r.categories()),
+                r.events(), r.categories(), r.runs().size());
+        out.println("seed   live ARI  batch ARI  live/batch  refits  refits to 0.97x  accuracy  precision  recall"
+                + "     F1");
+        for (ClearStructureCheck.Run run : r.runs()) {
+            out.printf(Locale.ROOT, "%4d   %8.3f  %9.3f  %10.3f  %6d  %15s  %8.3f  %9.3f  %6.3f  %5.3f%n",
+                    run.seed(), run.liveAri(), run.batchAri(), run.share(), run.refits(),
+                    run.refitsToTarget() < 0 ? "never" : Integer.toString(run.refitsToTarget()),
+                    run.scores().accuracy(), run.scores().precision(), run.scores().recall(), run.scores().f1());
+        }
+        double[] spread = ClearStructureCheck.spread(r.shares());
+        out.printf(Locale.ROOT, "live/batch ARI over seeds: min %.3f, median %.3f, max %.3f (goal >= %.2f)%n",
+                spread[0], spread[1], spread[2], ClearStructureCheck.TARGET_SHARE);
     }
 
     private static void row(PrintStream out, List<Evaluation.EngineReport> engines, String name,

@@ -34,7 +34,8 @@ public final class Evaluation {
 
     /** One engine's results on a dataset. */
     public record EngineReport(String engine, SegmentQuality quality, double movedShare, double meanDailyMovedShare,
-            int days, long changes, long suppressed, int rescues, Map<String, Double> labelAmi,
+            int days, long changes, long suppressed, int rescues, long refits, long sweepMoves,
+            Map<String, Double> labelAmi, Map<String, ClusteringMetrics.MatchedScores> labelScores,
             RecommendationCheck.Result recommendations, Map<String, Double> hitRates, DriftCheck.Result drift) {
     }
 
@@ -98,11 +99,16 @@ public final class Evaluation {
             }
             SegmentQuality quality = SegmentQuality.of(snap.vectors(), snap.labels(), batchLabels, options.seed());
             Map<String, Double> ami = new LinkedHashMap<>();
+            Map<String, ClusteringMetrics.MatchedScores> scores = new LinkedHashMap<>();
             data.labels().forEach((column, classes) -> {
                 Labelled l = labelled(snap.userIds(), snap.labels(), classes);
                 ami.put(column, l.classes().isEmpty() ? Double.NaN
                         : ClusteringMetrics.adjustedMutualInformation(SegmentQuality.dense(l.classes()),
                                 l.segments()));
+                if (!l.classes().isEmpty()) {
+                    scores.put(column, ClusteringMetrics.matchedScores(SegmentQuality.dense(l.classes()),
+                            l.segments()));
+                }
             });
             RecommendationCheck.Result rec = recommendations.get(i).result();
             Map<String, Double> rates = new LinkedHashMap<>();
@@ -111,9 +117,10 @@ public final class Evaluation {
             }
             DriftCheck.Result driftResult = drift.run(drifted, new InMemoryDriver(engines.get(i), vectors));
             InMemoryDriver.Movement movement = sim.movement();
+            long sweepMoves = sim.swaps().stream().mapToLong(InMemoryDriver.SwapRecord::moved).sum();
             reports.add(new EngineReport(engines.get(i).name(), quality, movement.movedShare(),
                     movement.meanDailyShare(), movement.activeUsers().size(), sim.changes(), sim.suppressed(),
-                    sim.rescues(), ami, rec, rates, driftResult));
+                    sim.rescues(), sim.refits(), sweepMoves, ami, scores, rec, rates, driftResult));
         }
         int users = new LinkedHashSet<>(stream.stream().map(EvaluationEvent::userId).toList()).size();
         int texts = new LinkedHashSet<>(stream.stream().map(EvaluationEvent::text).toList()).size();

@@ -45,7 +45,7 @@ class EvaluateCommandTest {
     @SuppressWarnings("unchecked")
     void reportsSaneNumbersForBothDatasets() throws Exception {
         EvaluateCommand.Arguments args = EvaluateCommand.Arguments.parse(
-                new String[] {"--data", FIXTURE.toString(), "--k", "3"});
+                new String[] {"--data", FIXTURE.toString(), "--k", "3", "--seeds", "2"});
         ByteArrayOutputStream printed = new ByteArrayOutputStream();
         Map<String, Object> doc = EvaluateCommand.run(args, WORD_HASH, new TextNormalizer(true),
                 new PrintStream(printed, true, StandardCharsets.UTF_8));
@@ -56,7 +56,7 @@ class EvaluateCommandTest {
         for (Evaluation.DatasetReport r : reports) {
             assertThat(r.segmentedUsers()).as("every customer segmented").isEqualTo(r.users());
             assertThat(r.engines()).extracting(Evaluation.EngineReport::engine)
-                    .containsExactly("shoal", "spark-baseline");
+                    .containsExactly("shoal", "shoal-gmm", "spark-baseline");
             for (Evaluation.EngineReport e : r.engines()) {
                 SegmentQuality q = e.quality();
                 assertThat(q.silhouette()).isBetween(-1.0, 1.0);
@@ -75,6 +75,13 @@ class EvaluateCommandTest {
         assertThat(cj.labelledUsers()).containsEntry("household_comp", 50);
         assertThat(reports.get(0).engines().get(0).recommendations().baskets()).isPositive();
         String table = printed.toString(StandardCharsets.UTF_8);
+        List<ClearStructureCheck.Result> clear = (List<ClearStructureCheck.Result>) doc.get("clearStructure");
+        assertThat(clear).extracting(ClearStructureCheck.Result::engine).containsExactly("shoal", "shoal-gmm");
+        assertThat(clear.get(0).runs()).hasSize(2).allSatisfy(run -> {
+            assertThat(run.liveAri()).isBetween(-1.0, 1.0);
+            assertThat(run.scores().f1()).isBetween(0.0, 1.0);
+        });
+        assertThat(table).contains("== clear-structure", "live/batch ARI over seeds");
         assertThat(table).contains("== online-retail", "== complete-journey", "cost ratio batch/online",
                 "hit rate @10 segment", "AMI vs household_comp");
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc))
@@ -85,6 +92,6 @@ class EvaluateCommandTest {
     void rejectsAnUnknownDataset() {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                 () -> EvaluateCommand.Arguments.parse(new String[] {"--dataset", "amazon"}))
-                .hasMessage("--dataset must be online-retail, complete-journey or all but was amazon");
+                .hasMessage("--dataset must be online-retail, complete-journey, clear-structure or all but was amazon");
     }
 }
