@@ -27,7 +27,7 @@ import io.shoal.config.RoleConfig.Role;
 import io.shoal.event.BehaviorEvent;
 import io.shoal.event.Channels;
 import io.shoal.pipeline.InFlightLimiter;
-import io.shoal.pipeline.KafkaEventPublisher;
+import io.shoal.kafka.KafkaEventPublisher;
 import io.shoal.store.DedupStore;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;

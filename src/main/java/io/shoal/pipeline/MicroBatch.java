@@ -1,5 +1,6 @@
 package io.shoal.pipeline;
 
+import io.shoal.event.EventPosition;
 import io.shoal.event.BehaviorEvent;
 import java.util.List;
 

@@ -25,11 +25,11 @@ public class PipelineDrainer {
 
     private final MicroBatcher batcher;
     /** The worker role's consumer; null in the other roles, whose Kafka channels it cannot be built without. */
-    private final KafkaBatchConsumer kafka;
+    private final BatchSource kafka;
     private final InFlightLimiter limiter;
     private final PipelineConfig config;
 
-    public PipelineDrainer(MicroBatcher batcher, Instance<KafkaBatchConsumer> kafka, RoleConfig roles,
+    public PipelineDrainer(MicroBatcher batcher, Instance<BatchSource> kafka, RoleConfig roles,
             InFlightLimiter limiter, PipelineConfig config) {
         this.batcher = batcher;
         this.kafka = roles.role() == RoleConfig.Role.WORKER ? kafka.get() : null;

@@ -47,7 +47,7 @@ public class RedisKeys {
 
     /**
      * String: the Kafka position (partition:offset) of the user's last event applied to the segmentation state,
-     * so that a redelivered event is skipped (see io.shoal.pipeline.EventPosition).
+     * so that a redelivered event is skipped (see io.shoal.event.EventPosition).
      */
     public String userPosition(String userId) {
         return prefix + "u:" + userId + ":pos";

@@ -203,7 +203,7 @@ public class SegmentStore {
     // ---- writes
 
     /**
-     * A user's Kafka high-water mark (see io.shoal.pipeline.EventPosition), moved with a batch.
+     * A user's Kafka high-water mark (see io.shoal.event.EventPosition), moved with a batch.
      *
      * @param expected the stored position the batch was planned on ("" when there was none)
      * @param next     the position of the user's newest event in the batch

@@ -7,7 +7,7 @@ import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
-import io.shoal.pipeline.EventPosition;
+import io.shoal.event.EventPosition;
 import io.shoal.pipeline.MicroBatch;
 
 /** The per-user high-water mark that makes a redelivered Kafka event a no-op. */

@@ -18,7 +18,7 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.shoal.audit.HistoryRepository;
 import io.shoal.audit.SegmentChangeEntity;
-import io.shoal.pipeline.SegmentModelManager;
+import io.shoal.segmenting.SegmentModelManager;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 import io.shoal.store.RedisKeys;
 import io.shoal.store.SegmentStore;

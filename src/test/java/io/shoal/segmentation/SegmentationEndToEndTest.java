@@ -27,7 +27,7 @@ import io.shoal.audit.HistoryRepository;
 import io.shoal.audit.SegmentChangeEntity;
 import io.shoal.audit.ModelSnapshotRepository;
 import io.shoal.pipeline.InFlightLimiter;
-import io.shoal.pipeline.SegmentModelManager;
+import io.shoal.segmenting.SegmentModelManager;
 import io.shoal.store.StoredModelCodec;
 import io.shoal.store.RedisKeys;
 import io.shoal.store.SegmentStore;

@@ -1,5 +1,9 @@
-package io.shoal.pipeline;
+package io.shoal.kafka;
 
+import io.shoal.pipeline.MicroBatch;
+import io.shoal.event.EventPosition;
+import io.shoal.pipeline.BatchSource;
+import io.shoal.pipeline.BatchProcessor;
 import io.shoal.event.Channels;
 import io.shoal.event.BehaviorEvent;
 import java.io.IOException;
@@ -39,7 +43,7 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * ({@code fail}) stops the consumer, liveness goes down and the restarted pod reads the batch again.
  */
 @ApplicationScoped
-public class KafkaBatchConsumer {
+public class KafkaBatchConsumer implements BatchSource {
 
     private final BatchProcessor processor;
     private final ObjectMapper json;
@@ -71,12 +75,14 @@ public class KafkaBatchConsumer {
     }
 
     /** On shutdown: start no new batch (see {@link PipelineDrainer}). */
-    void close() {
+    @Override
+    public void close() {
         closing = true;
     }
 
     /** Whether a batch is being processed now. */
-    boolean busy() {
+    @Override
+    public boolean busy() {
         return running.get() > 0;
     }
 

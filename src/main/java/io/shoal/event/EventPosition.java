@@ -1,4 +1,4 @@
-package io.shoal.pipeline;
+package io.shoal.event;
 
 /**
  * Where an event sits in the Kafka topic. A user's events are keyed by user id, so they all live on one partition

@@ -1,4 +1,4 @@
-package io.shoal.pipeline;
+package io.shoal.segmenting;
 
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.shoal.pipeline;
+package io.shoal.kafka;
 
 import io.shoal.event.Channels;
 import io.shoal.event.SegmentChangeEvent;

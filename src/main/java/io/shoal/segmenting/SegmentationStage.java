@@ -1,5 +1,8 @@
-package io.shoal.pipeline;
+package io.shoal.segmenting;
 
+import io.shoal.event.EventPosition;
+import io.shoal.pipeline.MicroBatch;
+import io.shoal.pipeline.BatchStage;
 import io.shoal.event.EventType;
 import io.shoal.event.BehaviorEvent;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.shoal.pipeline;
+package io.shoal.segmenting;
 
 import io.shoal.event.Channels;
 import io.shoal.event.SegmentChangeEvent;

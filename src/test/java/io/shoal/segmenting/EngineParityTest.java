@@ -1,10 +1,11 @@
-package io.shoal.pipeline;
+package io.shoal.segmenting;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 import static org.awaitility.Awaitility.await;
 
+import io.shoal.pipeline.InFlightLimiter;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
