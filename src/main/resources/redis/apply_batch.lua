@@ -1,5 +1,6 @@
 -- Applies one micro-batch's segment update atomically: the rule of io.shoal.segmentation.SegmentModel#fold
--- (n_k <- a*n_k + m_k, S_k <- a*S_k + s_k, Q_k likewise for the GMM, in float32; version + 1), then the batch's
+-- (n_k <- a*n_k + m_k, S_k <- a*S_k + s_k, Q_k likewise for the GMM, in float32; version + 1; points + round(sum m_k)),
+-- then the batch's
 -- user states, segment sizes, the profile sample (io.shoal.segmentation.SamplePolicy: bottom-k by a priority the
 -- caller computes from the user id), the count of profiled shoppers and the recent texts. A batch id marker makes
 -- a retried batch a no-op. SegmentModelArithmeticTest feeds this script and the Java rule the same random batches.
@@ -85,6 +86,7 @@ end
 local pos = 9
 local version = redis.call('HGET', model, 'version') or '0'
 if k > 0 then
+    local folded = 0
     for j = 0, k - 1 do
         local id = ARGV[pos]
         local m = tonumber(ARGV[pos + 1])
@@ -97,6 +99,7 @@ if k > 0 then
             s = '-'
             q = '-'
         end
+        folded = folded + m
         local n = tonumber(redis.call('HGET', model, 'n:' .. j) or '0')
         -- %.17g: the weight round-trips exactly, as in the Java rule.
         redis.call('HSET', model, 'n:' .. j, string.format('%.17g', a * n + m))
@@ -104,6 +107,8 @@ if k > 0 then
         if gmm then fold('sq:' .. j, q) end
     end
     version = redis.call('HINCRBY', model, 'version', 1)
+    -- The evidence behind the model: points <- points + round(sum of m_k), as SegmentModel#fold.
+    redis.call('HINCRBY', model, 'points', math.floor(folded + 0.5))
 end
 
 local users = tonumber(ARGV[pos])

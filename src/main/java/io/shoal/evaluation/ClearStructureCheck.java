@@ -27,13 +27,15 @@ public final class ClearStructureCheck {
      *
      * @param seed           seeds the stream's draws and the engine
      * @param liveAri        ARI of the live segments against the categories at the end
-     * @param batchAri       ARI of batch k-means on the final profiles against the categories
+     * @param batchAri       ARI of batch k-means on the final profiles against the categories (Commons Math,
+     *                       Euclidean on the unit profiles, 10 restarts)
+     * @param sphericalAri   the same for batch spherical k-means (20 k-means++ restarts, run to convergence)
      * @param refits         refits after the seed
      * @param refitsToTarget refits after the seed until the live ARI first reached {@value #TARGET_SHARE} × batchAri
      *                       (0: already at the seed), -1 if never
      * @param scores         accuracy, precision, recall, F1 of the live segments after the best matching
      */
-    public record Run(long seed, double liveAri, double batchAri, long refits, int refitsToTarget,
+    public record Run(long seed, double liveAri, double batchAri, double sphericalAri, long refits, int refitsToTarget,
             ClusteringMetrics.MatchedScores scores) {
 
         public double share() {
@@ -86,6 +88,14 @@ public final class ClearStructureCheck {
             int[] batch = new BatchKMeans(10, 100, s).cluster(snap.vectors(), categories);
             double batchAri = ClusteringMetrics.adjustedRandIndex(truth, batch);
             double live = ClusteringMetrics.adjustedRandIndex(truth, snap.labels());
+            io.shoal.segmentation.KMeansState spherical = new io.shoal.segmentation.KMeansSeeder(20, 10)
+                    .seed(snap.vectors(), categories, s).state();
+            int[] sphericalLabels = new int[snap.vectors().size()];
+            for (int i = 0; i < sphericalLabels.length; i++) {
+                sphericalLabels[i] = io.shoal.segmentation.StreamingKMeans.assign(spherical, snap.vectors().get(i))
+                        .segment();
+            }
+            double sphericalAri = ClusteringMetrics.adjustedRandIndex(truth, sphericalLabels);
             int toTarget = -1;
             for (int i = 0; i < ariAfterSwap.size(); i++) {
                 if (ariAfterSwap.get(i) >= TARGET_SHARE * batchAri) {
@@ -96,7 +106,7 @@ public final class ClearStructureCheck {
             if (toTarget < 0 && live >= TARGET_SHARE * batchAri) {
                 toTarget = ariAfterSwap.size();
             }
-            runs.add(new Run(s, live, batchAri, engine.refits(), toTarget,
+            runs.add(new Run(s, live, batchAri, sphericalAri, engine.refits(), toTarget,
                     ClusteringMetrics.matchedScores(truth, snap.labels())));
         }
         ClearStructureStream first = streams.get(0);

@@ -6,9 +6,11 @@ package io.shoal.segmentation;
  *
  * <h2>Triggers ({@link #due}), checked by a driver after every applied batch</h2>
  * <ol>
- * <li><b>Growth</b>: P ≥ g·P_fit, where P is the number of shoppers with a profile now and P_fit the number when the
- * model was last fitted (seeded or refit). A young model is so refit at g, g², g³... times the bootstrap size: the
- * seed is drawn from young, sparse profiles and merges groups that later data separates.</li>
+ * <li><b>Growth</b>: P ≥ g·P_fit or E ≥ g·E_fit, where P is the number of shoppers with a profile now, E the
+ * evidence behind the model ({@link SegmentModel#points}: the seeding sample plus every member profile folded since),
+ * and P_fit, E_fit their values at the last growth or age refit (or the seed). A young model is so refit at g, g²,
+ * g³... times the bootstrap size: the seed is drawn from young, sparse profiles and merges groups that later data
+ * separates, whether the later data brings new shoppers (P) or more events of the same ones (E).</li>
  * <li><b>Age</b>: the driver's clock passed the last fit by {@code maxAgeMillis} (0: never). The service's clock is
  * wall time; the in-memory driver's clock is event time.</li>
  * <li><b>Check</b>: {@code checkEveryPoints} profiles were folded into the model since the last check. A check is
@@ -89,7 +91,8 @@ public record RefitPolicy(double growthFactor, long checkEveryPoints, double dri
      * @param nowMillis      the driver's clock
      */
     public Trigger due(SegmentModel model, long profiled, long pointsSinceCheck, long nowMillis) {
-        if (Double.isFinite(growthFactor) && profiled >= growthFactor * Math.max(1, model.fittedProfiles())) {
+        if (Double.isFinite(growthFactor) && (profiled >= growthFactor * Math.max(1, model.fittedProfiles())
+                || model.points() >= growthFactor * Math.max(1, model.fittedPoints()))) {
             return Trigger.GROWTH;
         }
         if (maxAgeMillis > 0 && nowMillis - model.fittedAtMillis() >= maxAgeMillis) {

@@ -14,6 +14,7 @@ import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
  * <h2>Per-batch update ({@link #fold}, the rule {@code apply_batch.lua} mirrors)</h2>
  * <pre>
  *   n_k ← a·n_k + m_k      S_k ← a·S_k + s_k      Q_k ← a·Q_k + q_k      version ← version + 1
+ *   points ← points + round(Σ_k m_k)
  * </pre>
  * in float32 for S and Q (what Redis stores), with a the batch's decay and (m_k, s_k, q_k) the batch's member
  * statistics for slot k (see {@link SegmentBatchPlanner.Plan}). A slot whose id changed since the batch was planned
@@ -25,15 +26,26 @@ import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
  * @param fittedProfiles number of profiled shoppers when the model was last fitted (the growth trigger of
  *                      {@link RefitPolicy})
  * @param fittedAtMillis clock of the driver when the model was last fitted (the time cap of {@link RefitPolicy})
+ * @param points        the evidence behind the model: the sample size at seeding plus every member profile folded
+ *                      since (Σ m_k per batch, rounded)
+ * @param fittedPoints  {@code points} when the model was last fitted (the evidence trigger of {@link RefitPolicy})
  */
 public record SegmentModel(Algorithm algorithm, int k, int dimension, long version, long nextSegmentId, long[] ids,
         double[] weights, float[][] sums, float[][] squares, long[] createdMillis, long generation,
-        long fittedProfiles, long fittedAtMillis) {
+        long fittedProfiles, long fittedAtMillis, long points, long fittedPoints) {
 
     /** A model of generation 0 that was never fitted (tests, benchmarks). */
     public SegmentModel(Algorithm algorithm, int k, int dimension, long version, long nextSegmentId, long[] ids,
             double[] weights, float[][] sums, float[][] squares, long[] createdMillis) {
         this(algorithm, k, dimension, version, nextSegmentId, ids, weights, sums, squares, createdMillis, 0, 0, 0);
+    }
+
+    /** A model with fit metadata and no evidence count. */
+    public SegmentModel(Algorithm algorithm, int k, int dimension, long version, long nextSegmentId, long[] ids,
+            double[] weights, float[][] sums, float[][] squares, long[] createdMillis, long generation,
+            long fittedProfiles, long fittedAtMillis) {
+        this(algorithm, k, dimension, version, nextSegmentId, ids, weights, sums, squares, createdMillis, generation,
+                fittedProfiles, fittedAtMillis, 0, 0);
     }
 
     public KMeansState kmeans() {
@@ -94,11 +106,13 @@ public record SegmentModel(Algorithm algorithm, int k, int dimension, long versi
                     + counts.length);
         }
         double[] w = new double[k];
+        double folded = 0;
         float[][] s = new float[k][];
         float[][] q = squares == null ? null : new float[k][];
         for (int j = 0; j < k; j++) {
             boolean same = plannedIds[j] == ids[j];
             double m = same ? counts[j] : 0;
+            folded += m;
             w[j] = decay * weights[j] + m;
             s[j] = foldVector(sums[j], same && counts[j] > 0 ? batchSums[j] : null, decay);
             if (q != null) {
@@ -107,7 +121,7 @@ public record SegmentModel(Algorithm algorithm, int k, int dimension, long versi
             }
         }
         return new SegmentModel(algorithm, k, dimension, version + 1, nextSegmentId, ids, w, s, q, createdMillis,
-                generation, fittedProfiles, fittedAtMillis);
+                generation, fittedProfiles, fittedAtMillis, points + Math.round(folded), fittedPoints);
     }
 
     private static float[] foldVector(float[] old, double[] add, double decay) {
@@ -156,10 +170,19 @@ public record SegmentModel(Algorithm algorithm, int k, int dimension, long versi
                 createdMillis);
     }
 
-    /** This model as the fit of a swap: the next generation, fitted at {@code profiles} shoppers and {@code now}. */
-    public SegmentModel asFit(long nextGeneration, long profiles, long nowMillis) {
+    /**
+     * This model as the result of a swap: generation {@code nextGeneration}, {@code evidence} points behind it, and
+     * the fit baseline of the growth, evidence and age triggers.
+     */
+    public SegmentModel asFit(long nextGeneration, long evidence, long profilesAtFit, long pointsAtFit,
+            long fitMillis) {
         return new SegmentModel(algorithm, k, dimension, version, nextSegmentId, ids, weights, sums, squares,
-                createdMillis, nextGeneration, profiles, nowMillis);
+                createdMillis, nextGeneration, profilesAtFit, fitMillis, evidence, pointsAtFit);
+    }
+
+    /** This model as a fresh fit at {@code now}: its baselines are the current profiles and evidence. */
+    public SegmentModel asFit(long nextGeneration, long profiles, long nowMillis) {
+        return asFit(nextGeneration, points, profiles, points, nowMillis);
     }
 
     public int slotOf(long segmentId) {

@@ -23,6 +23,7 @@ import io.shoal.config.SegmentationConfig;
 import io.shoal.inference.EmbeddedEvent;
 import io.shoal.inference.EventEmbedder;
 import io.shoal.segmentation.SegmentBatchPlanner.Plan;
+import io.shoal.segmentation.SegmentModel;
 import io.shoal.segmentation.SegmentBatchPlanner.PlannedEvent;
 import io.shoal.segmentation.SegmentBatchPlanner.UserState;
 import io.shoal.store.SegmentStore;
@@ -183,7 +184,9 @@ public class SegmentationStage implements BatchStage {
                     if (mayBootstrap) {
                         return manager.seedIfNeeded().replaceWithVoid();
                     }
-                    manager.afterBatch(loaded.model(), loaded.profiled() + newUsers, plan.members());
+                    // The triggers look at the model as this batch left it (the rule the script applied).
+                    SegmentModel after = loaded.model() == null ? null : manager.engine().fold(loaded.model(), plan);
+                    manager.afterBatch(after, loaded.profiled() + newUsers, plan.members());
                     return Uni.createFrom().voidItem();
                 });
             });

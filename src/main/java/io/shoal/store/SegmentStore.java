@@ -297,6 +297,10 @@ public class SegmentStore {
         args.add(Long.toString(model.fittedProfiles()));
         args.add("fit_at");
         args.add(Long.toString(model.fittedAtMillis()));
+        args.add("points");
+        args.add(Long.toString(model.points()));
+        args.add("fit_points");
+        args.add(Long.toString(model.fittedPoints()));
         args.add("algorithm");
         args.add(model.algorithm().name().toLowerCase());
         args.add("k");
@@ -482,7 +486,7 @@ public class SegmentStore {
         }
         return new SegmentModel(algorithm, k, d, r.get("version").toLong(), r.get("next_id").toLong(), ids,
                 weights, sums, squares, created, longField(r, "gen"), longField(r, "fit_profiles"),
-                longField(r, "fit_at"));
+                longField(r, "fit_at"), longField(r, "points"), longField(r, "fit_points"));
     }
 
     private static long longField(Response r, String field) {

@@ -93,7 +93,8 @@ class SegmentModelArithmeticTest {
                     old[random.nextInt(k)] = 7;
                     plannedOn = new SegmentModel(current.algorithm(), k, d, current.version(), current.nextSegmentId(),
                             old, current.weights(), current.sums(), current.squares(), current.createdMillis(),
-                            current.generation(), current.fittedProfiles(), current.fittedAtMillis());
+                            current.generation(), current.fittedProfiles(), current.fittedAtMillis(), current.points(),
+                            current.fittedPoints());
                 }
                 SegmentStore.Applied applied = store.apply(new SegmentStore.BatchWrite("arith-" + UUID.randomUUID(),
                         decay, plannedOn, counts, sums, squares, List.of(), Map.of(), Map.of(), Map.of(), 100, 60, 0))
@@ -102,6 +103,7 @@ class SegmentModelArithmeticTest {
                 SegmentModel expected = current.fold(plannedOn.ids(), decay, counts, sums, squares);
                 SegmentModel actual = store.model().await().atMost(Duration.ofSeconds(5));
                 assertThat(actual.version()).isEqualTo(expected.version());
+                assertThat(actual.points()).isEqualTo(expected.points());
                 for (int j = 0; j < k; j++) {
                     assertThat(actual.weights()[j]).as("n_%d, round %d", j, round).isEqualTo(expected.weights()[j]);
                     assertThat(actual.sums()[j]).as("S_%d, round %d", j, round).containsExactly(expected.sums()[j]);
