@@ -50,7 +50,7 @@ public class RefitBenchmark {
     private List<String> userIds;
 
     /** Unit vectors around {@code groups} random directions: clustered like shoppers, reproducible. */
-    static float[][] clustered(int n, int groups, long seed) {
+    public static float[][] clustered(int n, int groups, long seed) {
         SplittableRandom random = new SplittableRandom(seed);
         float[][] centres = new float[groups][D];
         for (float[] c : centres) {

@@ -92,7 +92,7 @@ public class SegmentUpdateBenchmark {
                     VectorEncoding.FLOAT16)));
         }
         store.apply(new SegmentStore.BatchWrite("init", 1, null, new double[0], new double[0][0], null, users,
-                Map.of(), Map.of(), Map.of(), 5000, 600)).await().atMost(Duration.ofSeconds(30));
+                Map.of(), Map.of(), Map.of(), 5000, 600, 0)).await().atMost(Duration.ofSeconds(30));
     }
 
     @TearDown(Level.Trial)
@@ -145,7 +145,7 @@ public class SegmentUpdateBenchmark {
         }
         double decay = StreamingKMeans.decayFor(20_000, StreamingKMeans.TimeUnit.POINTS, plan.members());
         return store.apply(new SegmentStore.BatchWrite("b" + (batch++), decay, loaded.model(), plan.counts(),
-                plan.sums(), null, writes, Map.of(), Map.of(), Map.of(), 5000, 600))
+                plan.sums(), null, writes, Map.of(), Map.of(), Map.of(), 5000, 600, 0))
                 .await().atMost(Duration.ofSeconds(10)).version();
     }
 }

