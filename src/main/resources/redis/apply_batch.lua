@@ -17,7 +17,7 @@
 -- then the number of size deltas, then segment id, delta pairs
 -- then the number of sample entries, then user id, priority, vector blob triples
 -- then the number of recent texts, then text, vector blob pairs (capped at the sample cap, random eviction)
--- last, the Kafka positions (pipeline.EventPosition): pairs of (expected, new) position per user, then their number
+-- last, the Kafka positions (io.shoal.event.EventPosition): pairs of (expected, new) position per user, then their number
 -- as the very last ARGV; their keys are the last KEYS. Each user's stored position must still be the expected one
 -- (the batch was planned on it) or the batch is stale; when applied, the new positions are written with it.
 -- A batch planned on another model generation (a seed, refit or rescue swapped the model since) is stale too: it is

@@ -20,6 +20,12 @@ public record SegmentChangeEvent(Kind kind, long segmentId, String userId, Long 
         long modelVersion, String reason, double similarity, double margin) {
 
     public enum Kind {
-        ENTERED, EXITED
+        ENTERED, EXITED,
+        /**
+         * A refit's lineage transition (no user): reason survived, split, merged, born or died; segmentId the segment
+         * after (the one that ended for died), otherSegmentId the one before (null for born), similarity the member
+         * overlap (NaN when none applies).
+         */
+        LINEAGE
     }
 }

@@ -82,10 +82,13 @@ final class GrpcMapping {
 
     static SegmentChange change(SegmentChangeEvent e) {
         SegmentChange.Builder b = SegmentChange.newBuilder()
-                .setKind(e.kind() == SegmentChangeEvent.Kind.ENTERED ? SegmentChange.Kind.ENTERED
-                        : SegmentChange.Kind.EXITED)
+                .setKind(switch (e.kind()) {
+                    case ENTERED -> SegmentChange.Kind.ENTERED;
+                    case EXITED -> SegmentChange.Kind.EXITED;
+                    case LINEAGE -> SegmentChange.Kind.LINEAGE;
+                })
                 .setSegmentId(e.segmentId())
-                .setUserId(e.userId())
+                .setUserId(e.userId() == null ? "" : e.userId())
                 .setAt(timestamp(e.at()))
                 .setModelVersion(e.modelVersion())
                 .setReason(e.reason() == null ? "" : e.reason())

@@ -27,6 +27,7 @@ import io.shoal.audit.ModelSnapshotRepository;
 import io.shoal.audit.ModelVersionEntity;
 import io.shoal.audit.SegmentLifecycleEntity;
 import io.shoal.config.SegmentationConfig;
+import io.shoal.event.SegmentChangeEvent;
 import io.shoal.segmentation.RefitPolicy;
 import io.shoal.segmentation.SamplePolicy;
 import io.shoal.segmentation.SegmentLifecycleEvent;
@@ -60,6 +61,7 @@ public class SegmentModelManager {
     private final HistoryRepository history;
     private final ModelSnapshotRepository snapshots;
     private final SegmentSweeper sweeper;
+    private final SegmentWriter writer;
     private final SegmentationConfig config;
     private final SegmentationParams params;
     private final SegmentationEngine engine;
@@ -74,8 +76,9 @@ public class SegmentModelManager {
     private final Timer refitTimer;
 
     public SegmentModelManager(SegmentStore store, HistoryRepository history, ModelSnapshotRepository snapshots,
-            SegmentSweeper sweeper, SegmentationConfig config, ObjectMapper mapper, Vertx vertx,
+            SegmentSweeper sweeper, SegmentWriter writer, SegmentationConfig config, ObjectMapper mapper, Vertx vertx,
             MeterRegistry registry) {
+        this.writer = writer;
         this.store = store;
         this.history = history;
         this.snapshots = snapshots;
@@ -281,8 +284,12 @@ public class SegmentModelManager {
                         swap.lineage().stream().map(t -> t.kind().name().toLowerCase() + t.from() + "->" + t.to())
                                 .toList());
             }
-            return history.recordLifecycle(lifecycleRows(swap, version))
-                    .invoke(() -> sweeper.start(swap.model().generation(), swap.cause()))
+            List<SegmentLifecycleEntity> rows = lifecycleRows(swap, version);
+            return history.recordLifecycle(rows)
+                    .invoke(() -> {
+                        writer.published(0, lineageEvents(rows, swap, version));
+                        sweeper.start(swap.model().generation(), swap.cause());
+                    })
                     .replaceWith(version);
         });
     }
@@ -317,6 +324,21 @@ public class SegmentModelManager {
             }
         }
         return rows;
+    }
+
+    /** The refit's lineage rows as events on the segment-changes stream (seed and rescue rows are not lineage). */
+    private static List<SegmentChangeEvent> lineageEvents(List<SegmentLifecycleEntity> rows, SegmentRefit.Swap swap,
+            long version) {
+        List<SegmentChangeEvent> events = new ArrayList<>();
+        if (swap.lineage().isEmpty()) {
+            return events;
+        }
+        Instant now = Instant.now();
+        for (SegmentLifecycleEntity r : rows) {
+            events.add(new SegmentChangeEvent(SegmentChangeEvent.Kind.LINEAGE, r.segmentId, null, r.otherSegmentId,
+                    now, version, r.kind, Double.NaN, Double.NaN));
+        }
+        return events;
     }
 
     private static double weight(SegmentModel m, long id) {

@@ -36,6 +36,8 @@ import io.shoal.config.SegmentationConfig;
 import io.shoal.evaluation.EngineSettings;
 import io.shoal.evaluation.InMemoryDriver;
 import io.shoal.event.EventType;
+import io.shoal.event.SegmentChangeEvent;
+import io.shoal.query.SegmentChangeBroadcaster;
 import io.shoal.inference.EmbeddingService;
 import io.shoal.inference.ModelText;
 import io.shoal.segmentation.ClusteringMetrics;
@@ -107,6 +109,9 @@ class EngineParityTest {
     @Inject
     SegmentationConfig config;
 
+    @Inject
+    SegmentChangeBroadcaster broadcaster;
+
     @ConfigProperty(name = "quarkus.redis.hosts")
     String redisUrl;
 
@@ -171,6 +176,12 @@ class EngineParityTest {
         assertThat(settings.params()).as("the evaluation reads the same typed configuration")
                 .isEqualTo(SegmentationConfig.params(config));
         InMemoryDriver memory = new InMemoryDriver(settings, vectors);
+        List<SegmentChangeEvent> lineage = new java.util.concurrent.CopyOnWriteArrayList<>();
+        broadcaster.watch(Set.of()).subscribe().with(e -> {
+            if (e.kind() == SegmentChangeEvent.Kind.LINEAGE) {
+                lineage.add(e);
+            }
+        });
 
         for (int from = 0; from < stream.size(); from += batchSize) {
             List<Event> batch = stream.subList(from, Math.min(stream.size(), from + batchSize));
@@ -227,6 +238,16 @@ class EngineParityTest {
         }
         assertThat(ClusteringMetrics.adjustedRandIndex(truth, found)).as("ARI against the categories")
                 .isGreaterThanOrEqualTo(0.9);
+        // Every refit's lineage reached the segment-changes stream, and the segments alive now survived or were born.
+        assertThat(lineage).isNotEmpty().allSatisfy(e -> assertThat(e.reason())
+                .isIn("survived", "split", "merged", "born", "died"));
+        Set<Long> live = new HashSet<>();
+        for (long id : service.ids()) {
+            live.add(id);
+        }
+        long lastVersion = lineage.get(lineage.size() - 1).modelVersion();
+        assertThat(lineage.stream().filter(e -> e.modelVersion() == lastVersion && !"died".equals(e.reason()))
+                .map(SegmentChangeEvent::segmentId).distinct()).allMatch(live::contains);
     }
 
     @Test
