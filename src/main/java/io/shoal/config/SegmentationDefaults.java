@@ -27,14 +27,16 @@ public final class SegmentationDefaults {
 
     /** The same with {@code overrides} (full keys, e.g. {@code shoal.segmentation.k}) taking precedence. */
     public static SegmentationConfig config(Map<String, String> overrides) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
+        return build(overrides, SegmentationConfig.class).getConfigMapping(SegmentationConfig.class);
+    }
+
+    private static SmallRyeConfig build(Map<String, String> overrides, Class<?> mapping) {
+        return new SmallRyeConfigBuilder()
                 .addDefaultSources()
                 .withSources(new PropertiesConfigSource(overrides, "overrides", 1000))
                 .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(SegmentationConfig.class)
-                .withMapping(PipelineConfig.class)
+                .withMapping(mapping)
                 .build();
-        return config.getConfigMapping(SegmentationConfig.class);
     }
 
     /** The pipeline's micro-batch size ({@code shoal.pipeline.batch-size}) from the same sources. */
@@ -48,13 +50,7 @@ public final class SegmentationDefaults {
     }
 
     private static PipelineConfig pipeline(Map<String, String> overrides) {
-        SmallRyeConfig config = new SmallRyeConfigBuilder()
-                .addDefaultSources()
-                .withSources(new PropertiesConfigSource(overrides, "overrides", 1000))
-                .withConverter(Duration.class, 200, new DurationConverter())
-                .withMapping(PipelineConfig.class)
-                .build();
-        return config.getConfigMapping(PipelineConfig.class);
+        return build(overrides, PipelineConfig.class).getConfigMapping(PipelineConfig.class);
     }
 
     /** {@link SegmentationConfig#params} of {@link #config(Map)}. */
