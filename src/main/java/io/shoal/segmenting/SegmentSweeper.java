@@ -87,8 +87,9 @@ public class SegmentSweeper {
         Map<String, String> state = Map.of("gen", Long.toString(generation), "cause", cause.name(), "cursor", "0",
                 "done", "0", "finished", "0");
         store.saveSweepState(state).subscribe().with(v -> {
-            pending.decrementAndGet();
+            // Start (or flag) the run before the pending count drops, so idle() is never true in between.
             resumeIfUnfinished();
+            pending.decrementAndGet();
         }, f -> {
             pending.decrementAndGet();
             Log.warnf("Could not start the sweep of generation %d: %s", generation, f.toString());
@@ -98,17 +99,23 @@ public class SegmentSweeper {
     /** Runs the stored sweep to its end if it is unfinished and no other process holds it. */
     public void resumeIfUnfinished() {
         if (!running.compareAndSet(false, true)) {
-            // A sweep runs: it looks again when it ends (a newer swap may have restarted the state).
+            // A sweep runs: it looks again before it ends (a newer swap may have restarted the state).
             again.set(true);
             return;
         }
-        run(Integer.MAX_VALUE).eventually(() -> {
+        runUntilQuiet().eventually(() -> {
             running.set(false);
-            if (again.getAndSet(false)) {
+            // A start that came after the last look but before running dropped: look once more.
+            if (again.get()) {
                 resumeIfUnfinished();
             }
         }).subscribe().with(v -> {
         }, f -> Log.warnf("Sweep failed (it resumes later): %s", f.toString()));
+    }
+
+    private Uni<Void> runUntilQuiet() {
+        return run(Integer.MAX_VALUE).chain(() -> again.getAndSet(false) ? runUntilQuiet()
+                : Uni.createFrom().voidItem());
     }
 
     /**
