@@ -1,7 +1,10 @@
 package io.shoal.config;
 
 import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
 
+import io.shoal.event.EventType;
 import io.shoal.segmentation.RefitPolicy;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 import io.shoal.segmentation.SegmentationParams;
@@ -169,6 +172,24 @@ public interface SegmentationConfig {
                 c.margin(), c.minDwell().toMillis(), c.profileHalfLife().toMillis(), PROFILE_MIN_WEIGHT,
                 c.gmmVarFloor(), c.seedingRestarts(), c.lloydIterations(), bootstrap,
                 c.sampleSize(), c.randomSeed(), refit);
+    }
+
+    /** The event weights by event type; a weight that is not a finite number stops the start naming its key. */
+    static Map<EventType, Double> weightsByType(EventWeights w) {
+        Map<EventType, Double> out = new EnumMap<>(EventType.class);
+        out.put(EventType.VIEW, w.view());
+        out.put(EventType.SEARCH, w.search());
+        out.put(EventType.CART, w.cart());
+        out.put(EventType.WISHLIST, w.wishlist());
+        out.put(EventType.PURCHASE, w.purchase());
+        out.put(EventType.REMOVE_FROM_CART, w.removeFromCart());
+        out.forEach((t, v) -> {
+            if (!Double.isFinite(v)) {
+                throw new IllegalArgumentException("shoal.segmentation.event-weights." + t.wireName()
+                        + " must be a finite number but was " + v);
+            }
+        });
+        return out;
     }
 
     /** Floor of a profile's weight after negative events (not a tunable: it only keeps the weight positive). */

@@ -39,17 +39,8 @@ public final class SegmentationDefaults {
                 .build();
     }
 
-    /** The pipeline's micro-batch size ({@code shoal.pipeline.batch-size}) from the same sources. */
-    public static int batchSize(Map<String, String> overrides) {
-        return pipeline(overrides).batchSize();
-    }
-
-    /** The pipeline's {@code shoal.pipeline.batch-timeout} in millis from the same sources. */
-    public static long batchTimeoutMillis(Map<String, String> overrides) {
-        return pipeline(overrides).batchTimeout().toMillis();
-    }
-
-    private static PipelineConfig pipeline(Map<String, String> overrides) {
+    /** The pipeline's configuration ({@code shoal.pipeline.*}: batch size and timeout) from the same sources. */
+    public static PipelineConfig pipeline(Map<String, String> overrides) {
         return build(overrides, PipelineConfig.class).getConfigMapping(PipelineConfig.class);
     }
 

@@ -10,7 +10,10 @@ import java.util.Map;
 
 import io.shoal.inference.TextNormalizer;
 import io.shoal.segmentation.ClusteringMetrics;
+import io.shoal.segmentation.KMeansSeeder;
+import io.shoal.segmentation.KMeansState;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
+import io.shoal.segmentation.StreamingKMeans;
 
 /**
  * The engine on a stream with a known answer ({@link ClearStructureStream}), over several seeds: the live segments'
@@ -88,12 +91,10 @@ public final class ClearStructureCheck {
             int[] batch = new BatchKMeans(10, 100, s).cluster(snap.vectors(), categories);
             double batchAri = ClusteringMetrics.adjustedRandIndex(truth, batch);
             double live = ClusteringMetrics.adjustedRandIndex(truth, snap.labels());
-            io.shoal.segmentation.KMeansState spherical = new io.shoal.segmentation.KMeansSeeder(20, 10)
-                    .seed(snap.vectors(), categories, s).state();
+            KMeansState spherical = new KMeansSeeder(20, 10).seed(snap.vectors(), categories, s).state();
             int[] sphericalLabels = new int[snap.vectors().size()];
             for (int i = 0; i < sphericalLabels.length; i++) {
-                sphericalLabels[i] = io.shoal.segmentation.StreamingKMeans.assign(spherical, snap.vectors().get(i))
-                        .segment();
+                sphericalLabels[i] = StreamingKMeans.assign(spherical, snap.vectors().get(i)).segment();
             }
             double sphericalAri = ClusteringMetrics.adjustedRandIndex(truth, sphericalLabels);
             int toTarget = -1;

@@ -2,6 +2,7 @@ package io.shoal.evaluation;
 
 import java.util.Map;
 
+import io.shoal.config.PipelineConfig;
 import io.shoal.config.SegmentationConfig;
 import io.shoal.config.SegmentationDefaults;
 import io.shoal.event.EventType;
@@ -42,13 +43,11 @@ public record EngineSettings(String name, SegmentationParams params, int batchSi
     /** The service's configuration with {@code overrides} (full keys) on top. */
     public static EngineSettings service(Map<String, String> overrides) {
         SegmentationConfig config = SegmentationDefaults.config(overrides);
-        SegmentationConfig.EventWeights w = config.eventWeights();
-        Map<EventType, Double> weights = Map.of(EventType.VIEW, w.view(), EventType.SEARCH, w.search(),
-                EventType.CART, w.cart(), EventType.WISHLIST, w.wishlist(), EventType.PURCHASE, w.purchase(),
-                EventType.REMOVE_FROM_CART, w.removeFromCart());
+        Map<EventType, Double> weights = SegmentationConfig.weightsByType(config.eventWeights());
         String name = config.algorithm() == Algorithm.GMM ? "shoal-gmm" : "shoal";
-        return new EngineSettings(name, SegmentationConfig.params(config), SegmentationDefaults.batchSize(overrides),
-                SegmentationDefaults.batchTimeoutMillis(overrides), weights);
+        PipelineConfig pipeline = SegmentationDefaults.pipeline(overrides);
+        return new EngineSettings(name, SegmentationConfig.params(config), pipeline.batchSize(),
+                pipeline.batchTimeout().toMillis(), weights);
     }
 
     /**

@@ -1,6 +1,7 @@
 package io.shoal.replay;
 
 import java.io.IOException;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -30,7 +31,7 @@ public final class ProductCatalog {
     }
 
     /** Every product (in no particular order). */
-    public java.util.Collection<Product> all() {
+    public Collection<Product> all() {
         return products.values();
     }
 

@@ -244,7 +244,7 @@ public final class SegmentRefit {
             if (slot < 0) {
                 slot = StreamingKMeans.assign(state, x).segment();
             }
-            cost += Math.max(0, 1 - Vectors.dot(state.centroid(slot), x));
+            cost += Math.max(0, 1 - Vectors.dot(state.centroidsRef()[slot], x));
         }
         return cost;
     }

@@ -15,8 +15,8 @@ final class Vectors {
     }
 
     static double dot(float[] a, float[] b) {
-        // Eight independent float sums: no float-to-double conversions and additions that overlap in the CPU
-        // (measured 2x faster than one double chain at d = 384, the hot loop of every fit). Each partial sum adds
+        // Eight independent float sums: no float-to-double conversions and additions that overlap in the CPU (a
+        // 20-restart fit of 5,000 profiles at d = 384: 2.1 s -> 1.4 s against four double sums). Each partial sum adds
         // d/8 products of unit-vector coordinates, so its rounding error stays near 1e-7, far below any decision.
         float s0 = 0;
         float s1 = 0;

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -76,16 +77,16 @@ public class SegmentModelManager {
     private final Timer refitTimer;
 
     public SegmentModelManager(SegmentStore store, HistoryRepository history, ModelSnapshotRepository snapshots,
-            SegmentSweeper sweeper, SegmentWriter writer, SegmentationConfig config, ObjectMapper mapper, Vertx vertx,
-            MeterRegistry registry) {
+            SegmentSweeper sweeper, SegmentWriter writer, SegmentationEngine engine, SegmentationConfig config,
+            ObjectMapper mapper, Vertx vertx, MeterRegistry registry) {
         this.writer = writer;
         this.store = store;
         this.history = history;
         this.snapshots = snapshots;
         this.sweeper = sweeper;
         this.config = config;
-        this.params = SegmentationConfig.params(config);
-        this.engine = new SegmentationEngine(params);
+        this.engine = engine;
+        this.params = engine.params();
         this.mapper = mapper;
         this.vertx = vertx;
         this.registry = registry;
@@ -364,7 +365,7 @@ public class SegmentModelManager {
         });
     }
 
-    private <T> Uni<T> compute(java.util.function.Supplier<T> work) {
+    private <T> Uni<T> compute(Supplier<T> work) {
         return Uni.createFrom().item(() -> {
             long start = System.nanoTime();
             try {

@@ -62,12 +62,12 @@ public class SegmentSweeper {
     private final Counter sweptMoves;
 
     public SegmentSweeper(SegmentStore store, HistoryRepository history, SegmentWriter writer,
-            SegmentationConfig config, MeterRegistry registry) {
+            SegmentationEngine engine, SegmentationConfig config, MeterRegistry registry) {
         this.store = store;
         this.history = history;
         this.writer = writer;
         this.config = config;
-        this.engine = new SegmentationEngine(SegmentationConfig.params(config));
+        this.engine = engine;
         this.swept = Counter.builder("shoal.segmentation.sweep.users")
                 .description("Shoppers re-decided by sweeps after model swaps").register(registry);
         this.sweptMoves = Counter.builder("shoal.segmentation.sweep.moves")

@@ -6,7 +6,6 @@ import io.shoal.pipeline.BatchStage;
 import io.shoal.event.EventType;
 import io.shoal.event.BehaviorEvent;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -57,31 +56,13 @@ public class SegmentationStage implements BatchStage {
         this.writer = writer;
         this.manager = manager;
         this.config = config;
-        this.weights = weights(config.eventWeights());
+        this.weights = SegmentationConfig.weightsByType(config.eventWeights());
         this.planTimer = Timer.builder("shoal.segmentation.plan.latency")
                 .description("Time to update profiles and plan the model update of one batch")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.visibleLatency = Timer.builder("shoal.pipeline.event.visible.latency")
                 .description("From an event's acceptance to its effect on the shopper's segment state in Redis")
                 .publishPercentiles(0.5, 0.95, 0.99).register(registry);
-    }
-
-    /** The event weights by type, from the typed configuration. */
-    static Map<EventType, Double> weights(SegmentationConfig.EventWeights w) {
-        Map<EventType, Double> out = new EnumMap<>(EventType.class);
-        out.put(EventType.VIEW, w.view());
-        out.put(EventType.SEARCH, w.search());
-        out.put(EventType.CART, w.cart());
-        out.put(EventType.WISHLIST, w.wishlist());
-        out.put(EventType.PURCHASE, w.purchase());
-        out.put(EventType.REMOVE_FROM_CART, w.removeFromCart());
-        out.forEach((t, v) -> {
-            if (!Double.isFinite(v)) {
-                throw new IllegalArgumentException("shoal.segmentation.event-weights." + t.wireName()
-                        + " must be a finite number but was " + v);
-            }
-        });
-        return out;
     }
 
     @Override

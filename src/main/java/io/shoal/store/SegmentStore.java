@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -17,7 +18,6 @@ import jakarta.inject.Inject;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.shoal.segmentation.SamplePolicy;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
-import io.shoal.segmentation.UserProfile;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.core.buffer.Buffer;
 import io.vertx.mutiny.redis.client.Command;
@@ -76,7 +76,7 @@ public class SegmentStore {
     private final Redis redis;
     private final RedisKeys keys;
     private final Map<String, String> scripts = new HashMap<>();
-    private final Map<String, String> shas = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, String> shas = new ConcurrentHashMap<>();
 
     @Inject
     public SegmentStore(ReactiveRedisDataSource redis, RedisKeys keys) {

@@ -121,6 +121,6 @@ class SegmentMaintenanceTest {
         assertThat(rows.get(0).toSegment).isEqualTo(moved.segmentId());
         int slot = after.slotOf(moved.segmentId());
         assertThat(slot).as("the sweep decides by the nearest segment").isEqualTo(
-                io.shoal.segmentation.StreamingKMeans.assign(after.kmeans(), moved.profile().vector()).segment());
+                StreamingKMeans.assign(after.kmeans(), moved.profile().vector()).segment());
     }
 }

@@ -1,9 +1,7 @@
 package io.shoal.segmenting;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
-import static org.awaitility.Awaitility.await;
 
 import io.shoal.pipeline.InFlightLimiter;
 import java.time.Duration;
@@ -17,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import jakarta.inject.Inject;
 
@@ -29,7 +28,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.shoal.audit.HistoryRepository;
 import io.shoal.audit.SegmentChangeEntity;
 import io.shoal.config.SegmentationConfig;
@@ -42,6 +40,7 @@ import io.shoal.inference.EmbeddingService;
 import io.shoal.inference.ModelText;
 import io.shoal.segmentation.ClusteringMetrics;
 import io.shoal.segmentation.KMeansState;
+import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 import io.shoal.segmentation.SegmentBatchPlanner.PlannedEvent;
 import io.shoal.segmentation.SegmentModel;
 import io.shoal.segmentation.StreamingKMeans;
@@ -159,8 +158,7 @@ class EngineParityTest {
     }
 
     private void awaitIdle() {
-        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                .until(() -> limiter.inFlight() == 0 && manager.idle());
+        ServiceFeed.awaitQuiet(limiter, manager);
     }
 
     @Test
@@ -178,7 +176,7 @@ class EngineParityTest {
         assertThat(settings.params()).as("the evaluation reads the same typed configuration")
                 .isEqualTo(SegmentationConfig.params(config));
         InMemoryDriver memory = new InMemoryDriver(settings, vectors);
-        List<SegmentChangeEvent> lineage = new java.util.concurrent.CopyOnWriteArrayList<>();
+        List<SegmentChangeEvent> lineage = new CopyOnWriteArrayList<>();
         broadcaster.watch(Set.of()).subscribe().with(e -> {
             if (e.kind() == SegmentChangeEvent.Kind.LINEAGE) {
                 lineage.add(e);
@@ -200,7 +198,7 @@ class EngineParityTest {
                 planned.add(new PlannedEvent(e.userId(), vectors.get(ModelText.document(e.text(), null)),
                         settings.weights().get(EventType.parse(e.type()).orElseThrow()), e.at().toEpochMilli()));
             }
-            given().contentType(ContentType.JSON).body(body).post("/v1/events").then().statusCode(202);
+            ServiceFeed.post(body);
             memory.applyPlanned(planned, from + batch.size());
             awaitIdle();
         }
@@ -256,7 +254,7 @@ class EngineParityTest {
     void aSweepStoppedMidwayResumesAndReDecidesEveryShopperExactlyOnce() {
         // A model of 4 segments and 120 shoppers all stored in segment 0, whatever their profile.
         KMeansState state = seededState();
-        SegmentModel model = SegmentModel.fromKMeans(io.shoal.segmentation.SegmentBatchPlanner.Algorithm.KMEANS,
+        SegmentModel model = SegmentModel.fromKMeans(Algorithm.KMEANS,
                 state, new long[state.k()], null).asFit(5, 120, 0);
         Random random = new Random(3);
         List<SegmentStore.UserWrite> writes = new ArrayList<>();

@@ -1,8 +1,6 @@
 package io.shoal.segmenting;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -23,7 +21,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import io.shoal.audit.HistoryRepository;
 import io.shoal.pipeline.InFlightLimiter;
 import io.shoal.segmentation.ClusteringMetrics;
@@ -104,10 +101,8 @@ class GmmServiceTest {
             }
         }
         for (int from = 0; from < events.size(); from += 64) {
-            given().contentType(ContentType.JSON).body(events.subList(from, Math.min(events.size(), from + 64)))
-                    .post("/v1/events").then().statusCode(202);
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> limiter.inFlight() == 0 && manager.idle());
+            ServiceFeed.post(events.subList(from, Math.min(events.size(), from + 64)));
+            ServiceFeed.awaitQuiet(limiter, manager);
         }
 
         SegmentModel model = store.model().await().atMost(Duration.ofSeconds(5));
