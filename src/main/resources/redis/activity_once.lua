@@ -5,6 +5,12 @@
 -- KEYS[1] pipeline stats hash, KEYS[2..] one user activity hash per group below (same order)
 -- ARGV per group: partition, n, then n pairs of (offset, counter name)
 -- Returns the number of events counted.
+-- Offsets are compared as decimal strings, never as Lua numbers: stream positions (io.shoal.event.EventPosition,
+-- partition -1) pass 2^53, beyond which doubles would call two neighbouring offsets equal.
+local function greater(a, b)
+    if #a ~= #b then return #a > #b end
+    return a > b
+end
 local counted = 0
 local pos = 1
 for g = 2, #KEYS do
@@ -12,26 +18,26 @@ for g = 2, #KEYS do
     local partition = ARGV[pos]
     local n = tonumber(ARGV[pos + 1])
     pos = pos + 2
-    local last = -1
+    local last = nil
     local applied = redis.call('HGET', key, 'kafka-position')
     if applied then
-        local p, o = string.match(applied, '^(%d+):(%d+)$')
-        if p == partition then last = tonumber(o) end
+        local p, o = string.match(applied, '^(-?%d+):(%d+)$')
+        if p == partition then last = o end
     end
     local newest = last
     local added = 0
     for i = 1, n do
-        local offset = tonumber(ARGV[pos])
-        if offset > last then
+        local offset = ARGV[pos]
+        if last == nil or greater(offset, last) then
             redis.call('HINCRBY', key, ARGV[pos + 1], 1)
             added = added + 1
-            if offset > newest then newest = offset end
+            if newest == nil or greater(offset, newest) then newest = offset end
         end
         pos = pos + 2
     end
     if added > 0 then
         redis.call('HINCRBY', key, 'total', added)
-        redis.call('HSET', key, 'kafka-position', partition .. ':' .. string.format('%d', newest))
+        redis.call('HSET', key, 'kafka-position', partition .. ':' .. newest)
         counted = counted + added
     end
 end

@@ -46,6 +46,12 @@ public class HistoryRepository {
                 })));
     }
 
+    /** Answers when PostgreSQL answers a trivial query (the pipeline's dependency probe). */
+    public Uni<Void> ping() {
+        return context.run(() -> sessions.withSession(session -> session.createNativeQuery("SELECT 1")
+                .getSingleResult())).replaceWithVoid();
+    }
+
     /** Lifecycle events outside a batch (seeding, maintenance). */
     public Uni<Void> recordLifecycle(List<SegmentLifecycleEntity> events) {
         if (events.isEmpty()) {

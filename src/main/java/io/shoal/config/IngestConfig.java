@@ -1,6 +1,7 @@
 package io.shoal.config;
 
 import java.time.Duration;
+import java.time.Instant;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -24,6 +25,14 @@ public interface IngestConfig {
     /** How far in the future an event's occurredAt may lie before it is rejected (clock skew allowance). */
     @WithDefault("5m")
     Duration maxFutureSkew();
+
+    /**
+     * The earliest occurredAt accepted; older events are rejected with 400 naming the field. The default admits
+     * every public retail dataset (Online Retail starts in 2010) while refusing instants that would overflow
+     * epoch-millisecond arithmetic or PostgreSQL's timestamp range.
+     */
+    @WithDefault("2000-01-01T00:00:00Z")
+    Instant earliestOccurredAt();
 
     /** How long an eventId is remembered for deduplication. */
     @WithDefault("24h")

@@ -17,12 +17,11 @@ public interface PipelineConfig {
     @WithDefault("50ms")
     Duration batchTimeout();
 
-    /** Closed batches that may wait while one is being processed; when full, the channel stops pulling events. */
-    @WithDefault("2")
-    int maxPendingBatches();
-
-    /** Attempts per batch before it is given up (logged and counted as failed). */
-    @WithDefault("8")
+    /**
+     * Attempts per batch before the dependencies are probed: when Redis or PostgreSQL is down the batch waits and
+     * runs again; when both are up it is split to isolate the failing events (see BatchProcessor).
+     */
+    @WithDefault("4")
     int maxAttempts();
 
     /** First retry delay; doubles per attempt up to {@link #maxRetryDelay()}. */
@@ -33,7 +32,10 @@ public interface PipelineConfig {
     @WithDefault("5s")
     Duration maxRetryDelay();
 
-    /** On shutdown, how long to wait for every accepted event to be processed. */
+    /**
+     * On shutdown, how long to go on applying accepted events; in role all what is left stays in the event log for
+     * the next start. Keep it under the orchestrator's grace period (the chart derives that from this value).
+     */
     @WithDefault("30s")
     Duration drainTimeout();
 }

@@ -12,7 +12,7 @@ public interface RoleConfig {
 
     /** The process role. */
     enum Role {
-        /** Everything in one process, events on in-memory channels; needs no Kafka. */
+        /** Everything in one process, accepted events in the durable event log (a Redis Stream); needs no Kafka. */
         ALL,
         /** HTTP ingestion and queries; publishes events to Kafka and loads no model. */
         INGEST,

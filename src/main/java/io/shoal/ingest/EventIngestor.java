@@ -12,10 +12,9 @@ import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
-import org.eclipse.microprofile.reactive.messaging.Channel;
-import org.eclipse.microprofile.reactive.messaging.OnOverflow;
-
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -25,18 +24,19 @@ import io.shoal.config.IngestConfig;
 import io.shoal.config.RoleConfig;
 import io.shoal.config.RoleConfig.Role;
 import io.shoal.event.BehaviorEvent;
-import io.shoal.event.Channels;
+import io.shoal.pipeline.Dependencies;
 import io.shoal.pipeline.InFlightLimiter;
 import io.shoal.kafka.KafkaEventPublisher;
 import io.shoal.store.DedupStore;
+import io.shoal.store.EventLog;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.reactive.messaging.MutinyEmitter;
 
 /**
- * Accepts validated events: admission control, deduplication in Redis (one round trip per request), then hands
- * the new events on, by role: {@code all} to the in-memory {@value Channels#BEHAVIOR_EVENTS} channel;
- * {@code ingest} to Kafka, answering only when the broker has them (their permits are returned then); a
- * {@code worker} takes no events over HTTP. Never blocks: everything here runs on the event loop or on callbacks.
+ * Accepts validated events: admission control and deduplication in Redis, then makes the new events durable before
+ * answering 202, by role: {@code all} appends them to the {@link EventLog} (a Redis Stream) in the same script as
+ * their dedup marks and the admission check; {@code ingest} marks them seen and sends them to Kafka, answering only
+ * when the broker has them (their permits are returned then); a {@code worker} takes no events over HTTP. Never
+ * blocks: everything here runs on the event loop or on callbacks.
  */
 @ApplicationScoped
 public class EventIngestor {
@@ -52,10 +52,12 @@ public class EventIngestor {
         }
     }
 
-    private final MutinyEmitter<BehaviorEvent> emitter;
+    private final EventLog log;
+    private final ObjectMapper json;
     private final KafkaEventPublisher kafka;
     private final Role role;
     private final InFlightLimiter limiter;
+    private final Dependencies dependencies;
     private final DedupStore dedup;
     private final IngestConfig config;
     private final EventValidator validator;
@@ -65,17 +67,18 @@ public class EventIngestor {
     private final Counter saturated;
     private volatile boolean accepting = true;
 
-    // The buffer is bounded by the InFlightLimiter: no event enters it without a permit.
-    public EventIngestor(@Channel(Channels.BEHAVIOR_EVENTS) @OnOverflow(OnOverflow.Strategy.UNBOUNDED_BUFFER)
-            MutinyEmitter<BehaviorEvent> emitter, KafkaEventPublisher kafka, RoleConfig roles, InFlightLimiter limiter,
-            DedupStore dedup, IngestConfig config, MeterRegistry registry) {
-        this.emitter = emitter;
+    public EventIngestor(EventLog log, ObjectMapper json, KafkaEventPublisher kafka, RoleConfig roles,
+            InFlightLimiter limiter, Dependencies dependencies, DedupStore dedup, IngestConfig config,
+            MeterRegistry registry) {
+        this.dependencies = dependencies;
+        this.log = log;
+        this.json = json;
         this.kafka = kafka;
         this.role = roles.role();
         this.limiter = limiter;
         this.dedup = dedup;
         this.config = config;
-        this.validator = new EventValidator(config.maxFutureSkew());
+        this.validator = new EventValidator(config.maxFutureSkew(), config.earliestOccurredAt());
         this.accepted = events(registry, "accepted");
         this.rejected = events(registry, "rejected");
         this.duplicates = events(registry, "duplicate");
@@ -131,20 +134,29 @@ public class EventIngestor {
             saturated.increment();
             return Uni.createFrom().item(new Outcome.Saturated("Shoal is shutting down"));
         }
+        List<String> down = dependencies.unavailable();
+        if (!down.isEmpty()) {
+            saturated.increment();
+            return Uni.createFrom().item(new Outcome.Saturated("the pipeline is waiting for " + String.join(" and ", down)
+                    + " to come back"));
+        }
         if (role == Role.WORKER) {
             saturated.increment();
             return Uni.createFrom().item(new Outcome.Saturated("this process is a worker; send events to the ingest service"));
         }
 
-        // Within one request the first event with a given id wins.
+        // Within one request the first event with a given id wins (ids are unique per shopper).
         List<BehaviorEvent> unique = new ArrayList<>(valid.size());
-        Set<String> ids = new HashSet<>();
+        Set<DedupStore.EventKey> ids = new HashSet<>();
         for (BehaviorEvent e : valid) {
-            if (ids.add(e.eventId())) {
+            if (ids.add(key(e))) {
                 unique.add(e);
             }
         }
         int inRequestDuplicates = valid.size() - unique.size();
+        if (role == Role.ALL) {
+            return appendToLog(unique, generatedIds, inRequestDuplicates, rejections);
+        }
         if (!limiter.tryAcquire(unique.size())) {
             saturated.increment();
             return Uni.createFrom().item(new Outcome.Saturated("the pipeline is saturated ("
@@ -156,49 +168,57 @@ public class EventIngestor {
         for (BehaviorEvent e : unique) {
             (generatedIds.contains(e) ? generated : toCheck).add(e);
         }
-        List<String> checkIds = toCheck.stream().map(BehaviorEvent::eventId).toList();
+        List<DedupStore.EventKey> checkIds = toCheck.stream().map(EventIngestor::key).toList();
         return dedup.markSeen(checkIds, config.dedupTtl())
                 .onFailure().invoke(f -> limiter.release(unique.size()))
-                .chain(fresh -> admit(fresh, toCheck, generated, unique.size(), inRequestDuplicates, rejections))
-                .onFailure().recoverWithItem(f -> {
-                    saturated.increment();
-                    Log.warnf("Deduplication store unavailable, answering 503: %s", f.toString());
-                    return new Outcome.Saturated("the deduplication store (Redis) is unavailable");
-                });
+                .chain(fresh -> {
+                    List<BehaviorEvent> admitted = new ArrayList<>(generated);
+                    for (int i = 0; i < fresh.length; i++) {
+                        if (fresh[i]) {
+                            admitted.add(toCheck.get(i));
+                        }
+                    }
+                    int dups = unique.size() - admitted.size();
+                    limiter.release(dups);
+                    return publish(admitted, dups + inRequestDuplicates, rejections);
+                })
+                .onFailure().recoverWithItem(EventIngestor.this::dedupUnavailable);
     }
 
-    private Uni<Outcome> admit(boolean[] fresh, List<BehaviorEvent> checked, List<BehaviorEvent> generated,
-            int reserved, int inRequestDuplicates, List<Rejection> rejections) {
-        List<BehaviorEvent> admitted = new ArrayList<>(generated);
-        for (int i = 0; i < fresh.length; i++) {
-            if (fresh[i]) {
-                admitted.add(checked.get(i));
+    /**
+     * Role {@code all}: the events and their dedup marks go into the durable event log in one Redis script, which
+     * also applies admission (the log's backlog against {@code max-in-flight}); 202 only after it answered.
+     */
+    private Uni<Outcome> appendToLog(List<BehaviorEvent> unique, Set<BehaviorEvent> generatedIds,
+            int inRequestDuplicates, List<Rejection> rejections) {
+        List<EventLog.Append> appends = new ArrayList<>(unique.size());
+        for (BehaviorEvent e : unique) {
+            try {
+                appends.add(new EventLog.Append(e.userId(), e.eventId(), !generatedIds.contains(e),
+                        json.writeValueAsString(e)));
+            } catch (JsonProcessingException x) {
+                throw new IllegalStateException("an accepted event could not be written as JSON", x);
             }
         }
-        int dups = reserved - admitted.size();
-        limiter.release(dups);
-        if (role == Role.INGEST) {
-            return publish(admitted, dups + inRequestDuplicates, rejections);
-        }
-        int sent = 0;
-        try {
-            for (BehaviorEvent e : admitted) {
-                emitter.sendAndForget(e);
-                sent++;
+        return log.append(appends, config.dedupTtl(), limiter.capacity()).map(appended -> {
+            limiter.observeBacklog(appended.backlog());
+            if (!appended.admitted()) {
+                saturated.increment();
+                return (Outcome) new Outcome.Saturated("the pipeline is saturated (" + appended.backlog() + " of "
+                        + limiter.capacity() + " events in flight)");
             }
-        } catch (RuntimeException e) {
-            // The channel refused: make the unsent events acceptable again when the client retries.
-            List<BehaviorEvent> unsent = admitted.subList(sent, admitted.size());
-            limiter.release(unsent.size());
-            forget(unsent);
-            accepted.increment(sent);
-            saturated.increment();
-            Log.errorf(e, "The %s channel refused events", Channels.BEHAVIOR_EVENTS);
-            return Uni.createFrom().item(new Outcome.Saturated("the pipeline refused " + unsent.size() + " events"));
-        }
-        accepted.increment(sent);
-        duplicates.increment(dups + inRequestDuplicates);
-        return Uni.createFrom().item(new Outcome.Done(new IngestResponse(sent, dups + inRequestDuplicates, rejections)));
+            int added = (int) appended.ids().stream().filter(id -> id != null).count();
+            int dups = unique.size() - added + inRequestDuplicates;
+            accepted.increment(added);
+            duplicates.increment(dups);
+            return new Outcome.Done(new IngestResponse(added, dups, rejections));
+        }).onFailure().recoverWithItem(this::dedupUnavailable);
+    }
+
+    private Outcome dedupUnavailable(Throwable f) {
+        saturated.increment();
+        Log.warnf("Redis unavailable at ingestion, answering 503: %s", f.toString());
+        return new Outcome.Saturated("the event store (Redis) is unavailable");
     }
 
     /** Ingest role: 202 only when the broker has acknowledged every event; the permits return when the sends end. */
@@ -221,8 +241,12 @@ public class EventIngestor {
                 });
     }
 
+    private static DedupStore.EventKey key(BehaviorEvent e) {
+        return new DedupStore.EventKey(e.userId(), e.eventId());
+    }
+
     private void forget(List<BehaviorEvent> events) {
-        dedup.forget(events.stream().map(BehaviorEvent::eventId).toList()).subscribe().with(
+        dedup.forget(events.stream().map(EventIngestor::key).toList()).subscribe().with(
                 ok -> {
                 }, f -> Log.warnf("Could not forget unsent event ids: %s", f.toString()));
     }

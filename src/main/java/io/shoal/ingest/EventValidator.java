@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.shoal.event.BehaviorEvent;
 import io.shoal.event.EventType;
+import io.shoal.event.Identifiers;
 
 /**
  * Turns one JSON element of a request into a {@link BehaviorEvent}, or names every field that is wrong.
@@ -32,9 +33,16 @@ public final class EventValidator {
             .collect(Collectors.joining(", "));
 
     private final Duration maxFutureSkew;
+    private final Instant earliest;
 
-    public EventValidator(Duration maxFutureSkew) {
+    /**
+     * @param maxFutureSkew how far after now an occurredAt may lie
+     * @param earliest      the earliest occurredAt accepted (far older instants overflow epoch-millisecond math and
+     *                      PostgreSQL's timestamp range, and no shop has such events)
+     */
+    public EventValidator(Duration maxFutureSkew, Instant earliest) {
         this.maxFutureSkew = maxFutureSkew;
+        this.earliest = earliest;
     }
 
     /** The outcome for one element: either an event or at least one rejection. */
@@ -50,12 +58,12 @@ public final class EventValidator {
                     "event must be a JSON object but was " + kind(node))), false);
         }
         List<Rejection> errors = new ArrayList<>(2);
-        String eventId = optionalString(node, "eventId", MAX_EVENT_ID, index, errors);
+        String eventId = optionalString(node, "eventId", MAX_EVENT_ID, true, index, errors);
         String userId = requiredString(node, "userId", MAX_USER_ID, index, errors);
         EventType type = type(node, index, errors);
-        String itemId = optionalString(node, "itemId", MAX_ITEM_ID, index, errors);
-        String text = optionalString(node, "text", MAX_TEXT, index, errors);
-        String category = optionalString(node, "category", MAX_CATEGORY, index, errors);
+        String itemId = optionalString(node, "itemId", MAX_ITEM_ID, true, index, errors);
+        String text = optionalString(node, "text", MAX_TEXT, false, index, errors);
+        String category = optionalString(node, "category", MAX_CATEGORY, false, index, errors);
         Double price = price(node, index, errors);
         Integer quantity = quantity(node, index, errors);
         Instant occurredAt = occurredAt(node, index, now, errors);
@@ -86,18 +94,21 @@ public final class EventValidator {
             errors.add(new Rejection(index, field, field + " is required"));
             return null;
         }
-        return checkString(v, field, max, index, errors);
+        return checkString(v, field, max, true, index, errors);
     }
 
-    private static String optionalString(JsonNode node, String field, int max, int index, List<Rejection> errors) {
+    private static String optionalString(JsonNode node, String field, int max, boolean id, int index,
+            List<Rejection> errors) {
         JsonNode v = node.get(field);
         if (v == null || v.isNull()) {
             return null;
         }
-        return checkString(v, field, max, index, errors);
+        return checkString(v, field, max, id, index, errors);
     }
 
-    private static String checkString(JsonNode v, String field, int max, int index, List<Rejection> errors) {
+    /** @param id whether the value is an id (the stricter rule of {@link Identifiers}) or a free text */
+    private static String checkString(JsonNode v, String field, int max, boolean id, int index,
+            List<Rejection> errors) {
         if (!v.isTextual()) {
             errors.add(new Rejection(index, field, field + " must be a string but was " + kind(v)));
             return null;
@@ -110,6 +121,11 @@ public final class EventValidator {
         if (s.length() > max) {
             errors.add(new Rejection(index, field,
                     field + " must be at most " + max + " characters but had " + s.length()));
+            return null;
+        }
+        String problem = id ? Identifiers.idProblem(s) : Identifiers.textProblem(s);
+        if (problem != null) {
+            errors.add(new Rejection(index, field, field + " " + problem));
             return null;
         }
         return s;
@@ -169,6 +185,11 @@ public final class EventValidator {
         } catch (DateTimeParseException e) {
             errors.add(new Rejection(index, "occurredAt",
                     "occurredAt must be an ISO-8601 instant such as 2026-11-28T10:15:30Z but was " + shown(v)));
+            return null;
+        }
+        if (at.isBefore(earliest)) {
+            errors.add(new Rejection(index, "occurredAt", "occurredAt must not be before " + earliest
+                    + " (shoal.ingest.earliest-occurred-at) but was " + v.textValue()));
             return null;
         }
         if (at.isAfter(now.plus(maxFutureSkew))) {

@@ -4,6 +4,7 @@ import io.shoal.pipeline.MicroBatch;
 import io.shoal.event.EventPosition;
 import io.shoal.pipeline.BatchSource;
 import io.shoal.pipeline.BatchProcessor;
+import io.shoal.pipeline.PipelineClosedException;
 import io.shoal.event.Channels;
 import io.shoal.event.BehaviorEvent;
 import java.io.IOException;
@@ -39,8 +40,9 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * <p>
  * A record whose value is not a readable event (a poison record) is sent to {@code shoal.behavior-events.dlq},
  * counted in {@code shoal_kafka_dead_letters_total} and skipped; the batch waits for that send before it is
- * acknowledged. When the stages fail after every retry the batch is nacked: the channel's failure strategy
- * ({@code fail}) stops the consumer, liveness goes down and the restarted pod reads the batch again.
+ * acknowledged. A readable event that cannot be applied is isolated by the {@link BatchProcessor} (split, dead_letter
+ * table) and the rest of the batch applied; while Redis or PostgreSQL is down the batch waits. Only when the worker
+ * shuts down during such a wait is the batch left unacknowledged, for the partition's next owner.
  */
 @ApplicationScoped
 public class KafkaBatchConsumer implements BatchSource {
@@ -102,10 +104,18 @@ public class KafkaBatchConsumer implements BatchSource {
         Uni<Void> dead = poison.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(poison).andFailFast()
                 .replaceWithVoid();
         Uni<Void> work = events.isEmpty() ? dead
-                : dead.chain(() -> processor.processOrFail(new MicroBatch(sequence.incrementAndGet(), events, positions)));
-        return work.onItemOrFailure().transformToUni((ok, failure) -> failure == null
-                ? Uni.createFrom().completionStage(batch::ack)
-                : Uni.createFrom().completionStage(() -> batch.nack(failure)));
+                : dead.chain(() -> processor.process(new MicroBatch(sequence.incrementAndGet(), events, positions)));
+        return work.onItemOrFailure().transformToUni((ok, failure) -> {
+            if (failure == null) {
+                return Uni.createFrom().completionStage(batch::ack);
+            }
+            if (failure instanceof PipelineClosedException) {
+                // Not acknowledged, not nacked: the offsets stay uncommitted and the next owner reads the batch.
+                Log.infof("Kafka batch left unacknowledged on shutdown: %s", failure.getMessage());
+                return Uni.createFrom().voidItem();
+            }
+            return Uni.createFrom().completionStage(() -> batch.nack(failure));
+        });
     }
 
     private BehaviorEvent read(KafkaRecord<String, byte[]> r) {

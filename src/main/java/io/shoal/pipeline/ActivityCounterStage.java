@@ -3,7 +3,6 @@ package io.shoal.pipeline;
 import io.shoal.event.EventPosition;
 import io.shoal.event.BehaviorEvent;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,9 +15,9 @@ import io.shoal.store.ActivityStore;
 import io.smallrye.mutiny.Uni;
 
 /**
- * First stage: per-user activity counters in Redis, one round trip per batch. In-memory batches are aggregated in
- * the JVM and added; Kafka batches (which may be redelivered) go through {@link ActivityStore#incrementOnce}, which
- * counts each event position once.
+ * First stage: per-user activity counters in Redis, one round trip per batch, through
+ * {@link ActivityStore#incrementOnce}, which counts each event position once: a retried or redelivered batch,
+ * however it is composed, adds nothing twice.
  */
 @ApplicationScoped
 public class ActivityCounterStage implements BatchStage {
@@ -29,7 +28,7 @@ public class ActivityCounterStage implements BatchStage {
     public ActivityCounterStage(ActivityStore store, MeterRegistry registry) {
         this.store = store;
         this.redelivered = Counter.builder("shoal.pipeline.events.redelivered")
-                .description("Kafka events delivered again after they had been applied, skipped by position")
+                .description("Events delivered again after they had been applied (a retry or a redelivery), skipped by position")
                 .register(registry);
     }
 
@@ -45,15 +44,8 @@ public class ActivityCounterStage implements BatchStage {
 
     @Override
     public Uni<Void> process(MicroBatch batch) {
-        if (!batch.positions().isEmpty()) {
-            return store.incrementOnce(byUserAndPartition(batch))
-                    .invoke(counted -> redelivered.increment(batch.size() - counted)).replaceWithVoid();
-        }
-        Map<String, Map<String, Long>> counts = new HashMap<>();
-        for (BehaviorEvent e : batch.events()) {
-            counts.computeIfAbsent(e.userId(), u -> new HashMap<>()).merge(e.type().wireName(), 1L, Long::sum);
-        }
-        return store.increment(counts, batch.size());
+        return store.incrementOnce(byUserAndPartition(batch))
+                .invoke(counted -> redelivered.increment(batch.size() - counted)).replaceWithVoid();
     }
 
     private static List<ActivityStore.PartitionEvents> byUserAndPartition(MicroBatch batch) {

@@ -1,82 +1,185 @@
 package io.shoal.pipeline;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Any;
 import jakarta.enterprise.inject.Instance;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import io.shoal.audit.DeadLetterRepository;
 import io.shoal.config.PipelineConfig;
+import io.shoal.event.BehaviorEvent;
+import io.shoal.store.DedupStore;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Runs every {@link BatchStage} on a micro-batch, in order, retrying the batch with exponential backoff when a
- * stage fails (Redis or Postgres briefly away). {@link #process} never fails, so the in-memory channel never dies;
- * {@link #processOrFail} fails after the last attempt so that a Kafka batch is not acknowledged. Admission permits
- * are the caller's business (the in-memory {@link MicroBatcher} returns them; Kafka batches hold none).
+ * Runs every {@link BatchStage} on a micro-batch, in order, and makes sure the batch ends applied, whatever is in it:
+ * <ol>
+ * <li>the stages run with retries (exponential backoff, {@code max-attempts});</li>
+ * <li>when the last attempt fails, the {@link Dependencies} are probed. If Redis or PostgreSQL is down the batch is
+ * not poison: it waits ({@code max-retry-delay} between rounds, readiness DOWN, ingestion 503) and runs again, for
+ * as long as it takes; nothing is dropped;</li>
+ * <li>if both are up, the failure is inside the batch: it is split in two halves, each run on its own (in order,
+ * {@value #ISOLATION_ATTEMPTS} attempts), recursively, so that every good event is applied and the failing ones are
+ * found alone. A failing event alone goes to the dead-letter table in PostgreSQL with its error, and its dedup mark
+ * is removed so that the client (or {@code ./shoal dead-letters replay}) can send it again.</li>
+ * </ol>
+ * {@link #process} fails only when the pipeline shuts down while a batch waits ({@link PipelineClosedException});
+ * the caller then leaves the batch unacknowledged in its log. Stages are idempotent per event position, so the
+ * reruns of a split change nothing twice.
  */
 @ApplicationScoped
 public class BatchProcessor {
 
+    /** Attempts of a half while a failing batch is being split (its dependencies were just seen up). */
+    static final int ISOLATION_ATTEMPTS = 2;
+
     private final List<BatchStage> stages;
     private final PipelineConfig config;
+    private final Dependencies dependencies;
+    private final DeadLetterRepository deadLetters;
+    private final DedupStore dedup;
+    private final ObjectMapper json;
     private final DistributionSummary batchSize;
     private final Timer batchLatency;
     private final Counter processed;
-    private final Counter failedEvents;
+    private final Counter deadLettered;
     private final Counter retries;
+    private final Counter splits;
+    private final Counter dependencyWaits;
+    private volatile boolean closing;
 
-    public BatchProcessor(@Any Instance<BatchStage> stages, PipelineConfig config, MeterRegistry registry) {
+    public BatchProcessor(@Any Instance<BatchStage> stages, PipelineConfig config, Dependencies dependencies,
+            DeadLetterRepository deadLetters, DedupStore dedup, ObjectMapper json, MeterRegistry registry) {
         this.stages = stages.stream().sorted(Comparator.comparingInt(BatchStage::order)).toList();
         this.config = config;
+        this.dependencies = dependencies;
+        this.deadLetters = deadLetters;
+        this.dedup = dedup;
+        this.json = json;
         this.batchSize = DistributionSummary.builder("shoal.pipeline.batch.size")
                 .description("Events per micro-batch").publishPercentileHistogram().register(registry);
         this.batchLatency = Timer.builder("shoal.pipeline.batch.latency")
-                .description("Time to run all stages on a micro-batch, retries included")
+                .description("Time to apply a micro-batch, retries, waits and isolation included")
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.processed = Counter.builder("shoal.pipeline.events").tag("outcome", "processed")
-                .description("Events whose micro-batch completed").register(registry);
-        this.failedEvents = Counter.builder("shoal.pipeline.events").tag("outcome", "failed")
-                .description("Events whose micro-batch failed after all attempts").register(registry);
+                .description("Events applied by the batch stages").register(registry);
+        this.deadLettered = Counter.builder("shoal.pipeline.events").tag("outcome", "dead-lettered")
+                .description("Events that failed alone with Redis and PostgreSQL up, stored in dead_letter")
+                .register(registry);
         this.retries = Counter.builder("shoal.pipeline.batch.retries")
                 .description("Micro-batch attempts that failed and were retried").register(registry);
+        this.splits = Counter.builder("shoal.pipeline.batch.splits")
+                .description("Failing micro-batches split in two to isolate the failing events").register(registry);
+        this.dependencyWaits = Counter.builder("shoal.pipeline.dependency.waits")
+                .description("Rounds a failed batch waited because Redis or PostgreSQL was down").register(registry);
         Log.infof("Batch stages: %s", this.stages.stream().map(BatchStage::name).toList());
     }
 
-    /** Runs the stages with retries; a batch that fails every attempt is logged, counted and dropped. */
-    public Uni<Void> process(MicroBatch batch) {
-        return processOrFail(batch).onFailure().recoverWithNull();
+    /** Shutdown, after the drain (priority 10): a batch waiting on a dependency stops waiting and stays in its log. */
+    void close(@Observes @Priority(20) ShutdownEvent ignored) {
+        closing = true;
     }
 
     /**
-     * Runs the stages with retries; fails when the last attempt failed (logged and counted), so that a caller that
-     * can have the batch delivered again (Kafka) does not acknowledge it.
+     * Applies the batch: every event ends applied or dead-lettered.
+     *
+     * @return completes when done; fails only with {@link PipelineClosedException} on shutdown
      */
-    public Uni<Void> processOrFail(MicroBatch batch) {
+    public Uni<Void> process(MicroBatch batch) {
         long start = System.nanoTime();
         batchSize.record(batch.size());
+        return isolate(batch, config.maxAttempts())
+                .eventually(() -> batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+    }
+
+    private Uni<Void> isolate(MicroBatch batch, int attempts) {
+        return attempt(batch, attempts)
+                .invoke(() -> {
+                    processed.increment(batch.size());
+                    dependencies.recovered();
+                })
+                .onFailure(f -> !(f instanceof PipelineClosedException))
+                .recoverWithUni(f -> afterFailure(batch, f));
+    }
+
+    private Uni<Void> attempt(MicroBatch batch, int attempts) {
         return runStages(batch)
                 .onFailure().invoke(f -> {
                     retries.increment();
-                    Log.warnf("Micro-batch %d (%d events) failed, retrying: %s", batch.sequence(), batch.size(), f.toString());
+                    Log.debugf("Micro-batch %d (%d events) failed: %s", batch.sequence(), batch.size(), f.toString());
                 })
-                .onFailure().retry()
-                .withBackOff(config.retryDelay(), config.maxRetryDelay())
-                .atMost(Math.max(0, config.maxAttempts() - 1))
-                .invoke(() -> processed.increment(batch.size()))
-                .onFailure().invoke(f -> {
-                    failedEvents.increment(batch.size());
-                    Log.errorf(f, "Micro-batch %d (%d events) given up after %d attempts", batch.sequence(),
-                            batch.size(), config.maxAttempts());
+                .onFailure().retry().withBackOff(config.retryDelay(), config.maxRetryDelay())
+                .atMost(Math.max(0, attempts - 1));
+    }
+
+    private Uni<Void> afterFailure(MicroBatch batch, Throwable failure) {
+        if (closing) {
+            return Uni.createFrom().failure(new PipelineClosedException("shutting down while micro-batch "
+                    + batch.sequence() + " was failing: " + failure));
+        }
+        return dependencies.probe().chain(down -> {
+            if (!down.isEmpty()) {
+                dependencyWaits.increment();
+                Log.warnf("Micro-batch %d (%d events) waits for %s (down): %s; nothing is dropped", batch.sequence(),
+                        batch.size(), String.join(" and ", down), failure.toString());
+                return wait(config.maxRetryDelay()).chain(() -> isolate(batch, config.maxAttempts()));
+            }
+            if (batch.size() == 1) {
+                return deadLetter(batch.events().get(0), failure);
+            }
+            splits.increment();
+            int half = batch.size() / 2;
+            Log.warnf("Micro-batch %d (%d events) fails with Redis and PostgreSQL up (%s): splitting it to isolate "
+                    + "the failing events", batch.sequence(), batch.size(), failure.toString());
+            MicroBatch left = slice(batch, 0, half);
+            MicroBatch right = slice(batch, half, batch.size());
+            return isolate(left, ISOLATION_ATTEMPTS).chain(() -> isolate(right, ISOLATION_ATTEMPTS));
+        });
+    }
+
+    private Uni<Void> deadLetter(BehaviorEvent event, Throwable failure) {
+        String body;
+        try {
+            body = json.writeValueAsString(event);
+        } catch (JsonProcessingException e) {
+            body = String.valueOf(event);
+        }
+        String error = failure.toString();
+        return deadLetters.record(List.of(new DeadLetterRepository.Failure(event.userId(), event.eventId(), body, error)))
+                .chain(() -> dedup.forget(List.of(new DedupStore.EventKey(event.userId(), event.eventId()))))
+                .invoke(() -> {
+                    deadLettered.increment();
+                    Log.errorf("Event %s of %s failed alone and went to dead_letter: %s", event.eventId(),
+                            event.userId(), error);
                 })
-                .eventually(() -> batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                // Storing it needs PostgreSQL and Redis: if that fails, they are down after all, and it waits.
+                .onFailure(f -> !closing).recoverWithUni(f -> dependencies.probe().chain(
+                        down -> wait(config.maxRetryDelay()).chain(() -> deadLetter(event, failure))));
+    }
+
+    private static Uni<Void> wait(Duration d) {
+        return Uni.createFrom().voidItem().onItem().delayIt().by(d);
+    }
+
+    private static MicroBatch slice(MicroBatch batch, int from, int to) {
+        return new MicroBatch(batch.sequence(), new ArrayList<>(batch.events().subList(from, to)),
+                new ArrayList<>(batch.positions().subList(from, to)));
     }
 
     private Uni<Void> runStages(MicroBatch batch) {

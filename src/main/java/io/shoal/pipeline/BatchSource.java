@@ -1,8 +1,9 @@
 package io.shoal.pipeline;
 
 /**
- * A source of batches outside the in-memory channel (the Kafka consumer of the worker role), which the drain on
- * shutdown stops and waits for; the pipeline knows it only by this interface, so it depends on no transport.
+ * A source of batches (the event log consumer of the role all, the Kafka consumer of the worker role), which the
+ * drain on shutdown stops and waits for; the pipeline knows the Kafka one only by this interface, so it depends on
+ * no transport.
  */
 public interface BatchSource {
 

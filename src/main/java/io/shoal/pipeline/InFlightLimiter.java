@@ -9,10 +9,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.shoal.config.IngestConfig;
 
 /**
- * Admission control: counts events that were accepted but are not done yet. Ingestion reserves permits before it
- * accepts a request; they come back when the events are done, so the buffers between are bounded and overload
- * turns into 503 answers instead of memory growth. "Done" depends on the role: in {@code all} when the event's
- * micro-batch has run ({@link MicroBatcher}); in {@code ingest} when the broker has acknowledged the event
+ * Admission control: counts events that were accepted but are not done yet, so that overload turns into 503 answers
+ * instead of unbounded growth. By role: in {@code all} the count is the backlog of the durable event log (entries
+ * accepted and not yet applied), checked atomically with each append by the log's own script and observed here
+ * after every append and acknowledgement ({@link #observeBacklog}); in {@code ingest} ingestion reserves permits
+ * before it sends a request's events to Kafka and returns them when the broker has answered
  * ({@code EventIngestor}); a {@code worker} accepts nothing over HTTP and holds no permits.
  */
 @ApplicationScoped
@@ -24,7 +25,7 @@ public class InFlightLimiter {
     public InFlightLimiter(IngestConfig config, MeterRegistry registry) {
         this.capacity = config.maxInFlight();
         Gauge.builder("shoal.pipeline.in.flight", inFlight, AtomicLong::get)
-                .description("Events accepted and not yet processed (all role) or not yet acknowledged by Kafka (ingest role)")
+                .description("Events accepted and not yet applied (all role: the event log backlog) or not yet acknowledged by Kafka (ingest role)")
                 .register(registry);
     }
 
@@ -43,6 +44,13 @@ public class InFlightLimiter {
 
     public void release(int n) {
         inFlight.addAndGet(-n);
+    }
+
+    /** Role {@code all}: the event log's backlog as Redis last reported it (a negative value is ignored). */
+    public void observeBacklog(long backlog) {
+        if (backlog >= 0) {
+            inFlight.set(backlog);
+        }
     }
 
     public long inFlight() {

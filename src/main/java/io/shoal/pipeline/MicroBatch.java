@@ -9,30 +9,25 @@ import java.util.List;
  *
  * @param sequence  increasing number of the batch within this process (for logs and metrics)
  * @param events    the events, in arrival order; never empty
- * @param positions for events read from Kafka, each event's topic position (same order as {@code events});
- *                  empty on the in-memory path, where nothing is ever redelivered
+ * @param positions each event's position in its log (same order as {@code events}): the Kafka topic's, or the
+ *                  embedded event log's; what makes a redelivered event a no-op (see EventPosition)
  */
 public record MicroBatch(long sequence, List<BehaviorEvent> events, List<EventPosition> positions) {
     public MicroBatch {
         events = List.copyOf(events);
         positions = List.copyOf(positions);
-        if (!positions.isEmpty() && positions.size() != events.size()) {
+        if (positions.size() != events.size()) {
             throw new IllegalArgumentException("a micro-batch needs one position per event but had " + positions.size()
                     + " positions for " + events.size() + " events");
         }
-    }
-
-    /** An in-memory batch: no positions. */
-    public MicroBatch(long sequence, List<BehaviorEvent> events) {
-        this(sequence, events, List.of());
     }
 
     public int size() {
         return events.size();
     }
 
-    /** The position of the i-th event, or null on the in-memory path. */
+    /** The position of the i-th event. */
     public EventPosition position(int i) {
-        return positions.isEmpty() ? null : positions.get(i);
+        return positions.get(i);
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.logging.Log;
+import io.shoal.event.Identifiers;
 import io.shoal.audit.HistoryRepository;
 import io.shoal.audit.SegmentChangeEntity;
 import io.shoal.audit.SegmentLifecycleEntity;
@@ -165,6 +166,10 @@ public class SegmentQueries {
         if (userId.length() > config.maxUserIdLength()) {
             throw new InvalidQueryException(parameter, parameter + " must have at most " + config.maxUserIdLength()
                     + " characters but had " + userId.length());
+        }
+        String problem = Identifiers.idProblem(userId);
+        if (problem != null) {
+            throw new InvalidQueryException(parameter, parameter + " " + problem);
         }
     }
 

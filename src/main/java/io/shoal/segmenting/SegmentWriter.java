@@ -181,11 +181,17 @@ public class SegmentWriter {
         return s.toString();
     }
 
-    /** A batch id from its events' ids: the same events give the same id, so a retry is recognised. */
+    /**
+     * A batch id from its events' identities (shopper and event id: event ids are unique per shopper only): the
+     * same events give the same id, so a retry is recognised. Ids hold no NUL (io.shoal.event.Identifiers), so the
+     * NUL separators make the digested sequence unambiguous.
+     */
     public static String batchId(List<BehaviorEvent> events) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (BehaviorEvent e : events) {
+                sha.update(e.userId().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
                 sha.update(e.eventId().getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
             }

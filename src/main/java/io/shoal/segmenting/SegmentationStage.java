@@ -80,10 +80,7 @@ public class SegmentationStage implements BatchStage {
         if (!config.enabled()) {
             return Uni.createFrom().voidItem();
         }
-        if (batch.positions().isEmpty()) {
-            return segment(batch, null);
-        }
-        // Kafka path: skip events at or below each user's applied position (a redelivery, see EventPosition); the
+        // Skip events at or below each user's applied position (a retry or redelivery, see EventPosition); the
         // positions move with the atomic Redis update, which fails as stale if another worker moved them meanwhile.
         List<String> batchUsers = batch.events().stream().map(BehaviorEvent::userId).distinct().toList();
         return store.positions(batchUsers).chain(applied -> {
@@ -118,7 +115,7 @@ public class SegmentationStage implements BatchStage {
         return writes;
     }
 
-    /** @param applied the users' stored Kafka positions, or null on the in-memory path */
+    /** @param applied the users' stored positions (see EventPosition) */
     private Uni<Void> segment(MicroBatch batch, Map<String, String> applied) {
         return embedder.embed(batch).chain(embedded -> {
             List<PlannedEvent> events = new ArrayList<>();
@@ -154,8 +151,7 @@ public class SegmentationStage implements BatchStage {
                         decay, texts, List.of(), loaded.users(), newUsers);
                 boolean mayBootstrap = loaded.model() == null
                         && manager.engine().readyToSeed(loaded.sampleSize() + newUsers);
-                List<SegmentStore.PositionWrite> positions = applied == null ? List.of()
-                        : positionWrites(batch, applied);
+                List<SegmentStore.PositionWrite> positions = positionWrites(batch, applied);
                 return writer.write(planned, positions).chain(version -> {
                     long now = System.currentTimeMillis();
                     for (EmbeddedEvent e : embedded.events()) {

@@ -14,11 +14,15 @@ import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 
 /**
- * Remembers accepted event ids in Redis so that a redelivered event is not processed twice, across restarts and
+ * Remembers accepted event ids, per shopper, in Redis so that a redelivered event is not processed twice, across restarts and
  * across several ingest processes. One pipelined round trip per call, whatever the number of ids.
  */
 @ApplicationScoped
 public class DedupStore {
+
+    /** What identifies an event for deduplication: the client's event id, within its shopper. */
+    public record EventKey(String userId, String eventId) {
+    }
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -33,26 +37,27 @@ public class DedupStore {
      *
      * @return one flag per id, in order: true when the id had not been seen within the TTL
      */
-    public Uni<boolean[]> markSeen(List<String> eventIds, Duration ttl) {
-        if (eventIds.isEmpty()) {
+    public Uni<boolean[]> markSeen(List<EventKey> events, Duration ttl) {
+        if (events.isEmpty()) {
             return Uni.createFrom().item(new boolean[0]);
         }
         long seconds = Math.max(1, ttl.toSeconds());
-        List<Request> requests = new ArrayList<>(eventIds.size());
-        for (String id : eventIds) {
-            requests.add(Request.cmd(Command.SET).arg(keys.seenEvent(id)).arg("1").arg("NX").arg("EX").arg(seconds));
+        List<Request> requests = new ArrayList<>(events.size());
+        for (EventKey e : events) {
+            requests.add(Request.cmd(Command.SET).arg(keys.seenEvent(e.userId(), e.eventId())).arg("1").arg("NX")
+                    .arg("EX").arg(seconds));
         }
         return redis.batch(requests).map(DedupStore::toFlags);
     }
 
     /** Forgets ids again, used when accepted events could not be handed to the pipeline after all. */
-    public Uni<Void> forget(List<String> eventIds) {
-        if (eventIds.isEmpty()) {
+    public Uni<Void> forget(List<EventKey> events) {
+        if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         Request del = Request.cmd(Command.DEL);
-        for (String id : eventIds) {
-            del.arg(keys.seenEvent(id));
+        for (EventKey e : events) {
+            del.arg(keys.seenEvent(e.userId(), e.eventId()));
         }
         return redis.send(del).replaceWithVoid();
     }

@@ -25,9 +25,18 @@ public class RedisKeys {
         return prefix;
     }
 
-    /** Marker that an event id was already accepted (expires after the dedup TTL). */
-    public String seenEvent(String eventId) {
-        return prefix + "seen:" + eventId;
+    /**
+     * Marker that a shopper's event id was already accepted (expires after the dedup TTL). Event ids are unique per
+     * client, not globally, so the marker is scoped to the user: {@code seen:<length of userId>:<userId>:<eventId>};
+     * the length prefix makes the split unambiguous whatever the ids contain.
+     */
+    public String seenEvent(String userId, String eventId) {
+        return prefix + "seen:" + userId.length() + ':' + userId + ':' + eventId;
+    }
+
+    /** Stream: the durable log of accepted, not yet applied events of the embedded default (see EventLog). */
+    public String eventLog() {
+        return prefix + "events";
     }
 
     /** Hash of a user's activity counters: one field per event type plus {@code total}. */
@@ -50,7 +59,8 @@ public class RedisKeys {
      * so that a redelivered event is skipped (see io.shoal.event.EventPosition).
      */
     public String userPosition(String userId) {
-        return prefix + "u:" + userId + ":pos";
+        // Its own namespace: under u: it would collide with the state key of a user whose id ends in ":pos".
+        return prefix + "pos:" + userId;
     }
 
     /** Hash of segment id to number of members now. */
@@ -63,7 +73,6 @@ public class RedisKeys {
         return prefix + "sample";
     }
 
-    /** Hash of recent item text to vector, to describe segments by their nearest texts. */
     /** Sorted set: the sampled users by {@code SamplePolicy} priority (the index of {@link #sample()}). */
     public String sampleIndex() {
         return prefix + "sample:idx";
@@ -89,6 +98,7 @@ public class RedisKeys {
         return key.substring(prefix.length() + 2);
     }
 
+    /** Hash of recent item text to vector, to describe segments by their nearest texts. */
     public String recentTexts() {
         return prefix + "texts";
     }

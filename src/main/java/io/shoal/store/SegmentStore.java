@@ -2,8 +2,6 @@ package io.shoal.store;
 
 import io.shoal.config.VectorEncoding;
 import io.shoal.segmentation.SegmentModel;
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -88,7 +86,7 @@ public class SegmentStore {
         this.redis = redis;
         this.keys = keys;
         for (String name : List.of(APPLY, REPLACE, SWEEP)) {
-            scripts.put(name, resource("redis/" + name + ".lua"));
+            scripts.put(name, RedisScripts.load(name + ".lua"));
         }
     }
 
@@ -501,16 +499,5 @@ public class SegmentStore {
     /** Encodes a string field value. */
     public static byte[] utf8(Object value) {
         return String.valueOf(value).getBytes(StandardCharsets.UTF_8);
-    }
-
-    private static String resource(String path) {
-        try (InputStream in = SegmentStore.class.getClassLoader().getResourceAsStream(path)) {
-            if (in == null) {
-                throw new IllegalStateException("missing resource " + path);
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot read " + path, e);
-        }
     }
 }

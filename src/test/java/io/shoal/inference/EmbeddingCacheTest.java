@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.quarkus.redis.runtime.datasource.ReactiveRedisDataSourceImpl;
 import io.shoal.event.BehaviorEvent;
+import io.shoal.event.EventPosition;
 import io.shoal.event.EventType;
 import io.shoal.pipeline.MicroBatch;
 import io.smallrye.mutiny.Uni;
@@ -172,11 +173,19 @@ class EmbeddingCacheTest {
         assertThat(keys()).contains(prefix + "item:all-minilm-l6-v2:sku-1", prefix + "item:all-minilm-l6-v2:sku-2");
     }
 
+    private static MicroBatch batch(long sequence, List<BehaviorEvent> events) {
+        List<EventPosition> positions = new java.util.ArrayList<>();
+        for (int i = 0; i < events.size(); i++) {
+            positions.add(new EventPosition(0, i));
+        }
+        return new MicroBatch(sequence, events, positions);
+    }
+
     @Test
     void eventsWithoutTextReuseTheItemsLastVector() {
         EmbeddingService service = service(true, 32);
         EventEmbedder embedder = new EventEmbedder(service);
-        MicroBatch first = new MicroBatch(1, List.of(
+        MicroBatch first = batch(1, List.of(
                 event(EventType.VIEW, "sku-1", "Red Mug", "Kitchen"),
                 event(EventType.SEARCH, "sku-2", "cheap mugs", null)));
         EmbeddedBatch embedded = embedder.embed(first).await().atMost(WAIT);
@@ -184,7 +193,7 @@ class EmbeddingCacheTest {
         assertThat(embedded.events().get(0).vector()).containsExactly(RecordingEncoder.vector("red mug (kitchen)"));
         assertThat(embedded.events().get(1).vector()).containsExactly(RecordingEncoder.vector("cheap mugs"));
 
-        MicroBatch second = new MicroBatch(2, List.of(
+        MicroBatch second = batch(2, List.of(
                 event(EventType.REMOVE_FROM_CART, "sku-1", null, null),
                 event(EventType.REMOVE_FROM_CART, "sku-2", null, null),
                 event(EventType.WISHLIST, null, null, null)));

@@ -3,6 +3,7 @@ package io.shoal.ingest;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.contains;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
@@ -132,6 +133,41 @@ class EventResourceTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> activity(user, "view") == 2);
         // Nothing more arrives later: the count stays at the two distinct ids.
         assertThat(activity(user, "total")).isEqualTo(2);
+    }
+
+    @Test
+    void theSameEventIdFromTwoShoppersIsTwoEventsAndBothAreApplied() {
+        String a = "shared-a-" + run;
+        String b = "shared-b-" + run;
+        String id = "shared-" + run;
+        given().contentType(ContentType.JSON).body(Events.view(id, a, "Set of 3 cake tins")).when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(1)).body("duplicates", equalTo(0));
+        given().contentType(ContentType.JSON).body(List.of(Events.view(id, b, "Set of 3 cake tins"),
+                Events.view(id, a, "Set of 3 cake tins"))).when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(1)).body("duplicates", equalTo(1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> activity(a, "view") == 1 && activity(b, "view") == 1);
+    }
+
+    @Test
+    void poisonFieldsNextToGoodEventsAre400ForThemAndTheGoodOnesAreApplied() {
+        String user = "mixed-poison-" + run;
+        List<Object> body = List.of(Events.view("mp1-" + run, user, "Set of 3 cake tins"),
+                Map.of("userId", "a\u0000b", "type", "view", "text", "t"),
+                Map.of("userId", user, "type", "view", "text", "t", "occurredAt", "0001-01-01T00:00:00Z"),
+                Events.view("mp2-" + run, user, "Set of 3 cake tins"));
+        given().contentType(ContentType.JSON).body(body).when().post("/v1/events")
+                .then().statusCode(202).body("accepted", equalTo(2))
+                .body("rejected.field", contains("userId", "occurredAt"))
+                .body("rejected.index", contains(1, 2));
+        await().atMost(Duration.ofSeconds(10)).until(() -> activity(user, "view") == 2);
+    }
+
+    @Test
+    void queriesWithIdsNoEventCouldCarryAre400NotServerErrors() {
+        for (String path : List.of("/v1/users/a%00b/history", "/v1/users/a%00b/segment",
+                "/v1/users/a%1Bb/history?asOf=2026-01-01T00:00:00Z")) {
+            given().urlEncodingEnabled(false).when().get(path).then().log().ifValidationFails().statusCode(400).body("parameter", equalTo("userId"));
+        }
     }
 
     @Test

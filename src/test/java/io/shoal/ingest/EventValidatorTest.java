@@ -17,7 +17,8 @@ class EventValidatorTest {
 
     private static final Instant NOW = Instant.parse("2026-11-28T12:00:00Z");
     private final ObjectMapper mapper = new ObjectMapper();
-    private final EventValidator validator = new EventValidator(Duration.ofMinutes(5));
+    private final EventValidator validator = new EventValidator(Duration.ofMinutes(5),
+            Instant.parse("2000-01-01T00:00:00Z"));
 
     private EventValidator.Result validate(String json) throws Exception {
         JsonNode node = mapper.readTree(json);
@@ -94,5 +95,49 @@ class EventValidatorTest {
                 .containsExactly("occurredAt");
         assertThat(validate("{\"userId\":\"u\",\"type\":\"view\",\"text\":\"x\",\"occurredAt\":\"2026-11-28T12:04:00Z\"}")
                 .valid()).isTrue();
+    }
+
+    @Test
+    void anAncientOccurredAtIsRejectedNamingTheFieldAndTheBound() throws Exception {
+        EventValidator.Result r = validate("""
+                {"userId":"u1","type":"view","text":"t","itemId":"i","occurredAt":"1900-01-01T00:00:00Z"}""");
+        assertThat(r.valid()).isFalse();
+        assertThat(r.rejections()).singleElement().satisfies(x -> {
+            assertThat(x.field()).isEqualTo("occurredAt");
+            assertThat(x.message()).contains("2000-01-01T00:00:00Z");
+        });
+        assertThat(fields("""
+                {"userId":"u1","type":"view","text":"t","itemId":"i","occurredAt":"-999999999-01-01T00:00:00Z"}"""))
+                .containsExactly("occurredAt");
+        assertThat(validate("""
+                {"userId":"u1","type":"view","text":"t","itemId":"i","occurredAt":"2000-01-01T00:00:00Z"}""").valid()).isTrue();
+    }
+
+    @Test
+    void controlCharactersInIdsAreRejectedNamingTheField() throws Exception {
+        assertThat(fields("{\"userId\":\"a\\u0000b\",\"type\":\"view\",\"text\":\"t\",\"itemId\":\"i\"}")).containsExactly("userId");
+        assertThat(fields("{\"userId\":\"u\",\"eventId\":\"e\\u001b\",\"type\":\"view\",\"text\":\"t\",\"itemId\":\"i\"}"))
+                .containsExactly("eventId");
+        assertThat(fields("{\"userId\":\"u\",\"type\":\"view\",\"text\":\"t\",\"itemId\":\"i\\u0085\"}")).containsExactly("itemId");
+        assertThat(validate("{\"userId\":\"a\\u0000b\",\"type\":\"view\",\"text\":\"t\",\"itemId\":\"i\"}").rejections().get(0).message())
+                .contains("U+0000");
+    }
+
+    @Test
+    void textsMayHoldLineBreaksButNoOtherControlCharacters() throws Exception {
+        assertThat(validate("{\"userId\":\"u\",\"type\":\"search\",\"text\":\"red\\n\\tshoes\\r\"}").valid()).isTrue();
+        assertThat(fields("{\"userId\":\"u\",\"type\":\"search\",\"text\":\"red\\u0000shoes\"}")).containsExactly("text");
+        assertThat(fields("{\"userId\":\"u\",\"type\":\"view\",\"text\":\"t\",\"itemId\":\"i\",\"category\":\"\\u0007\"}"))
+                .containsExactly("category");
+    }
+
+    @Test
+    void unpairedSurrogatesAreRejectedAndPairedOnesKept() throws Exception {
+        assertThat(fields("{\"userId\":\"a\\ud800\",\"type\":\"view\",\"text\":\"t\",\"itemId\":\"i\"}")).containsExactly("userId");
+        assertThat(fields("{\"userId\":\"\\udc00a\",\"type\":\"view\",\"text\":\"t\",\"itemId\":\"i\"}")).containsExactly("userId");
+        assertThat(fields("{\"userId\":\"u\",\"type\":\"search\",\"text\":\"x\\ud83dy\"}")).containsExactly("text");
+        EventValidator.Result emoji = validate("{\"userId\":\"\\ud83d\\ude00\",\"type\":\"view\",\"text\":\"t\",\"itemId\":\"i\"}");
+        assertThat(emoji.valid()).isTrue();
+        assertThat(emoji.event().userId()).isEqualTo("\uD83D\uDE00");
     }
 }

@@ -43,4 +43,20 @@ class EventPositionTest {
         assertThatThrownBy(() -> new MicroBatch(1, List.of(), List.of(new EventPosition(0, 1))))
                 .hasMessage("a micro-batch needs one position per event but had 1 positions for 0 events");
     }
+
+    @Test
+    void streamEntryIdsMapToIncreasingPositionsOnTheirOwnPartition() {
+        EventPosition a = EventPosition.ofStreamId("1764625200000-0");
+        EventPosition b = EventPosition.ofStreamId("1764625200000-1");
+        EventPosition c = EventPosition.ofStreamId("1764625200001-0");
+        assertThat(a.partition()).isEqualTo(EventPosition.STREAM_PARTITION);
+        assertThat(a.offset()).isLessThan(b.offset());
+        assertThat(b.offset()).isLessThan(c.offset());
+        assertThat(b.appliedBy(c)).isTrue();
+        assertThat(c.appliedBy(b)).isFalse();
+        assertThat(EventPosition.decode(c.encode())).isEqualTo(c);
+        // A Kafka mark says nothing about the stream and the other way round.
+        assertThat(a.appliedBy(new EventPosition(0, Long.MAX_VALUE))).isFalse();
+        assertThatThrownBy(() -> EventPosition.ofStreamId("17")).hasMessageContaining("ms-seq");
+    }
 }

@@ -1,0 +1,193 @@
+package io.shoal.pipeline;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.shoal.config.PipelineConfig;
+import io.shoal.config.RoleConfig;
+import io.shoal.event.BehaviorEvent;
+import io.shoal.event.EventPosition;
+import io.shoal.store.EventLog;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Vertx;
+
+/**
+ * Role {@code all}: reads the durable {@link EventLog} in micro-batches and runs each through the
+ * {@link BatchProcessor}; an entry is acknowledged (and deleted) only after its batch was applied, dead-lettered
+ * events included. One batch at a time, in log order.
+ * <p>
+ * A batch holds at most {@code batch-size} entries: after the first entry arrives, more are read until the batch is
+ * full or {@code batch-timeout} has passed. At start, and after any failure, the consumer first reads its own
+ * pending entries (read before, not acknowledged: a crash or a failed acknowledgement) and only then new ones, so a
+ * shopper's events are applied in order; the positions of the entries (see {@link EventPosition}) make a batch that
+ * had already been applied a no-op. One consumer per log: the role {@code all} is one process (scale out with the
+ * roles ingest and worker, docs/kafka.md).
+ */
+@ApplicationScoped
+public class EventLogConsumer implements BatchSource {
+
+    /** The consumer's name in the group: fixed, so that a restarted process finds its pending entries. */
+    static final String CONSUMER = "shoal-all";
+    /** How long an idle read waits for a first entry before it looks whether it should stop. */
+    static final long IDLE_BLOCK_MILLIS = 500;
+
+    private final EventLog log;
+    private final BatchProcessor processor;
+    private final InFlightLimiter limiter;
+    private final ObjectMapper json;
+    private final PipelineConfig config;
+    private final boolean enabled;
+    private final Vertx vertx;
+    private final Counter unreadable;
+
+    private volatile boolean closing;
+    private volatile boolean busy;
+    private volatile boolean started;
+    private boolean recovering = true;
+    private long sequence;
+    private Duration failureDelay;
+
+    public EventLogConsumer(EventLog log, BatchProcessor processor, InFlightLimiter limiter, ObjectMapper json,
+            PipelineConfig config, RoleConfig roles, Vertx vertx, MeterRegistry registry) {
+        this.log = log;
+        this.processor = processor;
+        this.limiter = limiter;
+        this.json = json;
+        this.config = config;
+        this.enabled = roles.role() == RoleConfig.Role.ALL;
+        this.vertx = vertx;
+        this.failureDelay = config.retryDelay();
+        this.unreadable = Counter.builder("shoal.pipeline.log.unreadable")
+                .description("Event log entries that were not a readable event, acknowledged and skipped")
+                .register(registry);
+        if (config.batchSize() < 1) {
+            throw new IllegalArgumentException("shoal.pipeline.batch-size must be >= 1 but was " + config.batchSize());
+        }
+    }
+
+    void start(@Observes StartupEvent ignored) {
+        if (enabled) {
+            begin();
+        }
+    }
+
+    private void begin() {
+        log.ensureGroup().chain(log::backlog).subscribe().with(backlog -> {
+            limiter.observeBacklog(backlog);
+            if (backlog > 0) {
+                Log.infof("Event log: %d accepted events not yet applied, applying them first", backlog);
+            }
+            started = true;
+            next();
+        }, f -> {
+            Log.warnf("Event log unavailable at start, retrying in %s: %s", config.maxRetryDelay(), f.toString());
+            vertx.setTimer(config.maxRetryDelay().toMillis(), id -> begin());
+        });
+    }
+
+    /** Stops taking new batches; the running one goes on (see {@link PipelineDrainer}). */
+    @Override
+    public void close() {
+        closing = true;
+    }
+
+    @Override
+    public boolean busy() {
+        return busy || (enabled && !started && !closing);
+    }
+
+    private void next() {
+        if (closing) {
+            return;
+        }
+        busy = true;
+        collect().chain(this::apply).subscribe().with(ignored -> {
+            busy = false;
+            failureDelay = config.retryDelay();
+            next();
+        }, failure -> {
+            busy = false;
+            // Whatever was read and not acknowledged is read again from the pending list, before anything new.
+            recovering = true;
+            if (!(failure instanceof PipelineClosedException)) {
+                Log.warnf("Event log consumer: %s; retrying in %s", failure.toString(), failureDelay);
+            }
+            long delay = failureDelay.toMillis();
+            failureDelay = failureDelay.multipliedBy(2).compareTo(config.maxRetryDelay()) > 0 ? config.maxRetryDelay()
+                    : failureDelay.multipliedBy(2);
+            vertx.setTimer(Math.max(1, delay), id -> next());
+        });
+    }
+
+    /** The next batch: pending entries first (all of them, one batch at a time), then new ones. */
+    private Uni<List<EventLog.Entry>> collect() {
+        if (recovering) {
+            // The group may be gone (Redis restarted without persistence, keys deleted): create it again first.
+            return log.ensureGroup().chain(() -> log.read(CONSUMER, config.batchSize(), true, 0)).invoke(entries -> {
+                if (entries.isEmpty()) {
+                    recovering = false;
+                }
+            });
+        }
+        return fill(new ArrayList<>(), 0);
+    }
+
+    private Uni<List<EventLog.Entry>> fill(List<EventLog.Entry> got, long deadline) {
+        long block = got.isEmpty() ? IDLE_BLOCK_MILLIS
+                : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        return log.read(CONSUMER, config.batchSize() - got.size(), false, block).chain(entries -> {
+            long until = got.isEmpty() ? System.nanoTime() + config.batchTimeout().toNanos() : deadline;
+            got.addAll(entries);
+            if (got.isEmpty() || got.size() >= config.batchSize() || System.nanoTime() >= until || closing) {
+                return Uni.createFrom().item(got);
+            }
+            return fill(got, until);
+        });
+    }
+
+    private Uni<Void> apply(List<EventLog.Entry> entries) {
+        if (entries.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<String> ids = new ArrayList<>(entries.size());
+        List<BehaviorEvent> events = new ArrayList<>(entries.size());
+        List<EventPosition> positions = new ArrayList<>(entries.size());
+        for (EventLog.Entry entry : entries) {
+            ids.add(entry.id());
+            BehaviorEvent event = read(entry);
+            if (event != null) {
+                events.add(event);
+                positions.add(EventPosition.ofStreamId(entry.id()));
+            }
+        }
+        Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
+                : processor.process(new MicroBatch(++sequence, events, positions));
+        return work.chain(() -> log.ack(ids)).invoke(limiter::observeBacklog).replaceWithVoid();
+    }
+
+    private BehaviorEvent read(EventLog.Entry entry) {
+        if (entry.json() == null) {
+            // Deleted while pending (acknowledged by an earlier run whose answer was lost): nothing to apply.
+            return null;
+        }
+        try {
+            return json.readValue(entry.json(), BehaviorEvent.class);
+        } catch (IOException e) {
+            unreadable.increment();
+            Log.errorf("Event log entry %s is not an event, skipped: %s", entry.id(), e.getMessage());
+            return null;
+        }
+    }
+}

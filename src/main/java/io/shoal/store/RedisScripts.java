@@ -1,0 +1,25 @@
+package io.shoal.store;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Loads the Lua scripts under {@code src/main/resources/redis/}; each documents its own rule. */
+final class RedisScripts {
+
+    private RedisScripts() {
+    }
+
+    /** The source of {@code redis/<name>} from the classpath; fails loudly when the build left it out. */
+    static String load(String name) {
+        try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream("redis/" + name)) {
+            if (in == null) {
+                throw new IllegalStateException("Redis script redis/" + name + " is missing from the classpath");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read Redis script redis/" + name, e);
+        }
+    }
+}

@@ -1,0 +1,11 @@
+-- Acknowledges applied entries of the event log and deletes them in one step, so that the stream holds exactly
+-- the events accepted and not yet applied: its length is the backlog that admission compares with its capacity.
+-- KEYS[1] the event log stream; ARGV[1] the consumer group, ARGV[2..] entry ids
+-- Returns the backlog after.
+local ids = {}
+for i = 2, #ARGV do ids[#ids + 1] = ARGV[i] end
+if #ids > 0 then
+    redis.call('XACK', KEYS[1], ARGV[1], unpack(ids))
+    redis.call('XDEL', KEYS[1], unpack(ids))
+end
+return redis.call('XLEN', KEYS[1])

@@ -1,0 +1,104 @@
+package io.shoal.pipeline;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.shoal.store.RedisKeys;
+import io.shoal.testing.Events;
+import io.shoal.testing.PoisonStage;
+import io.shoal.testing.ShoalTestResources;
+import jakarta.inject.Inject;
+
+/**
+ * Poison isolation on the real pipeline: one event that makes its batch fail (with Redis and PostgreSQL up) is split
+ * out, its 20 batch-mates are applied, it lands in dead_letter with its error, and a replay after the fix applies it.
+ */
+@QuarkusTest
+@WithTestResource(value = ShoalTestResources.class, scope = TestResourceScope.GLOBAL)
+class DeadLetterTest {
+
+    @Inject
+    PoisonStage poison;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    RedisKeys keys;
+
+    @AfterEach
+    void cure() {
+        poison.cure();
+    }
+
+    private boolean hasState(String user) {
+        return redis.key().exists(keys.userProfile(user));
+    }
+
+    @Test
+    void onePoisonedEventIsIsolatedItsBatchMatesAreAppliedAndReplayAppliesItAfterTheFix() {
+        poison.poison();
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<Map<String, Object>> body = new ArrayList<>();
+        List<String> good = new ArrayList<>();
+        for (int i = 0; i < 21; i++) {
+            String user = "dl-" + run + "-" + i;
+            if (i == 10) {
+                body.add(Events.view("dl-e-" + run + "-" + i, user, "Red mug " + PoisonStage.MARK));
+            } else {
+                body.add(Events.view("dl-e-" + run + "-" + i, user, "Set of 3 cake tins"));
+                good.add(user);
+            }
+        }
+        String bad = "dl-" + run + "-10";
+        given().contentType(ContentType.JSON).body(body).post("/v1/events").then().statusCode(202)
+                .body("accepted", equalTo(21));
+
+        await().atMost(Duration.ofSeconds(60)).until(() -> good.stream().allMatch(this::hasState));
+        JsonPath letters = await().atMost(Duration.ofSeconds(30)).until(
+                () -> given().get("/v1/dead-letters?limit=1000").then().statusCode(200).extract().jsonPath(),
+                j -> j.getList("deadLetters.userId").contains(bad));
+        assertThat(letters.getList("deadLetters.userId")).doesNotContainAnyElementsOf(good);
+        int index = letters.getList("deadLetters.userId").indexOf(bad);
+        assertThat(letters.getString("deadLetters[" + index + "].error")).contains("test poison");
+        assertThat(letters.getString("deadLetters[" + index + "].eventId")).isEqualTo("dl-e-" + run + "-10");
+        long id = letters.getLong("deadLetters[" + index + "].id");
+        assertThat(hasState(bad)).isFalse();
+        assertThat(given().get("/q/metrics").asString()).containsPattern(
+                "shoal_pipeline_events_total\\{.*outcome=\"dead-lettered\".*\\} [1-9]");
+
+        // The fix is deployed: the replay hands it back (its dedup mark was removed) and it is applied.
+        poison.cure();
+        given().contentType(ContentType.JSON).body(Map.of("ids", List.of(id))).post("/v1/dead-letters/replay")
+                .then().statusCode(200).body("replayed", equalTo(1)).body("replayedIds", equalTo(List.of((int) id)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> hasState(bad));
+        JsonPath after = given().get("/v1/dead-letters?open=false&limit=1000").then().statusCode(200).extract()
+                .jsonPath();
+        assertThat(after.getList("deadLetters.id", Long.class)).contains(id);
+        int at = after.getList("deadLetters.id", Long.class).indexOf(id);
+        assertThat(after.getString("deadLetters[" + at + "].replayedAt")).isNotNull();
+    }
+
+    @Test
+    void listingChecksItsLimit() {
+        given().get("/v1/dead-letters?limit=0").then().statusCode(400).body("rejected[0].field", equalTo("limit"));
+        given().get("/v1/dead-letters?limit=5000").then().statusCode(400);
+    }
+}
