@@ -4,20 +4,23 @@
 -- user states, segment sizes, the profile sample (io.shoal.segmentation.SamplePolicy: bottom-k by a priority the
 -- caller computes from the user id), the count of profiled shoppers and the recent texts. A batch id marker makes
 -- a retried batch a no-op. SegmentModelArithmeticTest feeds this script and the Java rule the same random batches.
+-- The batch's audit rows (its segment moves) go to the audit outbox stream in the same step, only when the batch is
+-- applied: PostgreSQL records exactly what Redis applied (io.shoal.audit.AuditRelay moves them there, once each).
 --
 -- KEYS[1] model hash, KEYS[2] applied-batch marker, KEYS[3] segment sizes hash, KEYS[4] sample hash (user ->
 -- vector), KEYS[5] sample index (sorted set user -> priority), KEYS[6] profiled-shopper counter, KEYS[7] recent
--- texts hash, KEYS[8..] user state strings (one per user in ARGV's user section, same order), then the Kafka
--- position keys.
+-- texts hash, KEYS[8] audit outbox stream, KEYS[9..] user state strings (one per user in ARGV's user section, same
+-- order), then the position keys.
 -- ARGV[1] decay a, ARGV[2] k (0: no model update), ARGV[3] dimension, ARGV[4] marker TTL seconds,
 -- ARGV[5] sample cap, ARGV[6] gmm flag ("1" when the Q_k sums are kept), ARGV[7] the model generation the batch
--- was planned on (0: no model), ARGV[8] shoppers profiled for the first time by this batch
+-- was planned on (0: no model), ARGV[8] shoppers profiled for the first time by this batch, ARGV[9] the batch id,
+-- ARGV[10] the audit rows as a JSON array ("" when the batch moved nobody)
 -- then per slot j = 0..k-1: expected segment id, m_j, s_j (float32 LE blob, or "-" for none), q_j (blob or "-")
 -- then the number of users, and per user its encoded state
 -- then the number of size deltas, then segment id, delta pairs
 -- then the number of sample entries, then user id, priority, vector blob triples
 -- then the number of recent texts, then text, vector blob pairs (capped at the sample cap, random eviction)
--- last, the Kafka positions (io.shoal.event.EventPosition): pairs of (expected, new) position per user, then their number
+-- last, the positions (io.shoal.event.EventPosition): pairs of (expected, new) position per user, then their number
 -- as the very last ARGV; their keys are the last KEYS. Each user's stored position must still be the expected one
 -- (the batch was planned on it) or the batch is stale; when applied, the new positions are written with it.
 -- A batch planned on another model generation (a seed, refit or rescue swapped the model since) is stale too: it is
@@ -49,7 +52,7 @@ for i = 1, npos do
     local expected = ARGV[pos_args + 2 * i - 1]
     if current ~= expected then
         return { 'stale', redis.call('HGET', model, 'version') or '0',
-            'kafka position ' .. KEYS[pos_keys + i] .. ' is "' .. current .. '", batch planned on "' .. expected .. '"' }
+            'position ' .. KEYS[pos_keys + i] .. ' is "' .. current .. '", batch planned on "' .. expected .. '"' }
     end
 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[4])) then
@@ -83,7 +86,7 @@ local function fold(field, delta)
     redis.call('HSET', model, field, struct.pack(fmt, unpack(values, 1, dim)))
 end
 
-local pos = 9
+local pos = 11
 local version = redis.call('HGET', model, 'version') or '0'
 if k > 0 then
     local folded = 0
@@ -114,7 +117,7 @@ end
 local users = tonumber(ARGV[pos])
 pos = pos + 1
 for u = 1, users do
-    redis.call('SET', KEYS[7 + u], ARGV[pos])
+    redis.call('SET', KEYS[8 + u], ARGV[pos])
     pos = pos + 1
 end
 
@@ -161,5 +164,8 @@ if len > cap then
 end
 for i = 1, npos do
     redis.call('SET', KEYS[pos_keys + i], ARGV[pos_args + 2 * i])
+end
+if ARGV[10] ~= '' then
+    redis.call('XADD', KEYS[8], '*', 'batch', ARGV[9], 'rows', ARGV[10])
 end
 return { 'applied', tostring(version) }

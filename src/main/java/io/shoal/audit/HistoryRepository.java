@@ -46,6 +46,17 @@ public class HistoryRepository {
                 })));
     }
 
+    /**
+     * Removes applied-batch markers older than {@code lifetime} (the dedup window): nothing is redelivered that late.
+     *
+     * @return how many were removed
+     */
+    public Uni<Integer> forgetMarkersOlderThan(java.time.Duration lifetime) {
+        return context.run(() -> sessions.withTransaction((session, tx) -> session
+                .createNativeQuery("DELETE FROM applied_batch WHERE applied_at < now() - make_interval(secs => ?1)")
+                .setParameter(1, (double) lifetime.toSeconds()).executeUpdate()));
+    }
+
     /** Answers when PostgreSQL answers a trivial query (the pipeline's dependency probe). */
     public Uni<Void> ping() {
         return context.run(() -> sessions.withSession(session -> session.createNativeQuery("SELECT 1")
@@ -96,8 +107,8 @@ public class HistoryRepository {
         e.toSegment = m.toSegment();
         e.changedAt = m.changedAt();
         e.modelVersion = m.modelVersion();
-        e.distance = m.distance();
-        e.margin = m.margin();
+        e.distance = Double.isFinite(m.distance()) ? m.distance() : null;
+        e.margin = Double.isFinite(m.margin()) ? m.margin() : null;
         e.reason = m.reason();
         return e;
     }

@@ -20,6 +20,7 @@ import io.shoal.config.RoleConfig;
 import io.shoal.event.BehaviorEvent;
 import io.shoal.event.EventPosition;
 import io.shoal.store.EventLog;
+import io.shoal.store.RedisStream;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -43,7 +44,7 @@ public class EventLogConsumer implements BatchSource {
     /** How long an idle read waits for a first entry before it looks whether it should stop. */
     static final long IDLE_BLOCK_MILLIS = 500;
 
-    private final EventLog log;
+    private final RedisStream log;
     private final BatchProcessor processor;
     private final InFlightLimiter limiter;
     private final ObjectMapper json;
@@ -61,7 +62,7 @@ public class EventLogConsumer implements BatchSource {
 
     public EventLogConsumer(EventLog log, BatchProcessor processor, InFlightLimiter limiter, ObjectMapper json,
             PipelineConfig config, RoleConfig roles, Vertx vertx, MeterRegistry registry) {
-        this.log = log;
+        this.log = log.stream();
         this.processor = processor;
         this.limiter = limiter;
         this.json = json;
@@ -132,7 +133,7 @@ public class EventLogConsumer implements BatchSource {
     }
 
     /** The next batch: pending entries first (all of them, one batch at a time), then new ones. */
-    private Uni<List<EventLog.Entry>> collect() {
+    private Uni<List<RedisStream.Entry>> collect() {
         if (recovering) {
             // The group may be gone (Redis restarted without persistence, keys deleted): create it again first.
             return log.ensureGroup().chain(() -> log.read(CONSUMER, config.batchSize(), true, 0)).invoke(entries -> {
@@ -144,7 +145,7 @@ public class EventLogConsumer implements BatchSource {
         return fill(new ArrayList<>(), 0);
     }
 
-    private Uni<List<EventLog.Entry>> fill(List<EventLog.Entry> got, long deadline) {
+    private Uni<List<RedisStream.Entry>> fill(List<RedisStream.Entry> got, long deadline) {
         long block = got.isEmpty() ? IDLE_BLOCK_MILLIS
                 : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
         return log.read(CONSUMER, config.batchSize() - got.size(), false, block).chain(entries -> {
@@ -157,14 +158,14 @@ public class EventLogConsumer implements BatchSource {
         });
     }
 
-    private Uni<Void> apply(List<EventLog.Entry> entries) {
+    private Uni<Void> apply(List<RedisStream.Entry> entries) {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<String> ids = new ArrayList<>(entries.size());
         List<BehaviorEvent> events = new ArrayList<>(entries.size());
         List<EventPosition> positions = new ArrayList<>(entries.size());
-        for (EventLog.Entry entry : entries) {
+        for (RedisStream.Entry entry : entries) {
             ids.add(entry.id());
             BehaviorEvent event = read(entry);
             if (event != null) {
@@ -177,13 +178,14 @@ public class EventLogConsumer implements BatchSource {
         return work.chain(() -> log.ack(ids)).invoke(limiter::observeBacklog).replaceWithVoid();
     }
 
-    private BehaviorEvent read(EventLog.Entry entry) {
-        if (entry.json() == null) {
+    private BehaviorEvent read(RedisStream.Entry entry) {
+        String body = entry.field(EventLog.EVENT_FIELD);
+        if (body == null) {
             // Deleted while pending (acknowledged by an earlier run whose answer was lost): nothing to apply.
             return null;
         }
         try {
-            return json.readValue(entry.json(), BehaviorEvent.class);
+            return json.readValue(body, BehaviorEvent.class);
         } catch (IOException e) {
             unreadable.increment();
             Log.errorf("Event log entry %s is not an event, skipped: %s", entry.id(), e.getMessage());

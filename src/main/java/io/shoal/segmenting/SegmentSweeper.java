@@ -15,7 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
-import io.shoal.audit.HistoryRepository;
+import io.shoal.audit.AuditRows;
 import io.shoal.audit.SegmentMove;
 import io.shoal.config.SegmentationConfig;
 import io.shoal.event.SegmentChangeEvent;
@@ -38,10 +38,10 @@ import io.smallrye.mutiny.Uni;
  *
  * <h2>Resumable, exactly once</h2>
  * The sweep's state (generation, cause, SCAN cursor, shoppers done) is a Redis hash, saved after each chunk. A
- * chunk's audit rows are written first, under the chunk's id ({@code sweep-<generation>-<cursor>}: a redone chunk
- * writes nothing twice), then its states, each only if still the one decided on (a batch planned on the new model
- * may have written it meanwhile), then the cursor. A crash between two of these steps redoes the chunk after a
- * restart: decisions already written are STAYED the second time. One process sweeps at a time, under a lease that
+ * chunk's states are written in one script, each only if still the one decided on (a batch planned on the new model
+ * may have written it meanwhile), and the audit rows of exactly the states written go to the audit outbox in the
+ * same script; then the cursor. A crash between the two redoes the chunk after a restart: decisions already written
+ * are no longer "the state decided on", so they are skipped and audited nothing twice. One process sweeps at a time, under a lease that
  * a crashed process's successor takes over when it expires. A newer swap supersedes a running sweep.
  */
 @ApplicationScoped
@@ -50,7 +50,6 @@ public class SegmentSweeper {
     private static final long LEASE_MILLIS = 30_000;
 
     private final SegmentStore store;
-    private final HistoryRepository history;
     private final SegmentWriter writer;
     private final SegmentationConfig config;
     private final SegmentationEngine engine;
@@ -61,10 +60,9 @@ public class SegmentSweeper {
     private final Counter swept;
     private final Counter sweptMoves;
 
-    public SegmentSweeper(SegmentStore store, HistoryRepository history, SegmentWriter writer,
+    public SegmentSweeper(SegmentStore store, SegmentWriter writer,
             SegmentationEngine engine, SegmentationConfig config, MeterRegistry registry) {
         this.store = store;
-        this.history = history;
         this.writer = writer;
         this.config = config;
         this.engine = engine;
@@ -219,16 +217,17 @@ public class SegmentSweeper {
             if (!o.segmentChanged()) {
                 continue;
             }
+            int had = moves.size();
             writer.collectChange(o, model, cause.reason(), moves, events, new HashMap<>());
             writes.add(new SegmentStore.SweepWrite(o.userId(), bytes.get(o.userId()),
-                    writer.record(o, model, before.get(o.userId())), o.fromSegment(), o.segmentId()));
+                    writer.record(o, model, before.get(o.userId())), o.fromSegment(), o.segmentId(),
+                    moves.size() > had ? AuditRows.row(moves.get(had)) : null));
         }
         if (writes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         String chunkId = "sweep-" + model.generation() + "-" + cursor;
-        return history.record(chunkId, moves, List.of())
-                .chain(() -> store.writeSweep(model.generation(), writes))
+        return store.writeSweep(model.generation(), chunkId, writes)
                 .invoke(written -> {
                     if (written >= 0) {
                         sweptMoves.increment(written);

@@ -23,9 +23,10 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.shoal.audit.HistoryRepository;
+import io.shoal.audit.AuditRows;
 import io.shoal.audit.SegmentLifecycleEntity;
 import io.shoal.audit.SegmentMove;
+import io.shoal.config.IngestConfig;
 import io.shoal.config.SegmentationConfig;
 import io.shoal.segmentation.SegmentBatchPlanner.Plan;
 import io.shoal.segmentation.SegmentBatchPlanner.UserOutcome;
@@ -40,31 +41,32 @@ import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.annotations.Broadcast;
 
 /**
- * Makes a plan durable: audit rows in PostgreSQL first (once per batch id), then the atomic Redis update (once per
- * batch id), then the entered/exited events. Both steps are idempotent, so a retried batch changes nothing twice.
+ * Makes a plan durable: one atomic Redis update (once per batch id and per event position) that also appends the
+ * batch's audit rows to the audit outbox, which {@link io.shoal.audit.AuditRelay} moves to PostgreSQL once each; then
+ * the entered/exited events. So PostgreSQL records exactly the moves Redis applied, whatever crashes in between.
  */
 @ApplicationScoped
 public class SegmentWriter {
 
     /** A batch's plan with what is needed to write it. */
     public record PlannedBatch(String batchId, SegmentModel plannedOn, Plan plan, double decay,
-            Map<String, float[]> recentTexts, List<SegmentLifecycleEntity> lifecycle, Map<String, StoredUser> before,
-            long newlyProfiled) {
+            Map<String, float[]> recentTexts, Map<String, StoredUser> before, long newlyProfiled) {
     }
 
     private final SegmentStore store;
-    private final HistoryRepository history;
+    /** Applied-batch markers live as long as the dedup window, like every idempotency marker. */
+    private final long markerTtlSeconds;
     private final MutinyEmitter<SegmentChangeEvent> changes;
     private final SegmentationConfig config;
     private final Counter moves;
     private final Counter suppressed;
 
-    public SegmentWriter(SegmentStore store, HistoryRepository history,
+    public SegmentWriter(SegmentStore store, IngestConfig ingest,
             // @Broadcast: in the worker role the changes go both to the local broadcaster and to Kafka (docs/kafka.md).
             @Channel(Channels.SEGMENT_CHANGES) @Broadcast @OnOverflow(value = OnOverflow.Strategy.DROP)
             MutinyEmitter<SegmentChangeEvent> changes, SegmentationConfig config, MeterRegistry registry) {
         this.store = store;
-        this.history = history;
+        this.markerTtlSeconds = Math.max(1, ingest.dedupTtl().toSeconds());
         this.changes = changes;
         this.config = config;
         this.moves = Counter.builder("shoal.segmentation.changes").description("Segment changes of users")
@@ -102,10 +104,8 @@ public class SegmentWriter {
         }
         Plan p = b.plan();
         BatchWrite write = new BatchWrite(b.batchId(), b.decay(), model, p.counts(), p.sums(), p.sumSquares(), users,
-                sizeDeltas, sample, b.recentTexts(), config.sampleSize(), 24 * 3600, b.newlyProfiled());
-        Uni<Boolean> audit = moveRows.isEmpty() && b.lifecycle().isEmpty() ? Uni.createFrom().item(true)
-                : history.record(b.batchId(), moveRows, b.lifecycle());
-        return audit.chain(() -> store.apply(write, positions)).map(applied -> {
+                sizeDeltas, sample, b.recentTexts(), config.sampleSize(), markerTtlSeconds, b.newlyProfiled());
+        return store.apply(write, positions, AuditRows.rows(moveRows)).map(applied -> {
             if (applied.stale()) {
                 throw new IllegalStateException("the segment model changed shape while batch " + b.batchId()
                         + " was planned (" + applied.detail() + "); it will be planned again");

@@ -39,6 +39,14 @@ public class RedisKeys {
         return prefix + "events";
     }
 
+    /**
+     * Stream: audit rows of applied batches and sweep steps, written by the same scripts that apply them and moved
+     * to PostgreSQL by io.shoal.audit.AuditRelay.
+     */
+    public String auditOutbox() {
+        return prefix + "audit:outbox";
+    }
+
     /** Hash of a user's activity counters: one field per event type plus {@code total}. */
     public String userActivity(String userId) {
         return prefix + "user:" + userId + ":activity";

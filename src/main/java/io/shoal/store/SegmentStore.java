@@ -67,8 +67,11 @@ public class SegmentStore {
     public record UserPage(String cursor, List<String> userIds) {
     }
 
-    /** A sweep decision to write if the user's stored state is still {@code expected}. */
-    public record SweepWrite(String userId, byte[] expected, byte[] record, Long from, Long to) {
+    /**
+     * A sweep decision to write if the user's stored state is still {@code expected}, with its audit row (JSON; null
+     * when the segment did not change) for the outbox.
+     */
+    public record SweepWrite(String userId, byte[] expected, byte[] record, Long from, Long to, String auditRow) {
     }
 
     private final Redis redis;
@@ -214,11 +217,19 @@ public class SegmentStore {
         return apply(w, List.of());
     }
 
-    /**
-     * Applies one batch atomically and moves its users' Kafka positions in the same script; stale when a position
-     * is no longer the one the batch was planned on (another worker applied that user's events meanwhile).
-     */
+    /** Applies one batch atomically and moves its users' positions; no audit rows. */
     public Uni<Applied> apply(BatchWrite w, List<PositionWrite> positions) {
+        return apply(w, positions, "");
+    }
+
+    /**
+     * Applies one batch atomically, moves its users' positions and appends its audit rows to the outbox in the same
+     * script; stale when a position is no longer the one the batch was planned on (another worker applied that
+     * user's events meanwhile).
+     *
+     * @param auditRows the batch's segment moves as a JSON array, "" when none
+     */
+    public Uni<Applied> apply(BatchWrite w, List<PositionWrite> positions, String auditRows) {
         SegmentModel m = w.plannedOn();
         int k = m == null ? 0 : m.k();
         int d = m == null ? 0 : m.dimension();
@@ -230,6 +241,7 @@ public class SegmentStore {
         scriptKeys.add(keys.sampleIndex());
         scriptKeys.add(keys.profiled());
         scriptKeys.add(keys.recentTexts());
+        scriptKeys.add(keys.auditOutbox());
         List<Object> args = new ArrayList<>();
         args.add(Double.toString(w.decay()));
         args.add(Integer.toString(k));
@@ -239,6 +251,8 @@ public class SegmentStore {
         args.add(m != null && m.algorithm() == Algorithm.GMM ? "1" : "0");
         args.add(Long.toString(m == null ? 0 : m.generation()));
         args.add(Long.toString(w.newlyProfiled()));
+        args.add(w.batchId());
+        args.add(auditRows);
         for (int j = 0; j < k; j++) {
             args.add(Long.toString(m.ids()[j]));
             args.add(Double.toString(w.counts()[j]));
@@ -368,21 +382,24 @@ public class SegmentStore {
      *
      * @return users written, or -1 when the model is no longer of {@code generation}
      */
-    public Uni<Long> writeSweep(long generation, List<SweepWrite> writes) {
+    public Uni<Long> writeSweep(long generation, String stepId, List<SweepWrite> writes) {
         if (writes.isEmpty()) {
             return Uni.createFrom().item(0L);
         }
-        List<String> scriptKeys = new ArrayList<>(writes.size() + 2);
+        List<String> scriptKeys = new ArrayList<>(writes.size() + 3);
         scriptKeys.add(keys.model());
         scriptKeys.add(keys.segmentSizes());
-        List<Object> args = new ArrayList<>(writes.size() * 4 + 1);
+        scriptKeys.add(keys.auditOutbox());
+        List<Object> args = new ArrayList<>(writes.size() * 5 + 2);
         args.add(Long.toString(generation));
+        args.add(stepId);
         for (SweepWrite w : writes) {
             scriptKeys.add(keys.userProfile(w.userId()));
             args.add(w.expected());
             args.add(w.record());
             args.add(w.from() == null ? "" : w.from().toString());
             args.add(w.to() == null ? "" : w.to().toString());
+            args.add(w.auditRow() == null ? "" : w.auditRow());
         }
         return eval(SWEEP, scriptKeys, args).map(Response::toLong);
     }

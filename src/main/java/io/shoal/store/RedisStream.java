@@ -1,0 +1,122 @@
+package io.shoal.store;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * A Redis Stream read by one consumer group, at-least-once: entries are read with {@code XREADGROUP}, stay in the
+ * reader's pending list until acknowledged, and are acknowledged and deleted together ({@code stream_ack.lua}),
+ * so the stream's length is its backlog. Used by the event log (role all) and the audit outbox.
+ */
+public final class RedisStream {
+
+    private static final String ACK = RedisScripts.load("stream_ack.lua");
+
+    /** One entry: its id and its fields (empty when the entry was deleted while pending). */
+    public record Entry(String id, Map<String, String> fields) {
+        public String field(String name) {
+            return fields.get(name);
+        }
+    }
+
+    private final Redis redis;
+    private final String key;
+    private final String group;
+
+    public RedisStream(Redis redis, String key, String group) {
+        this.redis = redis;
+        this.key = key;
+        this.group = group;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** Creates the consumer group (reading from the start of the stream) unless it exists. */
+    public Uni<Void> ensureGroup() {
+        return redis.send(Request.cmd(Command.XGROUP).arg("CREATE").arg(key).arg(group).arg("0").arg("MKSTREAM"))
+                .replaceWithVoid()
+                .onFailure(f -> String.valueOf(f.getMessage()).contains("BUSYGROUP")).recoverWithNull();
+    }
+
+    /**
+     * Reads entries for {@code consumer}.
+     *
+     * @param pending     true: the consumer's own entries read before and not acknowledged (after a crash or a
+     *                    failure); false: new entries
+     * @param blockMillis for new entries, how long to wait for the first one (at least 1)
+     */
+    public Uni<List<Entry>> read(String consumer, int count, boolean pending, long blockMillis) {
+        Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer).arg("COUNT").arg(count);
+        if (!pending) {
+            r.arg("BLOCK").arg(Math.max(1, blockMillis));
+        }
+        r.arg("STREAMS").arg(key).arg(pending ? "0" : ">");
+        return redis.send(r).map(RedisStream::entries);
+    }
+
+    /**
+     * Takes over entries that other consumers of the group read and did not acknowledge for {@code minIdleMillis}
+     * (a crashed process); they become this consumer's pending entries.
+     *
+     * @return how many were claimed (one pass of at most {@code count})
+     */
+    public Uni<Integer> claimAbandoned(String consumer, long minIdleMillis, int count) {
+        return redis.send(Request.cmd(Command.XAUTOCLAIM).arg(key).arg(group).arg(consumer).arg(minIdleMillis)
+                .arg("0-0").arg("COUNT").arg(count).arg("JUSTID")).map(r -> r == null ? 0 : r.get(1).size());
+    }
+
+    /**
+     * Acknowledges and deletes handled entries.
+     *
+     * @return the backlog after
+     */
+    public Uni<Long> ack(List<String> ids) {
+        Request eval = Request.cmd(Command.EVAL).arg(ACK).arg(1).arg(key).arg(group);
+        ids.forEach(eval::arg);
+        return redis.send(eval).map(Response::toLong);
+    }
+
+    /** Entries in the stream: not yet handled. */
+    public Uni<Long> backlog() {
+        return redis.send(Request.cmd(Command.XLEN).arg(key)).map(Response::toLong);
+    }
+
+    /** Parses an XREADGROUP answer (RESP2 arrays or RESP3 maps). */
+    static List<Entry> entries(Response answer) {
+        List<Entry> out = new ArrayList<>();
+        if (answer == null) {
+            return out;
+        }
+        Response streamEntries;
+        if (answer.isMap()) {
+            // RESP3: {key: entries}
+            streamEntries = answer.getKeys().isEmpty() ? null : answer.get(answer.getKeys().iterator().next());
+        } else {
+            // RESP2: [[key, entries]]
+            streamEntries = answer.size() == 0 ? null : answer.get(0).get(1);
+        }
+        if (streamEntries == null) {
+            return out;
+        }
+        for (Response entry : streamEntries) {
+            Response fields = entry.get(1);
+            Map<String, String> values = new java.util.HashMap<>();
+            if (fields != null) {
+                for (int i = 0; i + 1 < fields.size(); i += 2) {
+                    values.put(fields.get(i).toString(), fields.get(i + 1).toString());
+                }
+            }
+            out.add(new Entry(entry.get(0).toString(), values));
+        }
+        return out;
+    }
+}
