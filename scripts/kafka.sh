@@ -6,6 +6,8 @@
 #                             prints KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:PORT
 #   scripts/kafka.sh stop     stop it (SIGTERM, then SIGKILL after 20 s) and remove its data
 #   scripts/kafka.sh status   print the bootstrap address and exit 0 when it runs, exit 1 when it does not
+#   scripts/kafka.sh kill     SIGKILL the broker and keep its data and port (fault tests: a broker crash)
+#   scripts/kafka.sh resume   start a killed broker again on the same port and data
 #
 # Idempotent: start on a running broker only prints its address. Environment: KAFKA_PORT (default: a free port),
 # KAFKA_PARTITIONS (default partitions of auto-created topics, 6), KAFKA_HEAP (default -Xmx512m).
@@ -73,6 +75,11 @@ PROPS
     local cp="$lib/*"
     java -cp "$cp" kafka.tools.StorageTool format -t "$(java -cp "$cp" kafka.tools.StorageTool random-uuid)" \
         -c "$home/server.properties" >"$log_file" 2>&1
+    launch "$port"
+}
+
+launch() { # port: runs the formatted broker of $home/server.properties and waits until it answers
+    local port=$1 cp="$lib/*"
     # shellcheck disable=SC2086
     nohup java ${KAFKA_HEAP:--Xmx512m} -XX:+UseG1GC -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
         -cp "$cp" kafka.Kafka "$home/server.properties" >>"$log_file" 2>&1 &
@@ -108,6 +115,32 @@ stop() {
     rm -rf "$data"
 }
 
+kill_broker() {
+    if running; then
+        local pid
+        pid=$(cat "$pid_file")
+        kill -9 "$pid"
+        for _ in $(seq 1 40); do
+            kill -0 "$pid" 2>/dev/null || break
+            sleep 0.25
+        done
+        echo "kafka: killed (data and port kept; scripts/kafka.sh resume)" >&2
+    fi
+    rm -f "$pid_file"
+}
+
+resume() {
+    if running; then
+        echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(cat "$port_file")"
+        return 0
+    fi
+    if [[ ! -f $port_file || ! -d $data ]]; then
+        echo "kafka: nothing to resume (no killed broker); use start" >&2
+        return 1
+    fi
+    launch "$(cat "$port_file")"
+}
+
 status() {
     if running && answers "$(cat "$port_file")"; then
         echo "KAFKA_BOOTSTRAP_SERVERS=127.0.0.1:$(cat "$port_file")"
@@ -121,5 +154,7 @@ case "${1:-}" in
     start) start ;;
     stop) stop ;;
     status) status ;;
-    *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+    kill) kill_broker ;;
+    resume) resume ;;
+    *) echo "usage: $0 start|stop|status|kill|resume" >&2; exit 2 ;;
 esac

@@ -16,7 +16,9 @@
 -- was planned on (0: no model), ARGV[8] shoppers profiled for the first time by this batch, ARGV[9] the batch id,
 -- ARGV[10] the audit rows as a JSON array ("" when the batch moved nobody)
 -- then per slot j = 0..k-1: expected segment id, m_j, s_j (float32 LE blob, or "-" for none), q_j (blob or "-")
--- then the number of users, and per user its encoded state
+-- then the number of users, and per user the digest of the state it was planned on (SHA-1 hex of the stored bytes,
+-- "" for none, "*" for unchecked) and its new encoded state: a user whose stored state changed since the plan (a
+-- sweep moved them meanwhile) makes the batch stale, so its recorded "from" segment is always the one it left
 -- then the number of size deltas, then segment id, delta pairs
 -- then the number of sample entries, then user id, priority, vector blob triples
 -- then the number of recent texts, then text, vector blob pairs (capped at the sample cap, random eviction)
@@ -53,6 +55,19 @@ for i = 1, npos do
     if current ~= expected then
         return { 'stale', redis.call('HGET', model, 'version') or '0',
             'position ' .. KEYS[pos_keys + i] .. ' is "' .. current .. '", batch planned on "' .. expected .. '"' }
+    end
+end
+local upos = 11
+if k > 0 then upos = 11 + 4 * k end
+for u = 1, tonumber(ARGV[upos]) do
+    local expected = ARGV[upos + 2 * u - 1]
+    if expected ~= '*' then
+        local current = redis.call('GET', KEYS[8 + u])
+        local digest = current and redis.sha1hex(current) or ''
+        if digest ~= expected then
+            return { 'stale', redis.call('HGET', model, 'version') or '0',
+                'the state of ' .. KEYS[8 + u] .. ' changed since the batch was planned' }
+        end
     end
 end
 if not redis.call('SET', KEYS[2], '1', 'NX', 'EX', tonumber(ARGV[4])) then
@@ -117,8 +132,8 @@ end
 local users = tonumber(ARGV[pos])
 pos = pos + 1
 for u = 1, users do
-    redis.call('SET', KEYS[8 + u], ARGV[pos])
-    pos = pos + 1
+    redis.call('SET', KEYS[8 + u], ARGV[pos + 1])
+    pos = pos + 2
 end
 
 local sizes = tonumber(ARGV[pos])

@@ -34,6 +34,20 @@ public interface IngestConfig {
     @WithDefault("2000-01-01T00:00:00Z")
     Instant earliestOccurredAt();
 
+    /**
+     * Ingest role: how long a request waits for Kafka's acknowledgement before it is answered 503 with Retry-After
+     * (the sends go on; the client's resend is answered 202 once they are confirmed).
+     */
+    @WithDefault("10s")
+    Duration publishTimeout();
+
+    /**
+     * Ingest role: how long a pending dedup mark (an event being sent to Kafka) lives if its confirmation is never
+     * written; longer than the producer's delivery.timeout.ms (2 min).
+     */
+    @WithDefault("5m")
+    Duration kafkaPendingTtl();
+
     /** How long an eventId is remembered for deduplication. */
     @WithDefault("24h")
     Duration dedupTtl();

@@ -169,18 +169,25 @@ public class EventIngestor {
             (generatedIds.contains(e) ? generated : toCheck).add(e);
         }
         List<DedupStore.EventKey> checkIds = toCheck.stream().map(EventIngestor::key).toList();
-        return dedup.markSeen(checkIds, config.dedupTtl())
+        return dedup.markPending(checkIds, config.kafkaPendingTtl())
                 .onFailure().invoke(f -> limiter.release(unique.size()))
-                .chain(fresh -> {
+                .chain(seen -> {
                     List<BehaviorEvent> admitted = new ArrayList<>(generated);
-                    for (int i = 0; i < fresh.length; i++) {
-                        if (fresh[i]) {
-                            admitted.add(toCheck.get(i));
+                    List<DedupStore.EventKey> marked = new ArrayList<>();
+                    int confirmed = 0;
+                    int pending = 0;
+                    for (int i = 0; i < seen.length; i++) {
+                        switch (seen[i]) {
+                            case NEW -> {
+                                admitted.add(toCheck.get(i));
+                                marked.add(checkIds.get(i));
+                            }
+                            case CONFIRMED -> confirmed++;
+                            case PENDING -> pending++;
                         }
                     }
-                    int dups = unique.size() - admitted.size();
-                    limiter.release(dups);
-                    return publish(admitted, dups + inRequestDuplicates, rejections);
+                    limiter.release(unique.size() - admitted.size());
+                    return publish(admitted, marked, confirmed + inRequestDuplicates, pending, rejections);
                 })
                 .onFailure().recoverWithItem(EventIngestor.this::dedupUnavailable);
     }
@@ -221,22 +228,50 @@ public class EventIngestor {
         return new Outcome.Saturated("the event store (Redis) is unavailable");
     }
 
-    /** Ingest role: 202 only when the broker has acknowledged every event; the permits return when the sends end. */
-    private Uni<Outcome> publish(List<BehaviorEvent> admitted, int dups, List<Rejection> rejections) {
-        return kafka.publish(admitted)
+    /**
+     * Ingest role: 202 only when the broker has acknowledged every event of the request. The sends go on whatever the
+     * answer: when they end, the permits return and the new events' marks are confirmed (acknowledged) or removed
+     * (failed: the client's retry is then accepted again). The answer waits at most {@code publish-timeout}; after
+     * it, and while an event of the request is still pending from an earlier request, it is 503 with Retry-After, so
+     * the client resends until every event is confirmed and it gets its 202 (a confirmed event counts as duplicate).
+     */
+    private Uni<Outcome> publish(List<BehaviorEvent> admitted, List<DedupStore.EventKey> marked, int dups,
+            int pending, List<Rejection> rejections) {
+        Uni<Void> sends = kafka.publish(admitted)
+                .call(() -> dedup.confirm(marked, config.dedupTtl()).onFailure().invoke(f -> Log.warnf(
+                        "Could not confirm %d dedup marks (they expire after %s): %s", marked.size(),
+                        config.kafkaPendingTtl(), f.toString())).onFailure().recoverWithNull())
+                .invoke(() -> accepted.increment(admitted.size()))
+                .onFailure().invoke(f -> {
+                    // Forgotten so that the client's retry is accepted: at-least-once. An event that reached the
+                    // broker before the failure is then in the topic twice (rare: the producer retries for
+                    // delivery.timeout.ms first); see docs/kafka.md, Delivery guarantees.
+                    forget(marked);
+                    Log.warnf("Kafka did not acknowledge %d events: %s", admitted.size(), f.toString());
+                })
                 .eventually(() -> limiter.release(admitted.size()))
+                .memoize().indefinitely();
+        // Started here, so that it completes even when the answer below stops waiting for it.
+        sends.subscribe().with(ok -> {
+        }, f -> {
+        });
+        return sends.ifNoItem().after(config.publishTimeout()).fail()
                 .map(ignored -> {
-                    accepted.increment(admitted.size());
+                    if (pending > 0) {
+                        saturated.increment();
+                        return (Outcome) new Outcome.Saturated(pending + " events of this request are still being "
+                                + "confirmed by the event log (Kafka) from an earlier request");
+                    }
                     duplicates.increment(dups);
-                    return (Outcome) new Outcome.Done(new IngestResponse(admitted.size(), dups, rejections));
+                    return new Outcome.Done(new IngestResponse(admitted.size(), dups, rejections));
+                })
+                .onFailure(io.smallrye.mutiny.TimeoutException.class).recoverWithItem(f -> {
+                    saturated.increment();
+                    return new Outcome.Saturated("the event log (Kafka) has not acknowledged the events within "
+                            + config.publishTimeout() + "; resend them (those it takes count as duplicates)");
                 })
                 .onFailure().recoverWithItem(f -> {
-                    // The ids are forgotten so that the client's retry is accepted: at-least-once. An event that did
-                    // reach the broker before the failure is then in the topic twice (rare: the producer retries
-                    // for delivery.timeout.ms first); see docs/kafka.md, Delivery guarantees.
-                    forget(admitted);
                     saturated.increment();
-                    Log.warnf("Kafka did not acknowledge %d events, answering 503: %s", admitted.size(), f.toString());
                     return new Outcome.Saturated("the event log (Kafka) did not acknowledge the events");
                 });
     }
@@ -245,8 +280,8 @@ public class EventIngestor {
         return new DedupStore.EventKey(e.userId(), e.eventId());
     }
 
-    private void forget(List<BehaviorEvent> events) {
-        dedup.forget(events.stream().map(EventIngestor::key).toList()).subscribe().with(
+    private void forget(List<DedupStore.EventKey> events) {
+        dedup.forget(events).subscribe().with(
                 ok -> {
                 }, f -> Log.warnf("Could not forget unsent event ids: %s", f.toString()));
     }

@@ -30,7 +30,9 @@ import io.smallrye.mutiny.Uni;
 /**
  * Runs every {@link BatchStage} on a micro-batch, in order, and makes sure the batch ends applied, whatever is in it:
  * <ol>
- * <li>the stages run with retries (exponential backoff, {@code max-attempts});</li>
+ * <li>the stages run with retries (exponential backoff, {@code max-attempts}); a lost race
+ * ({@link ConflictException}: a sweep or another worker changed what the batch was planned on) is planned again at
+ * once and does not count;</li>
  * <li>when the last attempt fails, the {@link Dependencies} are probed. If Redis or PostgreSQL is down the batch is
  * not poison: it waits ({@code max-retry-delay} between rounds, readiness DOWN, ingestion 503) and runs again, for
  * as long as it takes; nothing is dropped;</li>
@@ -48,6 +50,9 @@ public class BatchProcessor {
 
     /** Attempts of a half while a failing batch is being split (its dependencies were just seen up). */
     static final int ISOLATION_ATTEMPTS = 2;
+    /** Re-plans after a lost race ({@link ConflictException}) before it counts as a failed attempt. */
+    static final int MAX_CONFLICT_RETRIES = 100;
+    static final Duration CONFLICT_DELAY = Duration.ofMillis(5);
 
     private final List<BatchStage> stages;
     private final PipelineConfig config;
@@ -62,6 +67,7 @@ public class BatchProcessor {
     private final Counter retries;
     private final Counter splits;
     private final Counter dependencyWaits;
+    private final Counter conflicts;
     private volatile boolean closing;
 
     public BatchProcessor(@Any Instance<BatchStage> stages, PipelineConfig config, Dependencies dependencies,
@@ -88,6 +94,9 @@ public class BatchProcessor {
                 .description("Failing micro-batches split in two to isolate the failing events").register(registry);
         this.dependencyWaits = Counter.builder("shoal.pipeline.dependency.waits")
                 .description("Rounds a failed batch waited because Redis or PostgreSQL was down").register(registry);
+        this.conflicts = Counter.builder("shoal.pipeline.batch.conflicts")
+                .description("Micro-batches planned again because what they were planned on changed meanwhile")
+                .register(registry);
         Log.infof("Batch stages: %s", this.stages.stream().map(BatchStage::name).toList());
     }
 
@@ -120,6 +129,9 @@ public class BatchProcessor {
 
     private Uni<Void> attempt(MicroBatch batch, int attempts) {
         return runStages(batch)
+                .onFailure(ConflictException.class).invoke(() -> conflicts.increment())
+                .onFailure(ConflictException.class).retry().withBackOff(CONFLICT_DELAY, config.retryDelay())
+                .atMost(MAX_CONFLICT_RETRIES)
                 .onFailure().invoke(f -> {
                     retries.increment();
                     Log.debugf("Micro-batch %d (%d events) failed: %s", batch.sequence(), batch.size(), f.toString());

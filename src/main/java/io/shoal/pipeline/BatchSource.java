@@ -10,6 +10,10 @@ public interface BatchSource {
     /** Stops taking new batches; the running one goes on. */
     void close();
 
+    /** Shutting down: stop waiting for a batch to fill, apply what has arrived now. */
+    default void flush() {
+    }
+
     /** Whether a batch is being processed. */
     boolean busy();
 }

@@ -54,6 +54,7 @@ public class EventLogConsumer implements BatchSource {
     private final Counter unreadable;
 
     private volatile boolean closing;
+    private volatile boolean flushing;
     private volatile boolean busy;
     private volatile boolean started;
     private boolean recovering = true;
@@ -105,6 +106,11 @@ public class EventLogConsumer implements BatchSource {
     }
 
     @Override
+    public void flush() {
+        flushing = true;
+    }
+
+    @Override
     public boolean busy() {
         return busy || (enabled && !started && !closing);
     }
@@ -146,12 +152,14 @@ public class EventLogConsumer implements BatchSource {
     }
 
     private Uni<List<RedisStream.Entry>> fill(List<RedisStream.Entry> got, long deadline) {
-        long block = got.isEmpty() ? IDLE_BLOCK_MILLIS
-                : Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        // Never block longer than the idle wait, so that a flush or close is seen within it.
+        long block = got.isEmpty() ? IDLE_BLOCK_MILLIS : Math.max(1, Math.min(IDLE_BLOCK_MILLIS,
+                TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
         return log.read(CONSUMER, config.batchSize() - got.size(), false, block).chain(entries -> {
             long until = got.isEmpty() ? System.nanoTime() + config.batchTimeout().toNanos() : deadline;
             got.addAll(entries);
-            if (got.isEmpty() || got.size() >= config.batchSize() || System.nanoTime() >= until || closing) {
+            if (got.isEmpty() || got.size() >= config.batchSize() || System.nanoTime() >= until || closing
+                    || flushing) {
                 return Uni.createFrom().item(got);
             }
             return fill(got, until);

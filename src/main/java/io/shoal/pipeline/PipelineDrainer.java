@@ -51,6 +51,8 @@ public class PipelineDrainer {
         long before = limiter.inFlight();
         if (role == RoleConfig.Role.WORKER && source != null) {
             source.close();
+        } else if (source != null) {
+            source.flush();
         }
         // In all, the consumer goes on until the backlog is applied; in ingest, the Kafka sends complete.
         while (limiter.inFlight() > 0 || (source != null && source.busy())) {

@@ -28,6 +28,7 @@ import io.shoal.audit.SegmentLifecycleEntity;
 import io.shoal.audit.SegmentMove;
 import io.shoal.config.IngestConfig;
 import io.shoal.config.SegmentationConfig;
+import io.shoal.pipeline.ConflictException;
 import io.shoal.segmentation.SegmentBatchPlanner.Plan;
 import io.shoal.segmentation.SegmentBatchPlanner.UserOutcome;
 import io.shoal.store.SegmentStore;
@@ -50,7 +51,8 @@ public class SegmentWriter {
 
     /** A batch's plan with what is needed to write it. */
     public record PlannedBatch(String batchId, SegmentModel plannedOn, Plan plan, double decay,
-            Map<String, float[]> recentTexts, Map<String, StoredUser> before, long newlyProfiled) {
+            Map<String, float[]> recentTexts, Map<String, StoredUser> before, Map<String, String> digests,
+            long newlyProfiled) {
     }
 
     private final SegmentStore store;
@@ -97,7 +99,8 @@ public class SegmentWriter {
             if (o.profile() == null || !o.profileChanged()) {
                 continue;
             }
-            users.add(new UserWrite(o.userId(), record(o, model, b.before().get(o.userId()))));
+            users.add(new UserWrite(o.userId(), record(o, model, b.before().get(o.userId())),
+                    b.digests().getOrDefault(o.userId(), "")));
             sample.put(o.userId(), o.profile().vector());
             collectChange(o, model, o.decision() == null ? null : o.decision().reason().name().toLowerCase(),
                     moveRows, events, sizeDeltas);
@@ -107,8 +110,8 @@ public class SegmentWriter {
                 sizeDeltas, sample, b.recentTexts(), config.sampleSize(), markerTtlSeconds, b.newlyProfiled());
         return store.apply(write, positions, AuditRows.rows(moveRows)).map(applied -> {
             if (applied.stale()) {
-                throw new IllegalStateException("the segment model changed shape while batch " + b.batchId()
-                        + " was planned (" + applied.detail() + "); it will be planned again");
+                throw new ConflictException("what batch " + b.batchId() + " was planned on changed meanwhile ("
+                        + applied.detail() + "); it will be planned again");
             }
             if (applied.applied()) {
                 suppressed.increment(p.suppressed());

@@ -148,7 +148,7 @@ public class SegmentationStage implements BatchStage {
                 long newUsers = plan.outcomes().stream()
                         .filter(o -> o.profile() != null && !loaded.users().containsKey(o.userId())).count();
                 SegmentWriter.PlannedBatch planned = new SegmentWriter.PlannedBatch(batchId, loaded.model(), plan,
-                        decay, texts, loaded.users(), newUsers);
+                        decay, texts, loaded.users(), loaded.digests(), newUsers);
                 boolean mayBootstrap = loaded.model() == null
                         && manager.engine().readyToSeed(loaded.sampleSize() + newUsers);
                 List<SegmentStore.PositionWrite> positions = positionWrites(batch, applied);

@@ -44,16 +44,39 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class SegmentStore {
 
-    /** What the segmentation stage needs before planning a batch. */
-    public record Loaded(SegmentModel model, long sampleSize, long profiled, Map<String, StoredUser> users) {
+    /**
+     * What the segmentation stage needs before planning a batch.
+     *
+     * @param digests per loaded user, the digest of the stored state the plan is made on (see {@link #digest})
+     */
+    public record Loaded(SegmentModel model, long sampleSize, long profiled, Map<String, StoredUser> users,
+            Map<String, String> digests) {
     }
 
     /** The result of the apply script. */
     public record Applied(boolean applied, boolean stale, long version, String detail) {
     }
 
-    /** One user's state to write, encoded with {@link StoredUserCodec}. */
-    public record UserWrite(String userId, byte[] record) {
+    /**
+     * One user's state to write, encoded with {@link StoredUserCodec}.
+     *
+     * @param expected the digest ({@link #digest}) of the state the write was decided on, "" when there was none,
+     *                 null when the write does not depend on it; a different stored state makes the batch stale
+     */
+    public record UserWrite(String userId, byte[] record, String expected) {
+        /** A write that does not depend on the stored state (tools, tests). */
+        public UserWrite(String userId, byte[] record) {
+            this(userId, record, null);
+        }
+    }
+
+    /** SHA-1 hex of a stored user state, as apply_batch.lua computes it with redis.sha1hex. */
+    public static String digest(byte[] state) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-1").digest(state));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Everything one batch writes. */
@@ -110,13 +133,16 @@ public class SegmentStore {
             long sampleSize = responses.get(1) == null ? 0 : responses.get(1).toLong();
             long profiled = responses.get(2) == null ? 0 : responses.get(2).toLong();
             Map<String, StoredUser> users = new HashMap<>();
+            Map<String, String> digests = new HashMap<>();
             for (int i = 0; i < userIds.size(); i++) {
-                StoredUser user = parseUser(responses.get(3).get(i));
+                Response raw = responses.get(3).get(i);
+                StoredUser user = parseUser(raw);
                 if (user != null) {
                     users.put(userIds.get(i), user);
+                    digests.put(userIds.get(i), digest(raw.toBytes()));
                 }
             }
-            return new Loaded(model, sampleSize, profiled, users);
+            return new Loaded(model, sampleSize, profiled, users, digests);
         });
     }
 
@@ -262,6 +288,7 @@ public class SegmentStore {
         args.add(Integer.toString(w.users().size()));
         for (UserWrite u : w.users()) {
             scriptKeys.add(keys.userProfile(u.userId()));
+            args.add(u.expected() == null ? "*" : u.expected());
             args.add(u.record());
         }
         args.add(Integer.toString(w.sizeDeltas().size()));

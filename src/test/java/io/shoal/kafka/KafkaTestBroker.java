@@ -6,6 +6,8 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -23,31 +25,84 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.Assumptions;
 
 /**
- * The Kafka broker the tests run against: {@code KAFKA_BOOTSTRAP_SERVERS} (scripts/kafka.sh start prints it;
- * .ci/run exports it). Unset: the Kafka tests are skipped with that reason. Set but not answering: they fail.
+ * The Kafka broker the tests run against: {@code KAFKA_BOOTSTRAP_SERVERS} when set; otherwise the tests start one
+ * with {@code scripts/kafka.sh start} (KRaft, from its Maven Central jars) and stop it when the JVM exits, so that
+ * {@code ./mvnw -B verify} runs every Kafka test on a fresh machine. A broker that does not answer fails the tests.
  */
 final class KafkaTestBroker {
 
     static final String ENV = "KAFKA_BOOTSTRAP_SERVERS";
+    private static final Path SCRIPT = Path.of("scripts", "kafka.sh");
+    private static String started;
 
     private KafkaTestBroker() {
     }
 
-    /** The bootstrap address, after checking the broker answers; aborts (skips) the test when none is configured. */
-    static String bootstrapServers() {
+    /** The bootstrap address, after checking the broker answers. */
+    static synchronized String bootstrapServers() {
         String servers = System.getenv(ENV);
-        Assumptions.assumeTrue(servers != null && !servers.isBlank(), ENV + " is not set, so the Kafka tests are "
-                + "skipped: start a broker with `scripts/kafka.sh start` and export the address it prints");
+        if (servers == null || servers.isBlank()) {
+            servers = startOwn();
+        }
         try (Admin admin = admin(servers)) {
             admin.describeCluster().nodes().get(15, TimeUnit.SECONDS);
         } catch (Exception e) {
-            fail(ENV + "=" + servers + " but no Kafka broker answers there (" + e
-                    + "); start one with `scripts/kafka.sh start` or unset " + ENV + " to skip the Kafka tests");
+            fail("no Kafka broker answers at " + servers + " (" + e + "); see target/kafka/kafka.log");
         }
         return servers;
+    }
+
+    /** Whether the broker is the one of scripts/kafka.sh in this checkout, which a test may kill and resume. */
+    static boolean restartable() {
+        return Files.exists(Path.of("target", "kafka", "kafka.pid"));
+    }
+
+    /** SIGKILLs the broker (data kept). */
+    static void kill() throws Exception {
+        script("kill");
+    }
+
+    /** Starts the killed broker again on the same port and data. */
+    static void resume() throws Exception {
+        script("resume");
+    }
+
+    private static String startOwn() {
+        if (started != null) {
+            return started;
+        }
+        try {
+            String out = script("start");
+            String line = out.lines().filter(l -> l.startsWith(ENV + "=")).findFirst()
+                    .orElseThrow(() -> new IllegalStateException("scripts/kafka.sh start printed no address: " + out));
+            started = line.substring(ENV.length() + 1).trim();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                try {
+                    script("stop");
+                } catch (Exception e) {
+                    System.err.println("could not stop the test Kafka broker: " + e);
+                }
+            }, "kafka-test-broker-stop"));
+            return started;
+        } catch (Exception e) {
+            fail("could not start a Kafka broker with scripts/kafka.sh start (" + e + "); set " + ENV
+                    + " to use a running one");
+            return null;
+        }
+    }
+
+    /** Runs scripts/kafka.sh with one command; its standard output, or a failure with its log. */
+    private static String script(String command) throws Exception {
+        Path err = Files.createTempFile("kafka-sh-", ".log");
+        Process p = new ProcessBuilder("bash", SCRIPT.toString(), command).redirectError(err.toFile()).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        if (!p.waitFor(600, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("scripts/kafka.sh " + command + " failed: " + out + Files.readString(err));
+        }
+        Files.deleteIfExists(err);
+        return out;
     }
 
     static Admin admin(String servers) {

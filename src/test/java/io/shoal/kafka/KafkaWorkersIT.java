@@ -12,15 +12,20 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
+import io.shoal.testing.AppliedOnce;
+import io.shoal.testing.EventFeeder;
 import io.shoal.testing.RedisCleaner;
+import io.shoal.testing.ShoalProcess;
 import io.shoal.testing.ShoalTestResources;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -54,7 +59,7 @@ class KafkaWorkersIT {
     private final String events = "it-" + run + ".behavior-events";
     private final String deadLetters = events + ".dlq";
     private final String changes = "it-" + run + ".segment-changes";
-    private final List<ShoalRoleProcess> processes = new ArrayList<>();
+    private final List<ShoalProcess> processes = new ArrayList<>();
     private String bootstrap;
 
     @BeforeEach
@@ -68,7 +73,7 @@ class KafkaWorkersIT {
 
     @AfterEach
     void cleanUp() throws Exception {
-        for (ShoalRoleProcess p : processes) {
+        for (ShoalProcess p : processes) {
             p.close();
         }
         if (bootstrap == null) {
@@ -83,10 +88,10 @@ class KafkaWorkersIT {
 
     @Test
     void twoWorkersShareTheStreamAndApplyEveryEventOnce() throws Exception {
-        ShoalRoleProcess ingest = start("ingest", "ingest", List.of());
-        ShoalRoleProcess first = start("worker", "worker-1", List.of());
-        ShoalRoleProcess second = start("worker", "worker-2", List.of());
-        for (ShoalRoleProcess p : processes) {
+        ShoalProcess ingest = start("ingest", "ingest", List.of());
+        ShoalProcess first = start("worker", "worker-1", List.of());
+        ShoalProcess second = start("worker", "worker-2", List.of());
+        for (ShoalProcess p : processes) {
             p.awaitReady();
         }
         KafkaTestBroker.send(bootstrap, events, "poison", "{not an event".getBytes(StandardCharsets.UTF_8));
@@ -109,12 +114,12 @@ class KafkaWorkersIT {
 
     @Test
     void sigkilledWorkerLosesNothingAndItsRedeliveredEventsAreSkipped() throws Exception {
-        ShoalRoleProcess ingest = start("ingest", "ingest", List.of());
+        ShoalProcess ingest = start("ingest", "ingest", List.of());
         // The victim never commits an offset: whatever it applied is delivered again to the survivor.
-        ShoalRoleProcess victim = start("worker", "victim",
+        ShoalProcess victim = start("worker", "victim",
                 List.of("-Dmp.messaging.incoming.behavior-events-in.auto.commit.interval.ms=600000"));
-        ShoalRoleProcess survivor = start("worker", "survivor", List.of());
-        for (ShoalRoleProcess p : processes) {
+        ShoalProcess survivor = start("worker", "survivor", List.of());
+        for (ShoalProcess p : processes) {
             p.awaitReady();
         }
 
@@ -132,7 +137,37 @@ class KafkaWorkersIT {
                 .isPositive();
     }
 
-    private ShoalRoleProcess start(String role, String name, List<String> extra) throws Exception {
+    @Test
+    void brokerRestartUnderLoadLosesNothingAndAppliesEverythingOnce() throws Exception {
+        Assumptions.assumeTrue(KafkaTestBroker.restartable(),
+                "the broker is not the one of scripts/kafka.sh in this checkout, so the test cannot restart it");
+        ShoalProcess ingest = start("ingest", "ingest", List.of());
+        start("worker", "worker", List.of());
+        for (ShoalProcess p : processes) {
+            p.awaitReady();
+        }
+        String feed = run + "-restart";
+        EventFeeder feeder = new EventFeeder(() -> ingest.port, feed, 200, 8, 100, 100);
+        Thread feeding = new Thread(feeder, "feeder-" + feed);
+        feeding.setDaemon(true);
+        feeding.start();
+        try {
+            await().atMost(Duration.ofSeconds(120)).until(() -> feeder.acknowledged() >= 200 * 8 / 3);
+            KafkaTestBroker.kill();
+            Thread.sleep(10_000);
+            KafkaTestBroker.resume();
+            await().atMost(Duration.ofSeconds(180)).until(feeder::done);
+            try (AppliedOnce applied = new AppliedOnce(ShoalTestResources.REDIS_URL, prefix)) {
+                applied.check(feeder, () -> ShoalTestResources.connection(database), Duration.ofSeconds(180));
+            }
+            assertThat(feeder.failures()).isEmpty();
+            assertThat(feeder.statuses().keySet()).isSubsetOf(Set.of(202, 503));
+        } finally {
+            feeding.interrupt();
+        }
+    }
+
+    private ShoalProcess start(String role, String name, List<String> extra) throws Exception {
         List<String> settings = new ArrayList<>(List.of(
                 "-Dmp.messaging.outgoing.behavior-events-out.topic=" + events,
                 "-Dmp.messaging.incoming.behavior-events-in.topic=" + events,
@@ -145,13 +180,13 @@ class KafkaWorkersIT {
                 "-D%worker.mp.messaging.outgoing.segment-changes.topic=" + changes,
                 "-Dmp.messaging.incoming.segment-changes-in.topic=" + changes));
         settings.addAll(extra);
-        ShoalRoleProcess p = ShoalRoleProcess.start(role, name, database, prefix, bootstrap, settings);
+        ShoalProcess p = ShoalProcess.start(role, name, database, prefix, bootstrap, settings);
         processes.add(p);
         return p;
     }
 
     /** Posts events {@code from..to-1} of every user, 100 per request, each user's in order; all must be 202. */
-    private void postAll(ShoalRoleProcess ingest, int from, int to) throws Exception {
+    private void postAll(ShoalProcess ingest, int from, int to) throws Exception {
         StringBuilder body = new StringBuilder();
         int inRequest = 0;
         for (int n = from; n < to; n++) {
@@ -171,7 +206,7 @@ class KafkaWorkersIT {
         }
     }
 
-    private static void post(ShoalRoleProcess ingest, String json, int count) throws Exception {
+    private static void post(ShoalProcess ingest, String json, int count) throws Exception {
         HttpResponse<String> r = ingest.post("/v1/events", json);
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         assertThat(r.body()).contains("\"accepted\":" + count);
@@ -194,7 +229,7 @@ class KafkaWorkersIT {
         // Events counted by the stages converge to exactly what was posted and stay there.
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500)).until(() -> {
             for (int u = 0; u < USERS; u++) {
-                if (!(partition.get("u" + u) + ":" + lastOffset.get("u" + u)).equals(get(prefix + "u:u" + u + ":pos"))) {
+                if (!(partition.get("u" + u) + ":" + lastOffset.get("u" + u)).equals(get(prefix + "pos:u" + u))) {
                     return false;
                 }
             }

@@ -106,6 +106,9 @@ class EngineParityTest {
     RedisKeys keys;
 
     @Inject
+    io.quarkus.redis.datasource.RedisDataSource redisData;
+
+    @Inject
     SegmentationConfig config;
 
     @Inject
@@ -294,6 +297,8 @@ class EngineParityTest {
         assertThat(sweeper.run(Integer.MAX_VALUE).await().atMost(Duration.ofSeconds(30))).isTrue();
 
         KMeansState live = stored.kmeans();
+        // The sweep's audit rows reach PostgreSQL through the outbox relay.
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> redisData.stream(String.class).xlen(keys.auditOutbox()) == 0);
         Set<String> moved = new HashSet<>();
         for (String id : profiles.keySet()) {
             StoredUser u = store.user(id).await().atMost(Duration.ofSeconds(5));

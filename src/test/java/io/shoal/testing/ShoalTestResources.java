@@ -54,6 +54,12 @@ public class ShoalTestResources implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** A connection to one database of the shared server. */
+    public static Connection connection(String database) throws SQLException {
+        return DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/" + database, PG_USER,
+                PG_PASSWORD);
+    }
+
     public static Connection adminConnection() throws SQLException {
         return DriverManager.getConnection("jdbc:postgresql://" + PG_HOST + ":" + PG_PORT + "/postgres", PG_USER,
                 PG_PASSWORD);

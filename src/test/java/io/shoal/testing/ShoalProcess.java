@@ -1,4 +1,4 @@
-package io.shoal.kafka;
+package io.shoal.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -17,19 +17,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.shoal.testing.ShoalTestResources;
 
-/** One Shoal process from the packaged jar, in a role ({@code QUARKUS_PROFILE=prod,<role>}), on its own port. */
-final class ShoalRoleProcess implements AutoCloseable {
+/**
+ * One Shoal process from the packaged jar, in a role ({@code QUARKUS_PROFILE=prod,<role>}), on its own port, for
+ * the tests that run real processes (and kill them).
+ */
+public final class ShoalProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
-    final String name;
-    final int port;
-    final Path log;
+    public final String name;
+    public final int port;
+    public final Path log;
     private final Process process;
 
-    private ShoalRoleProcess(String name, int port, Path log, Process process) {
+    private ShoalProcess(String name, int port, Path log, Process process) {
         this.name = name;
         this.port = port;
         this.log = log;
@@ -42,29 +44,41 @@ final class ShoalRoleProcess implements AutoCloseable {
      * @param database the test's PostgreSQL database, shared by the processes of one test
      * @param prefix   the test's Redis key prefix, likewise
      */
-    static ShoalRoleProcess start(String role, String name, String database, String prefix, String bootstrap,
+    public static ShoalProcess start(String role, String name, String database, String prefix, String bootstrap,
             List<String> settings) throws IOException {
+        return start(role, name, "127.0.0.1:5432", database, ShoalTestResources.REDIS_URL, prefix, bootstrap, settings,
+                freePort());
+    }
+
+    /**
+     * @param postgres host:port of the PostgreSQL server
+     * @param redisUrl the Redis server
+     * @param port     the HTTP port (the same one again when a test restarts a killed process)
+     */
+    public static ShoalProcess start(String role, String name, String postgres, String database, String redisUrl,
+            String prefix, String bootstrap, List<String> settings, int port) throws IOException {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException("the packaged application " + jar + " is missing (run by mvn verify)");
         }
-        int port = freePort();
-        Path log = Files.createTempFile("shoal-kafka-" + name + "-", ".log");
+        Path log = Files.createTempFile("shoal-" + name + "-", ".log");
         List<String> command = new ArrayList<>(List.of("java", "-Xmx768m",
                 "-Dquarkus.http.port=" + port,
-                "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
-                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
-                "-Dquarkus.redis.hosts=" + ShoalTestResources.REDIS_URL,
-                "-Dshoal.redis.key-prefix=" + prefix,
-                "-Dkafka.bootstrap.servers=" + bootstrap));
+                "-Dquarkus.datasource.reactive.url=postgresql://" + postgres + "/" + database,
+                "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://" + postgres + "/" + database,
+                "-Dquarkus.redis.hosts=" + redisUrl,
+                "-Dshoal.redis.key-prefix=" + prefix));
+        if (bootstrap != null) {
+            command.add("-Dkafka.bootstrap.servers=" + bootstrap);
+        }
         command.addAll(settings);
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("QUARKUS_PROFILE", "prod," + role);
-        return new ShoalRoleProcess(name, port, log, pb.start());
+        return new ShoalProcess(name, port, log, pb.start());
     }
 
-    ShoalRoleProcess awaitReady() {
+    public ShoalProcess awaitReady() {
         URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .failFast(name + " exited; log: " + log, () -> !process.isAlive())
@@ -72,12 +86,12 @@ final class ShoalRoleProcess implements AutoCloseable {
         return this;
     }
 
-    URI uri(String path) {
+    public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
     /** The sum of a Prometheus counter's samples whose line starts with {@code metric} (0 when absent). */
-    double metric(String metric) throws Exception {
+    public double metric(String metric) throws Exception {
         String body = HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
@@ -88,13 +102,13 @@ final class ShoalRoleProcess implements AutoCloseable {
         return sum;
     }
 
-    HttpResponse<String> post(String path, String json) throws Exception {
+    public HttpResponse<String> post(String path, String json) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** SIGKILL: no shutdown hook, no drain, no offset commit. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
     }
 
@@ -120,7 +134,17 @@ final class ShoalRoleProcess implements AutoCloseable {
         }
     }
 
-    private static int freePort() throws IOException {
+    public boolean alive() {
+        return process.isAlive();
+    }
+
+    /** SIGTERM, and whether the process ended within {@code seconds}. */
+    public boolean terminate(int seconds) throws InterruptedException {
+        process.destroy();
+        return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    public static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }

@@ -1,0 +1,166 @@
+package io.shoal.pipeline;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.shoal.testing.AppliedOnce;
+import io.shoal.testing.EventFeeder;
+import io.shoal.testing.PostgresProcess;
+import io.shoal.testing.RedisCleaner;
+import io.shoal.testing.RedisProcess;
+import io.shoal.testing.ShoalProcess;
+import io.shoal.testing.ShoalTestResources;
+
+/**
+ * Faults on real processes in the embedded default (role all): the packaged service, a client that retries as
+ * clients should, and a process killed or stopped mid-stream. Each test ends with {@link AppliedOnce}: every event
+ * answered 202 was applied exactly once in Redis and audited exactly once in PostgreSQL; and, where the service
+ * itself stayed up, the only errors the client saw were 503 with Retry-After.
+ */
+class FaultToleranceIT {
+
+    static final int USERS = 300;
+    static final int EVENTS_PER_USER = 10;
+    static final int PER_REQUEST = 100;
+
+    private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String database = "shoal_fault_" + run;
+    private final String prefix = "shoal-fault-" + run + ":";
+    private ShoalProcess service;
+    private RedisProcess ownRedis;
+    private PostgresProcess ownPostgres;
+    private Thread feeding;
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (feeding != null) {
+            feeding.interrupt();
+            feeding.join(10_000);
+        }
+        if (service != null) {
+            service.close();
+        }
+        if (ownRedis != null) {
+            ownRedis.close();
+        } else {
+            RedisCleaner.deleteByPrefix(ShoalTestResources.REDIS_URL, prefix);
+        }
+        if (ownPostgres != null) {
+            ownPostgres.close();
+        } else {
+            try (Connection c = ShoalTestResources.adminConnection(); Statement s = c.createStatement()) {
+                s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
+            }
+        }
+    }
+
+    @Test
+    void sigkillOfTheAllInOneProcessMidStreamLosesNoAcceptedEvent() throws Exception {
+        sharedPostgres();
+        int port = ShoalProcess.freePort();
+        // Batches close after 3 s: at the kill, accepted events sit read-but-unapplied in the consumer's batch.
+        List<String> settings = List.of("-Dshoal.pipeline.batch-size=5000", "-Dshoal.pipeline.batch-timeout=3s");
+        service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL, settings, port);
+        EventFeeder feeder = feed(port, 40);
+        await().atMost(Duration.ofSeconds(60)).until(() -> feeder.acknowledged() >= USERS * EVENTS_PER_USER / 2);
+        try (AppliedOnce redis = new AppliedOnce(ShoalTestResources.REDIS_URL, prefix)) {
+            service.kill(); // SIGKILL: no drain, no shutdown hook
+            long backlog = backlog(ShoalTestResources.REDIS_URL);
+            assertThat(backlog).as("accepted events not yet applied when the process died").isPositive();
+            service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL, List.of(), port);
+            await().atMost(Duration.ofSeconds(120)).until(feeder::done);
+            redis.check(feeder, () -> ShoalTestResources.connection(database), Duration.ofSeconds(120));
+        }
+        assertThat(feeder.failures()).as("only connection failures while the process was down")
+                .allMatch(f -> f.startsWith("connection:"));
+        assertThat(feeder.statuses().keySet()).isSubsetOf(Set.of(202, 503));
+    }
+
+    @Test
+    void redisKilledForThirtySecondsMidStreamLosesNothingAndClientsSeeOnly503() throws Exception {
+        sharedPostgres();
+        ownRedis = RedisProcess.start();
+        int port = ShoalProcess.freePort();
+        service = start("127.0.0.1:5432", ownRedis.url(), List.of(), port);
+        EventFeeder feeder = feed(port, 60);
+        await().atMost(Duration.ofSeconds(60)).until(() -> feeder.acknowledged() >= USERS * EVENTS_PER_USER / 3);
+        ownRedis.kill();
+        int before = feeder.acknowledged();
+        Thread.sleep(30_000);
+        assertThat(feeder.acknowledged()).as("nothing is acknowledged while Redis is down").isEqualTo(before);
+        assertThat(feeder.statuses()).containsKey(503);
+        ownRedis.restart();
+        await().atMost(Duration.ofSeconds(120)).until(feeder::done);
+        try (AppliedOnce redis = new AppliedOnce(ownRedis.url(), prefix)) {
+            redis.check(feeder, () -> ShoalTestResources.connection(database), Duration.ofSeconds(120));
+        }
+        assertThat(feeder.failures()).isEmpty();
+        assertThat(feeder.statuses().keySet()).isSubsetOf(Set.of(202, 503));
+        assertThat(service.alive()).isTrue();
+    }
+
+    @Test
+    void postgresStoppedForSixtySecondsMidStreamLosesNothingAndTheAuditCatchesUp() throws Exception {
+        ownPostgres = PostgresProcess.start();
+        ownPostgres.createDatabase(database);
+        int port = ShoalProcess.freePort();
+        service = start(ownPostgres.hostPort(), ShoalTestResources.REDIS_URL, List.of(), port);
+        EventFeeder feeder = feed(port, 150);
+        await().atMost(Duration.ofSeconds(60)).until(() -> feeder.acknowledged() >= USERS * EVENTS_PER_USER / 4);
+        ownPostgres.stopServer();
+        Thread.sleep(60_000);
+        ownPostgres.startServer();
+        await().atMost(Duration.ofSeconds(120)).until(feeder::done);
+        try (AppliedOnce redis = new AppliedOnce(ShoalTestResources.REDIS_URL, prefix)) {
+            redis.check(feeder, () -> ownPostgres.connect(database), Duration.ofSeconds(120));
+        }
+        assertThat(feeder.failures()).isEmpty();
+        assertThat(feeder.statuses().keySet()).isSubsetOf(Set.of(202, 503));
+        assertThat(service.alive()).isTrue();
+    }
+
+    private void sharedPostgres() throws Exception {
+        try (Connection c = ShoalTestResources.adminConnection(); Statement s = c.createStatement()) {
+            s.execute("CREATE DATABASE " + database);
+        }
+    }
+
+    private ShoalProcess start(String postgres, String redisUrl, List<String> settings, int port) throws Exception {
+        return ShoalProcess.start("all", "fault-" + run, postgres, database, redisUrl, prefix, null, settings, port)
+                .awaitReady();
+    }
+
+    private EventFeeder feed(int port, long pauseMillis) {
+        EventFeeder feeder = new EventFeeder(() -> port, run, USERS, EVENTS_PER_USER, PER_REQUEST, pauseMillis);
+        feeding = new Thread(feeder, "feeder-" + run);
+        feeding.setDaemon(true);
+        feeding.start();
+        return feeder;
+    }
+
+    private long backlog(String redisUrl) throws Exception {
+        AtomicReference<Long> len = new AtomicReference<>();
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            io.vertx.redis.client.Redis r = io.vertx.redis.client.Redis.createClient(vertx, redisUrl);
+            len.set(r.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.XLEN).arg(prefix + "events"))
+                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toLong());
+            r.close();
+        } finally {
+            vertx.close();
+        }
+        return len.get();
+    }
+}
