@@ -104,9 +104,19 @@ final class GrpcMapping {
         return Timestamp.newBuilder().setSeconds(i.getEpochSecond()).setNanos(i.getNano()).build();
     }
 
-    static Instant instant(Timestamp t) {
+    /** A request's timestamp; one outside the protobuf Timestamp range (years 1..9999) is INVALID_ARGUMENT. */
+    static Instant instant(String field, Timestamp t) {
+        if (t.getSeconds() < MIN_TIMESTAMP_SECONDS || t.getSeconds() > MAX_TIMESTAMP_SECONDS || t.getNanos() < 0
+                || t.getNanos() > 999_999_999) {
+            throw new InvalidQueryException(field, field + " must be a Timestamp between 0001-01-01 and 9999-12-31 "
+                    + "with nanos in [0, 999999999] but had seconds " + t.getSeconds() + ", nanos " + t.getNanos());
+        }
         return Instant.ofEpochSecond(t.getSeconds(), t.getNanos());
     }
+
+    /** 0001-01-01T00:00:00Z and 9999-12-31T23:59:59Z, the range google.protobuf.Timestamp defines. */
+    static final long MIN_TIMESTAMP_SECONDS = -62_135_596_800L;
+    static final long MAX_TIMESTAMP_SECONDS = 253_402_300_799L;
 
     /** The status a failure of a query becomes; unexpected failures are logged and not described to the client. */
     static StatusRuntimeException status(Throwable f) {

@@ -1,5 +1,7 @@
 package io.shoal.query;
 
+import java.time.Instant;
+
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.concurrent.Flow;
@@ -73,8 +75,14 @@ public class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBas
 
     @Override
     public void getUserHistory(GetUserHistoryRequest request, StreamObserver<GetUserHistoryResponse> response) {
-        answer(queries.history(request.getUserId(),
-                request.hasAsOf() ? GrpcMapping.instant(request.getAsOf()) : null, request.getPage(),
+        Instant asOf;
+        try {
+            asOf = request.hasAsOf() ? GrpcMapping.instant("as_of", request.getAsOf()) : null;
+        } catch (InvalidQueryException e) {
+            response.onError(GrpcMapping.status(e));
+            return;
+        }
+        answer(queries.history(request.getUserId(), asOf, request.getPage(),
                 request.getPageSize() == 0 ? null : request.getPageSize()).map(p -> {
                     GetUserHistoryResponse.Builder b = GetUserHistoryResponse.newBuilder().setUserId(p.userId())
                             .setPage(p.page()).setPageSize(p.size()).setHasMore(p.hasMore());

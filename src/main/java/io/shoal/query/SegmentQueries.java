@@ -136,6 +136,10 @@ public class SegmentQueries {
             if (page < 0) {
                 throw new InvalidQueryException("page", "page must be >= 0 but was " + page);
             }
+            if (asOf != null && (asOf.isBefore(EARLIEST_AS_OF) || asOf.isAfter(LATEST_AS_OF))) {
+                throw new InvalidQueryException("asOf", "asOf must lie between " + EARLIEST_AS_OF + " and "
+                        + LATEST_AS_OF + " but was " + asOf);
+            }
             if (pageSize < 1 || pageSize > config.maxPageSize()) {
                 throw new InvalidQueryException("size",
                         "size must be in [1, " + config.maxPageSize() + "] but was " + pageSize);
@@ -158,6 +162,10 @@ public class SegmentQueries {
                     f == null ? null : new SegmentInForce(f.toSegment, f.modelVersion, f.changedAt));
         });
     }
+
+    /** The instants an audit lookup accepts: the range PostgreSQL's timestamp and protobuf's Timestamp share. */
+    static final Instant EARLIEST_AS_OF = Instant.parse("0001-01-01T00:00:00Z");
+    static final Instant LATEST_AS_OF = Instant.parse("9999-12-31T23:59:59Z");
 
     void checkUserId(String parameter, String userId) {
         if (userId == null || userId.isEmpty()) {

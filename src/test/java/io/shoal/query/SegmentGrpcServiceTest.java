@@ -85,7 +85,7 @@ class SegmentGrpcServiceTest {
         assertThat(s.getSegmentId()).isEqualTo(QueryFixtures.CAKE);
         assertThat(s.getDistance()).isCloseTo(0.2, org.assertj.core.data.Offset.offset(1e-6));
         assertThat(s.getMargin()).isEqualTo(0.25);
-        assertThat(GrpcMapping.instant(s.getSince())).isEqualTo(since);
+        assertThat(GrpcMapping.instant("t", s.getSince())).isEqualTo(since);
         assertThat(s.getModelVersion()).isEqualTo(QueryFixtures.MODEL_VERSION);
         assertThat(s.getMembershipsList()).extracting(m -> m.getSegmentId()).containsExactly(101L, 102L, 103L);
         // Labels come from a background refresh, so a read never waits for one; the next reads see it.
@@ -153,14 +153,14 @@ class SegmentGrpcServiceTest {
                 "SET OF 3 CAKE TINS PANTRY DESIGN");
         assertThat(cake.getSize()).isEqualTo(5);
         assertThat(cake.getWeight()).isEqualTo(10.0);
-        assertThat(GrpcMapping.instant(cake.getCreated())).isEqualTo(QueryFixtures.CREATED);
+        assertThat(GrpcMapping.instant("t", cake.getCreated())).isEqualTo(QueryFixtures.CREATED);
         assertThat(cake.hasRetired()).isFalse();
         Segment garden = r.getSegmentsList().stream().filter(s -> s.getSegmentId() == QueryFixtures.GARDEN)
                 .findFirst().orElseThrow();
-        assertThat(GrpcMapping.instant(garden.getCreated())).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
+        assertThat(GrpcMapping.instant("t", garden.getCreated())).isEqualTo(Instant.parse("2026-02-01T00:00:00Z"));
         Segment retired = r.getSegmentsList().stream().filter(s -> s.getSegmentId() == 99).findFirst()
                 .orElseThrow();
-        assertThat(GrpcMapping.instant(retired.getRetired())).isEqualTo(retiredAt);
+        assertThat(GrpcMapping.instant("t", retired.getRetired())).isEqualTo(retiredAt);
     }
 
     @Test
@@ -182,7 +182,7 @@ class SegmentGrpcServiceTest {
         assertThat(first.getHasMore()).isTrue();
         assertThat(first.getAsOf().getSegmentId()).isEqualTo(QueryFixtures.GARDEN);
         assertThat(first.getAsOf().getModelVersion()).isEqualTo(5);
-        assertThat(GrpcMapping.instant(first.getAsOf().getSince())).isEqualTo(t2);
+        assertThat(GrpcMapping.instant("t", first.getAsOf().getSince())).isEqualTo(t2);
 
         GetUserHistoryResponse second = segments.getUserHistory(
                 GetUserHistoryRequest.newBuilder().setUserId(user).setPageSize(2).setPage(1).build());
