@@ -35,7 +35,7 @@ public final class DeadLettersCommand {
                 .connectTimeout(Duration.ofSeconds(5)).build()));
     }
 
-    static int run(String[] args, PrintStream out, PrintStream err, HttpClient client) {
+    public static int run(String[] args, PrintStream out, PrintStream err, HttpClient client) {
         if (args.length == 0 || !(args[0].equals("list") || args[0].equals("replay"))) {
             err.println(USAGE);
             return 64;

@@ -37,6 +37,9 @@ class DeadLetterTest {
     @Inject
     PoisonStage poison;
 
+    @io.quarkus.test.common.http.TestHTTPResource("/")
+    java.net.URL url;
+
     @Inject
     RedisDataSource redis;
 
@@ -84,6 +87,15 @@ class DeadLetterTest {
         assertThat(given().get("/q/metrics").asString()).containsPattern(
                 "shoal_pipeline_events_total\\{.*outcome=\"dead-lettered\".*\\} [1-9]");
 
+        // The operator's command lists it.
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        int code = io.shoal.replay.DeadLettersCommand.run(new String[] {"list", "--limit", "1000", "--url", url.toString()},
+                new java.io.PrintStream(out, true), new java.io.PrintStream(err, true),
+                java.net.http.HttpClient.newHttpClient());
+        assertThat(code).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("user=" + bad).contains("test poison");
+
         // The fix is deployed: the replay hands it back (its dedup mark was removed) and it is applied.
         poison.cure();
         given().contentType(ContentType.JSON).body(Map.of("ids", List.of(id))).post("/v1/dead-letters/replay")
@@ -94,6 +106,19 @@ class DeadLetterTest {
         assertThat(after.getList("deadLetters.id", Long.class)).contains(id);
         int at = after.getList("deadLetters.id", Long.class).indexOf(id);
         assertThat(after.getString("deadLetters[" + at + "].replayedAt")).isNotNull();
+    }
+
+    @Test
+    void theCommandExplainsItsUsageAndAnUnreachableService() {
+        java.io.ByteArrayOutputStream err = new java.io.ByteArrayOutputStream();
+        java.io.PrintStream e = new java.io.PrintStream(err, true);
+        java.io.PrintStream o = new java.io.PrintStream(new java.io.ByteArrayOutputStream(), true);
+        assertThat(io.shoal.replay.DeadLettersCommand.run(new String[] {"bogus"}, o, e,
+                java.net.http.HttpClient.newHttpClient())).isEqualTo(64);
+        assertThat(err.toString()).contains("usage: ./shoal dead-letters");
+        assertThat(io.shoal.replay.DeadLettersCommand.run(new String[] {"list", "--url", "http://127.0.0.1:9"}, o, e,
+                java.net.http.HttpClient.newHttpClient())).isEqualTo(69);
+        assertThat(err.toString()).contains("cannot reach the service");
     }
 
     @Test

@@ -93,6 +93,20 @@ public final class EventFeeder implements Runnable {
         return TYPES[n % TYPES.length];
     }
 
+    /** Runs the feeder on a daemon thread of its own; interrupt the thread to stop it early. */
+    public Thread startInBackground() {
+        Thread t = new Thread(this, "feeder-" + run);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    /** The client saw no error but 503 (with Retry-After) on its way to a 202 for every event. */
+    public void assertOnlyRetryableRefusals() {
+        org.assertj.core.api.Assertions.assertThat(failures()).as("errors other than 503").isEmpty();
+        org.assertj.core.api.Assertions.assertThat(statuses().keySet()).isSubsetOf(java.util.Set.of(202, 503));
+    }
+
     @Override
     public void run() {
         List<String> batch = new ArrayList<>(perRequest);
