@@ -15,9 +15,11 @@ import io.shoal.store.ActivityStore;
 import io.smallrye.mutiny.Uni;
 
 /**
- * First stage: per-user activity counters in Redis, one round trip per batch, through
+ * Last stage: per-user activity counters in Redis, one round trip per batch, through
  * {@link ActivityStore#incrementOnce}, which counts each event position once: a retried or redelivered batch,
- * however it is composed, adds nothing twice.
+ * however it is composed, adds nothing twice. It runs after the segmentation, so an event that fails there (and is
+ * dead-lettered alone, see BatchProcessor) was never counted either: a dead letter has no effect at all, and its
+ * replay applies it exactly once.
  */
 @ApplicationScoped
 public class ActivityCounterStage implements BatchStage {
@@ -34,7 +36,7 @@ public class ActivityCounterStage implements BatchStage {
 
     @Override
     public int order() {
-        return 100;
+        return 300;
     }
 
     @Override

@@ -15,6 +15,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.shoal.audit.DeadLetterRepository;
 import io.shoal.config.PipelineConfig;
 import io.shoal.config.RoleConfig;
 import io.shoal.event.BehaviorEvent;
@@ -41,6 +42,8 @@ public class EventLogConsumer implements BatchSource {
 
     /** The consumer's name in the group: fixed, so that a restarted process finds its pending entries. */
     static final String CONSUMER = "shoal-all";
+    /** The user id of a dead letter made of a log entry that could not be read as an event. */
+    static final String UNREADABLE_USER = "(unreadable)";
     /** How long an idle read waits for a first entry before it looks whether it should stop. */
     static final long IDLE_BLOCK_MILLIS = 500;
 
@@ -52,6 +55,7 @@ public class EventLogConsumer implements BatchSource {
     private final boolean enabled;
     private final Vertx vertx;
     private final Counter unreadable;
+    private final DeadLetterRepository deadLetters;
 
     private volatile boolean closing;
     private volatile boolean flushing;
@@ -62,7 +66,9 @@ public class EventLogConsumer implements BatchSource {
     private Duration failureDelay;
 
     public EventLogConsumer(EventLog log, BatchProcessor processor, InFlightLimiter limiter, ObjectMapper json,
-            PipelineConfig config, RoleConfig roles, Vertx vertx, MeterRegistry registry) {
+            DeadLetterRepository deadLetters, PipelineConfig config, RoleConfig roles, Vertx vertx,
+            MeterRegistry registry) {
+        this.deadLetters = deadLetters;
         this.log = log.stream();
         this.processor = processor;
         this.limiter = limiter;
@@ -72,7 +78,7 @@ public class EventLogConsumer implements BatchSource {
         this.vertx = vertx;
         this.failureDelay = config.retryDelay();
         this.unreadable = Counter.builder("shoal.pipeline.log.unreadable")
-                .description("Event log entries that were not a readable event, acknowledged and skipped")
+                .description("Event log entries that were not a readable event, moved to dead_letter")
                 .register(registry);
         if (config.batchSize() < 1) {
             throw new IllegalArgumentException("shoal.pipeline.batch-size must be >= 1 but was " + config.batchSize());
@@ -173,31 +179,28 @@ public class EventLogConsumer implements BatchSource {
         List<String> ids = new ArrayList<>(entries.size());
         List<BehaviorEvent> events = new ArrayList<>(entries.size());
         List<EventPosition> positions = new ArrayList<>(entries.size());
+        List<DeadLetterRepository.Failure> unreadableEntries = new ArrayList<>();
         for (RedisStream.Entry entry : entries) {
             ids.add(entry.id());
-            BehaviorEvent event = read(entry);
-            if (event != null) {
-                events.add(event);
+            String body = entry.field(EventLog.EVENT_FIELD);
+            if (body == null) {
+                // Deleted while pending (acknowledged by an earlier run whose answer was lost): nothing to apply.
+                continue;
+            }
+            try {
+                events.add(json.readValue(body, BehaviorEvent.class));
                 positions.add(EventPosition.ofStreamId(entry.id()));
+            } catch (IOException e) {
+                // Not written by this version's ingestion: kept, not dropped.
+                unreadable.increment();
+                Log.errorf("Event log entry %s is not an event, dead-lettered: %s", entry.id(), e.getMessage());
+                unreadableEntries.add(new DeadLetterRepository.Failure(UNREADABLE_USER, "log-" + entry.id(), body,
+                        "not a readable event: " + e.getMessage()));
             }
         }
         Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
                 : processor.process(new MicroBatch(++sequence, events, positions));
-        return work.chain(() -> log.ack(ids)).invoke(limiter::observeBacklog).replaceWithVoid();
-    }
-
-    private BehaviorEvent read(RedisStream.Entry entry) {
-        String body = entry.field(EventLog.EVENT_FIELD);
-        if (body == null) {
-            // Deleted while pending (acknowledged by an earlier run whose answer was lost): nothing to apply.
-            return null;
-        }
-        try {
-            return json.readValue(body, BehaviorEvent.class);
-        } catch (IOException e) {
-            unreadable.increment();
-            Log.errorf("Event log entry %s is not an event, skipped: %s", entry.id(), e.getMessage());
-            return null;
-        }
+        return work.chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids))
+                .invoke(limiter::observeBacklog).replaceWithVoid();
     }
 }

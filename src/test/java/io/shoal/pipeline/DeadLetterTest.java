@@ -51,6 +51,10 @@ class DeadLetterTest {
         poison.cure();
     }
 
+    private String activity(String user) {
+        return redis.hash(String.class).hget(keys.userActivity(user), "total");
+    }
+
     private boolean hasState(String user) {
         return redis.key().exists(keys.userProfile(user));
     }
@@ -84,6 +88,8 @@ class DeadLetterTest {
         assertThat(letters.getString("deadLetters[" + index + "].eventId")).isEqualTo("dl-e-" + run + "-10");
         long id = letters.getLong("deadLetters[" + index + "].id");
         assertThat(hasState(bad)).isFalse();
+        assertThat(activity(bad)).as("a dead letter has no effect at all").isNull();
+        assertThat(good).allMatch(u -> "1".equals(activity(u)));
         assertThat(given().get("/q/metrics").asString()).containsPattern(
                 "shoal_pipeline_events_total\\{.*outcome=\"dead-lettered\".*\\} [1-9]");
 
@@ -100,7 +106,7 @@ class DeadLetterTest {
         poison.cure();
         given().contentType(ContentType.JSON).body(Map.of("ids", List.of(id))).post("/v1/dead-letters/replay")
                 .then().statusCode(200).body("replayed", equalTo(1)).body("replayedIds", equalTo(List.of((int) id)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> hasState(bad));
+        await().atMost(Duration.ofSeconds(30)).until(() -> hasState(bad) && "1".equals(activity(bad)));
         JsonPath after = given().get("/v1/dead-letters?open=false&limit=1000").then().statusCode(200).extract()
                 .jsonPath();
         assertThat(after.getList("deadLetters.id", Long.class)).contains(id);
@@ -119,6 +125,19 @@ class DeadLetterTest {
         assertThat(io.shoal.replay.DeadLettersCommand.run(new String[] {"list", "--url", "http://127.0.0.1:9"}, o, e,
                 java.net.http.HttpClient.newHttpClient())).isEqualTo(69);
         assertThat(err.toString()).contains("cannot reach the service");
+    }
+
+    @Test
+    void anEventLogEntryThatIsNoEventIsDeadLetteredNotDropped() {
+        String garbage = "{not an event " + UUID.randomUUID();
+        String id = redis.stream(String.class).xadd(keys.eventLog(), Map.of("e", garbage));
+        JsonPath letters = await().atMost(Duration.ofSeconds(30)).until(
+                () -> given().get("/v1/dead-letters?limit=1000").then().statusCode(200).extract().jsonPath(),
+                j -> j.getList("deadLetters.event").contains(garbage));
+        int at = letters.getList("deadLetters.event").indexOf(garbage);
+        assertThat(letters.getString("deadLetters[" + at + "].eventId")).isEqualTo("log-" + id);
+        assertThat(letters.getString("deadLetters[" + at + "].error")).contains("not a readable event");
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.stream(String.class).xlen(keys.eventLog()) == 0);
     }
 
     @Test

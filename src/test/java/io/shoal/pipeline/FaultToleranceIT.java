@@ -89,6 +89,27 @@ class FaultToleranceIT {
     }
 
     @Test
+    void sigtermWithMoreBacklogThanTheDrainTimeoutLeavesTheRestDurableForTheNextStart() throws Exception {
+        sharedPostgres();
+        int port = ShoalProcess.freePort();
+        // Small batches make applying slow, a 1 s drain leaves most of the backlog behind.
+        service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL,
+                List.of("-Dshoal.pipeline.batch-size=5", "-Dshoal.pipeline.drain-timeout=1s"), port);
+        EventFeeder feeder = feed(port, 0);
+        await().atMost(Duration.ofSeconds(120)).until(feeder::done);
+        assertThat(service.terminate(60)).as("exits after the drain timeout").isTrue();
+        long left = backlog(ShoalTestResources.REDIS_URL);
+        assertThat(left).as("accepted events left in the event log by the drain").isPositive();
+        assertThat(java.nio.file.Files.readString(service.log))
+                .contains("they stay in the event log and are applied at the next start");
+        service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL, List.of(), port);
+        try (AppliedOnce redis = new AppliedOnce(ShoalTestResources.REDIS_URL, prefix)) {
+            redis.check(feeder, () -> ShoalTestResources.connection(database), Duration.ofSeconds(120));
+        }
+        feeder.assertOnlyRetryableRefusals();
+    }
+
+    @Test
     void redisKilledForThirtySecondsMidStreamLosesNothingAndClientsSeeOnly503() throws Exception {
         sharedPostgres();
         ownRedis = RedisProcess.start();

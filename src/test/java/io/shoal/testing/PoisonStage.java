@@ -10,8 +10,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * A test-only stage that fails every batch holding an event whose text contains {@link #MARK}, as a bug triggered by
- * one event's content would, while Redis and PostgreSQL are up. It runs between the activity counters and the
- * segmentation, so a batch it fails is half-applied. {@link #cure()} makes it pass such events (the fix deployed).
+ * one event's content would, while Redis and PostgreSQL are up. It runs before the segmentation and the activity
+ * counters, as a failure in the segmentation would. {@link #cure()} makes it pass such events (the fix deployed).
  * Inert for every other test: no other text holds the mark.
  */
 @ApplicationScoped
