@@ -30,7 +30,8 @@ import io.vertx.core.Vertx;
  * makes the redo write nothing. So PostgreSQL ends up recording exactly what Redis applied.
  * <p>
  * Runs in the roles that apply batches (all, worker); several workers share the outbox through one consumer group,
- * and entries a crashed worker had read are claimed by another after {@link #ABANDONED_AFTER}. While PostgreSQL is
+ * and entries a crashed worker had read are claimed by another after {@link #ABANDONED_AFTER} (every relay looks
+ * for such entries, and re-reads its own pending ones, that often). While PostgreSQL is
  * down the rows wait in Redis (gauge {@code shoal_audit_outbox_backlog}). Markers older than the dedup window are
  * removed hourly: the same lifetime as every other idempotency marker.
  */
@@ -58,6 +59,7 @@ public class AuditRelay {
     private boolean recovering = true;
     private Duration delay = Duration.ofMillis(100);
     private long lastMarkerSweep = System.nanoTime();
+    private long lastClaim = System.nanoTime();
 
     public AuditRelay(ReactiveRedisDataSource redis, RedisKeys keys, HistoryRepository history, RoleConfig roles,
             IngestConfig ingest, Vertx vertx, MeterRegistry registry) {
@@ -107,7 +109,12 @@ public class AuditRelay {
 
     private Uni<Void> step() {
         Uni<List<RedisStream.Entry>> read;
+        if (System.nanoTime() - lastClaim > ABANDONED_AFTER.toNanos()) {
+            // Now and then, entries another relay read and never acknowledged (it crashed) are taken over.
+            recovering = true;
+        }
         if (recovering) {
+            lastClaim = System.nanoTime();
             // Own pending entries first (read before a crash or a failure), then those of crashed consumers.
             read = outbox.ensureGroup()
                     .chain(() -> outbox.claimAbandoned(consumer, ABANDONED_AFTER.toMillis(), READ_COUNT))
@@ -142,7 +149,6 @@ public class AuditRelay {
                 }
             })).replaceWithVoid();
         }
-        // Entries are periodically claimed on recovery only; a new round of claims after each failure is enough.
         return chain.chain(() -> outbox.ack(ids)).invoke(backlog::set).replaceWithVoid();
     }
 

@@ -14,6 +14,11 @@ public interface BatchSource {
     default void flush() {
     }
 
+    /** Whether the drain should wait for the accepted backlog to be applied by this process. */
+    default boolean drainsBacklog() {
+        return true;
+    }
+
     /** Whether a batch is being processed. */
     boolean busy();
 }

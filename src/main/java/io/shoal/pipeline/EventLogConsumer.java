@@ -22,6 +22,7 @@ import io.shoal.event.BehaviorEvent;
 import io.shoal.event.EventPosition;
 import io.shoal.store.EventLog;
 import io.shoal.store.RedisStream;
+import io.shoal.store.SegmentStore;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -34,8 +35,15 @@ import io.vertx.core.Vertx;
  * full or {@code batch-timeout} has passed. At start, and after any failure, the consumer first reads its own
  * pending entries (read before, not acknowledged: a crash or a failed acknowledgement) and only then new ones, so a
  * shopper's events are applied in order; the positions of the entries (see {@link EventPosition}) make a batch that
- * had already been applied a no-op. One consumer per log: the role {@code all} is one process (scale out with the
- * roles ingest and worker, docs/kafka.md).
+ * had already been applied a no-op.
+ * <p>
+ * <b>One consumer per log, under a lease.</b> Per-shopper order needs one consumer: two processes of the role
+ * {@code all} on one Redis would apply a shopper's newer event before an older one, which would then be skipped as
+ * applied. So the consumer applies only while it holds the lease {@code lock:event-log} ({@value #LEASE_MILLIS} ms,
+ * renewed every {@value #RENEW_MILLIS} ms); another process accepts events into the same log and stands by, and
+ * takes over when the lease expires (a crashed or partitioned leader). During a takeover the old leader has at most
+ * its current batch in flight, older than anything new; the positions make a batch applied twice a no-op. To scale
+ * out, use the roles ingest and worker (docs/kafka.md).
  */
 @ApplicationScoped
 public class EventLogConsumer implements BatchSource {
@@ -44,6 +52,9 @@ public class EventLogConsumer implements BatchSource {
     static final String CONSUMER = "shoal-all";
     /** The user id of a dead letter made of a log entry that could not be read as an event. */
     static final String UNREADABLE_USER = "(unreadable)";
+    static final String LEASE = "event-log";
+    static final long LEASE_MILLIS = 15_000;
+    static final long RENEW_MILLIS = 5_000;
     /** How long an idle read waits for a first entry before it looks whether it should stop. */
     static final long IDLE_BLOCK_MILLIS = 500;
 
@@ -61,13 +72,17 @@ public class EventLogConsumer implements BatchSource {
     private volatile boolean flushing;
     private volatile boolean busy;
     private volatile boolean started;
+    private volatile boolean leader;
+    private final SegmentStore leases;
+    private final String owner = "event-log-" + java.util.UUID.randomUUID();
     private boolean recovering = true;
     private long sequence;
     private Duration failureDelay;
 
     public EventLogConsumer(EventLog log, BatchProcessor processor, InFlightLimiter limiter, ObjectMapper json,
-            DeadLetterRepository deadLetters, PipelineConfig config, RoleConfig roles, Vertx vertx,
-            MeterRegistry registry) {
+            DeadLetterRepository deadLetters, SegmentStore leases, PipelineConfig config, RoleConfig roles,
+            Vertx vertx, MeterRegistry registry) {
+        this.leases = leases;
         this.deadLetters = deadLetters;
         this.log = log.stream();
         this.processor = processor;
@@ -91,13 +106,36 @@ public class EventLogConsumer implements BatchSource {
         }
     }
 
+    private boolean standbyLogged;
+
+    /** Takes the lease and starts applying, or stands by and tries again. */
     private void begin() {
-        log.ensureGroup().chain(log::backlog).subscribe().with(backlog -> {
-            limiter.observeBacklog(backlog);
-            if (backlog > 0) {
-                Log.infof("Event log: %d accepted events not yet applied, applying them first", backlog);
+        if (closing) {
+            return;
+        }
+        leases.tryLock(LEASE, owner, LEASE_MILLIS).chain(got -> {
+            if (!got) {
+                return Uni.createFrom().item(-1L);
             }
+            return log.ensureGroup().chain(log::backlog);
+        }).subscribe().with(backlog -> {
             started = true;
+            if (backlog < 0) {
+                if (!standbyLogged) {
+                    Log.infof("Another process applies the event log (lease %s); this one accepts events into it and "
+                            + "stands by", LEASE);
+                    standbyLogged = true;
+                }
+                vertx.setTimer(RENEW_MILLIS, id -> begin());
+                return;
+            }
+            leader = true;
+            standbyLogged = false;
+            recovering = true;
+            limiter.observeBacklog(backlog);
+            Log.infof("Applying the event log (lease %s)%s", LEASE,
+                    backlog > 0 ? ": " + backlog + " accepted events not yet applied, pending ones first" : "");
+            vertx.setPeriodic(RENEW_MILLIS, timer -> renew(timer));
             next();
         }, f -> {
             Log.warnf("Event log unavailable at start, retrying in %s: %s", config.maxRetryDelay(), f.toString());
@@ -105,10 +143,42 @@ public class EventLogConsumer implements BatchSource {
         });
     }
 
+    private void renew(long timer) {
+        if (closing) {
+            vertx.cancelTimer(timer);
+            return;
+        }
+        leases.renewLock(LEASE, owner, LEASE_MILLIS).subscribe().with(held -> {
+            if (!held) {
+                vertx.cancelTimer(timer);
+                leader = false;
+                Log.warnf("Lost the event log lease %s; stops applying after the current batch", LEASE);
+            }
+        }, f -> Log.debugf("Could not renew the event log lease: %s", f.toString()));
+    }
+
     /** Stops taking new batches; the running one goes on (see {@link PipelineDrainer}). */
     @Override
     public void close() {
-        closing = true;
+        if (!closing) {
+            closing = true;
+            if (leader) {
+                // Released before the Redis client closes (the drain runs on the shutdown thread, which may block),
+                // so a successor takes over at once; what this one has in flight is made a no-op by positions.
+                try {
+                    leases.unlock(LEASE, owner).await().atMost(Duration.ofSeconds(2));
+                } catch (RuntimeException e) {
+                    Log.warnf("Could not release the event log lease (it expires in %d ms): %s", LEASE_MILLIS,
+                            e.toString());
+                }
+            }
+        }
+    }
+
+    /** Whether this process applies the log now (it holds the lease); a standby leaves the backlog to the leader. */
+    @Override
+    public boolean drainsBacklog() {
+        return leader;
     }
 
     @Override
@@ -123,6 +193,10 @@ public class EventLogConsumer implements BatchSource {
 
     private void next() {
         if (closing) {
+            return;
+        }
+        if (!leader) {
+            vertx.setTimer(RENEW_MILLIS, id -> begin());
             return;
         }
         busy = true;

@@ -55,7 +55,8 @@ public class PipelineDrainer {
             source.flush();
         }
         // In all, the consumer goes on until the backlog is applied; in ingest, the Kafka sends complete.
-        while (limiter.inFlight() > 0 || (source != null && source.busy())) {
+        boolean backlogIsOurs = source == null || source.drainsBacklog();
+        while ((backlogIsOurs && limiter.inFlight() > 0) || (source != null && source.busy())) {
             if (System.nanoTime() > deadline) {
                 if (source != null) {
                     source.close();

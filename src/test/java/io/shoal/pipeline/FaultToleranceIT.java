@@ -39,6 +39,7 @@ class FaultToleranceIT {
     private final String database = "shoal_fault_" + run;
     private final String prefix = "shoal-fault-" + run + ":";
     private ShoalProcess service;
+    private ShoalProcess second;
     private RedisProcess ownRedis;
     private PostgresProcess ownPostgres;
     private Thread feeding;
@@ -51,6 +52,9 @@ class FaultToleranceIT {
         }
         if (service != null) {
             service.close();
+        }
+        if (second != null) {
+            second.close();
         }
         if (ownRedis != null) {
             ownRedis.close();
@@ -107,6 +111,31 @@ class FaultToleranceIT {
             redis.check(feeder, () -> ShoalTestResources.connection(database), Duration.ofSeconds(120));
         }
         feeder.assertOnlyRetryableRefusals();
+    }
+
+    @Test
+    void twoAllInOneProcessesOnOneRedisApplyInOrderUnderOneLeaseAndTheStandbyTakesOverAfterAKill() throws Exception {
+        sharedPostgres();
+        int portA = ShoalProcess.freePort();
+        int portB = ShoalProcess.freePort();
+        service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL, List.of(), portA);
+        second = ShoalProcess.start("all", "fault-b-" + run, "127.0.0.1:5432", database, ShoalTestResources.REDIS_URL,
+                prefix, null, List.of(), portB).awaitReady();
+        // Every other request goes to the other process: a shopper's events arrive through both.
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        EventFeeder feeder = new EventFeeder(() -> calls.incrementAndGet() % 2 == 0 ? portA : portB, run, USERS,
+                EVENTS_PER_USER, PER_REQUEST, 60);
+        feeding = feeder.startInBackground();
+        await().atMost(Duration.ofSeconds(60)).until(() -> feeder.acknowledged() >= USERS * EVENTS_PER_USER / 2);
+        assertThat(java.nio.file.Files.readString(second.log)).as("the second process stands by")
+                .contains("Another process applies the event log");
+        service.kill(); // the leader: the standby takes over when its lease expires
+        await().atMost(Duration.ofSeconds(120)).until(feeder::done);
+        try (AppliedOnce redis = new AppliedOnce(ShoalTestResources.REDIS_URL, prefix)) {
+            redis.check(feeder, () -> ShoalTestResources.connection(database), Duration.ofSeconds(120));
+        }
+        assertThat(java.nio.file.Files.readString(second.log)).contains("Applying the event log");
+        assertThat(feeder.failures()).allMatch(f -> f.startsWith("connection:"));
     }
 
     @Test

@@ -164,4 +164,41 @@ class SegmentStoreTest {
         Object bytes = redis.execute("MEMORY", "USAGE", keys.userProfile(user)).toLong();
         assertThat((Long) bytes).isLessThanOrEqualTo(1024L);
     }
+
+    @Test
+    void aBatchPlannedOnAShopperStateThatChangedSinceIsStaleAndWritesNothing() {
+        SegmentModel base = store.model().await().atMost(Duration.ofSeconds(5));
+        String user = "digest-" + UUID.randomUUID();
+        float[] v = { 1, 0, 0, 0 };
+        byte[] first = StoredUserCodec.write(new StoredUser(new io.shoal.segmentation.UserProfile(v, 1, 1000L), 0L,
+                1000L, 0.9, 0.1, 1, null), VectorEncoding.FLOAT32);
+        byte[] second = StoredUserCodec.write(new StoredUser(new io.shoal.segmentation.UserProfile(v, 2, 2000L), 1L,
+                2000L, 0.8, 0.1, 2, null), VectorEncoding.FLOAT32);
+        SegmentStore.BatchWrite create = withUsers(batch("d1-" + UUID.randomUUID(), base, 0, 1f),
+                List.of(new SegmentStore.UserWrite(user, first, "")));
+        assertThat(store.apply(create, List.of()).await().atMost(Duration.ofSeconds(5)).applied()).isTrue();
+        SegmentStore.Loaded loaded = store.load(List.of(user)).await().atMost(Duration.ofSeconds(5));
+        assertThat(loaded.digests().get(user)).isEqualTo(SegmentStore.digest(first));
+
+        // Planned on the state just loaded: applies.
+        SegmentStore.BatchWrite onLoaded = withUsers(batch("d2-" + UUID.randomUUID(), base, 0, 1f),
+                List.of(new SegmentStore.UserWrite(user, second, loaded.digests().get(user))));
+        assertThat(store.apply(onLoaded, List.of()).await().atMost(Duration.ofSeconds(5)).applied()).isTrue();
+        // Planned on the first state again (another writer moved it since): stale, nothing written.
+        SegmentStore.BatchWrite onOld = withUsers(batch("d3-" + UUID.randomUUID(), base, 0, 1f),
+                List.of(new SegmentStore.UserWrite(user, first, SegmentStore.digest(first))));
+        SegmentStore.Applied stale = store.apply(onOld, List.of()).await().atMost(Duration.ofSeconds(5));
+        assertThat(stale.stale()).isTrue();
+        assertThat(store.user(user).await().atMost(Duration.ofSeconds(5)).segmentId()).isEqualTo(1L);
+        // A user planned as new ("" : no state) that exists meanwhile: stale too.
+        SegmentStore.BatchWrite asNew = withUsers(batch("d4-" + UUID.randomUUID(), base, 0, 1f),
+                List.of(new SegmentStore.UserWrite(user, first, "")));
+        assertThat(store.apply(asNew, List.of()).await().atMost(Duration.ofSeconds(5)).stale()).isTrue();
+    }
+
+    private static SegmentStore.BatchWrite withUsers(SegmentStore.BatchWrite w, List<SegmentStore.UserWrite> users) {
+        return new SegmentStore.BatchWrite(w.batchId(), w.decay(), w.plannedOn(), w.counts(), w.sums(), w.squares(),
+                users, w.sizeDeltas(), w.sample(), w.recentTexts(), w.sampleCap(), w.markerTtlSeconds(),
+                w.newlyProfiled());
+    }
 }
