@@ -23,6 +23,7 @@ import io.shoal.event.EventPosition;
 import io.shoal.store.EventLog;
 import io.shoal.store.RedisStream;
 import io.shoal.store.SegmentStore;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -148,13 +149,17 @@ public class EventLogConsumer implements BatchSource {
             vertx.cancelTimer(timer);
             return;
         }
-        leases.renewLock(LEASE, owner, LEASE_MILLIS).subscribe().with(held -> {
-            if (!held) {
-                vertx.cancelTimer(timer);
-                leader = false;
-                Log.warnf("Lost the event log lease %s; stops applying after the current batch", LEASE);
-            }
-        }, f -> Log.debugf("Could not renew the event log lease: %s", f.toString()));
+        // Not held any more: take it again if nobody else has it (it expired, or its key was deleted), else stand by.
+        leases.renewLock(LEASE, owner, LEASE_MILLIS)
+                .chain(held -> held ? Uni.createFrom().item(true) : leases.tryLock(LEASE, owner, LEASE_MILLIS))
+                .subscribe().with(held -> {
+                    if (!held) {
+                        vertx.cancelTimer(timer);
+                        leader = false;
+                        Log.warnf("Another process took the event log lease %s; this one stops applying after the "
+                                + "current batch and stands by", LEASE);
+                    }
+                }, f -> Log.debugf("Could not renew the event log lease: %s", f.toString()));
     }
 
     /** Stops taking new batches; the running one goes on (see {@link PipelineDrainer}). */
@@ -228,22 +233,29 @@ public class EventLogConsumer implements BatchSource {
                 }
             });
         }
-        return fill(new ArrayList<>(), 0);
+        return fill();
     }
 
-    private Uni<List<RedisStream.Entry>> fill(List<RedisStream.Entry> got, long deadline) {
-        // Never block longer than the idle wait, so that a flush or close is seen within it.
-        long block = got.isEmpty() ? IDLE_BLOCK_MILLIS : Math.max(1, Math.min(IDLE_BLOCK_MILLIS,
-                TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-        return log.read(CONSUMER, config.batchSize() - got.size(), false, block).chain(entries -> {
-            long until = got.isEmpty() ? System.nanoTime() + config.batchTimeout().toNanos() : deadline;
-            got.addAll(entries);
-            if (got.isEmpty() || got.size() >= config.batchSize() || System.nanoTime() >= until || closing
-                    || flushing) {
-                return Uni.createFrom().item(got);
-            }
-            return fill(got, until);
-        });
+    /**
+     * Reads new entries until the batch is full or {@code batch-timeout} has passed since the first one. One read
+     * per repeat (iterative: a long trickle of small reads must not nest subscribers on the stack).
+     */
+    private Uni<List<RedisStream.Entry>> fill() {
+        List<RedisStream.Entry> got = new ArrayList<>();
+        long[] until = {0};
+        return Multi.createBy().repeating().uni(() -> {
+            // Never block longer than the idle wait, so that a flush or close is seen within it.
+            long block = got.isEmpty() ? IDLE_BLOCK_MILLIS : Math.max(1, Math.min(IDLE_BLOCK_MILLIS,
+                    TimeUnit.NANOSECONDS.toMillis(until[0] - System.nanoTime())));
+            return log.read(CONSUMER, config.batchSize() - got.size(), false, block).map(entries -> {
+                if (got.isEmpty() && !entries.isEmpty()) {
+                    until[0] = System.nanoTime() + config.batchTimeout().toNanos();
+                }
+                got.addAll(entries);
+                return got.isEmpty() || got.size() >= config.batchSize() || System.nanoTime() >= until[0] || closing
+                        || flushing;
+            });
+        }).until(done -> done).collect().last().map(ignored -> got);
     }
 
     private Uni<Void> apply(List<RedisStream.Entry> entries) {

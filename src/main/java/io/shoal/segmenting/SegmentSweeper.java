@@ -28,6 +28,7 @@ import io.shoal.segmentation.SegmentationEngine;
 import io.shoal.store.SegmentStore;
 import io.shoal.store.StoredUser;
 import io.shoal.store.StoredUserCodec;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -111,9 +112,13 @@ public class SegmentSweeper {
         }, f -> Log.warnf("Sweep failed (it resumes later): %s", f.toString()));
     }
 
+    /**
+     * Runs the sweep again while swaps keep asking for it. An iterative repeat, not a recursive chain: a long run of
+     * swaps would otherwise nest one subscriber per round and overflow the stack when the last one completes.
+     */
     private Uni<Void> runUntilQuiet() {
-        return run(Integer.MAX_VALUE).chain(() -> again.getAndSet(false) ? runUntilQuiet()
-                : Uni.createFrom().voidItem());
+        return Multi.createBy().repeating().uni(() -> run(Integer.MAX_VALUE).map(ignored -> again.getAndSet(false)))
+                .until(lookAgain -> !lookAgain).collect().last().replaceWithVoid();
     }
 
     /**
@@ -131,25 +136,44 @@ public class SegmentSweeper {
         });
     }
 
-    private Uni<Boolean> chunks(int left) {
+    /** What one round of {@link #chunks} found: whether the sweep is done, and whether to go on. */
+    private record Round(boolean finished, boolean goOn) {
+    }
+
+    /**
+     * Runs chunks until the sweep is finished, {@code maxChunks} ran or the lease is lost. Iterative (one repeat per
+     * chunk, never a nested chain): a sweep of many chunks must not grow the stack.
+     *
+     * @return whether the sweep is finished
+     */
+    private Uni<Boolean> chunks(int maxChunks) {
+        AtomicLong left = new AtomicLong(maxChunks);
+        return Multi.createBy().repeating().uni(() -> round(left)).until(r -> !r.goOn()).collect().last()
+                .map(last -> last != null && last.finished())
+                // The round that stops the repeat is not emitted: look at the stored state for the answer.
+                .chain(finished -> finished ? Uni.createFrom().item(true) : store.sweepState()
+                        .map(state -> state.isEmpty() || "1".equals(state.get("finished"))));
+    }
+
+    private Uni<Round> round(AtomicLong left) {
         return store.sweepState().chain(state -> {
             if (state.isEmpty() || "1".equals(state.get("finished"))) {
-                return Uni.createFrom().item(true);
+                return Uni.createFrom().item(new Round(true, false));
             }
-            if (left <= 0) {
-                return Uni.createFrom().item(false);
+            if (left.getAndDecrement() <= 0) {
+                return Uni.createFrom().item(new Round(false, false));
             }
             long started = System.nanoTime();
             return chunk(state).chain(finished -> {
                 if (finished) {
-                    return Uni.createFrom().item(true);
+                    return Uni.createFrom().item(new Round(true, false));
                 }
                 long minNanos = (long) (1e9 * config.refit().sweepChunk() / Math.max(1, config.refit().sweepRate()));
                 long wait = minNanos - (System.nanoTime() - started);
                 Uni<Void> pause = wait > 1_000_000 ? Uni.createFrom().voidItem().onItem().delayIt()
                         .by(Duration.ofNanos(wait)) : Uni.createFrom().voidItem();
                 return pause.chain(() -> store.renewLock("sweep", owner, LEASE_MILLIS))
-                        .chain(held -> held ? chunks(left - 1) : Uni.createFrom().item(false));
+                        .map(held -> new Round(false, held));
             });
         });
     }
