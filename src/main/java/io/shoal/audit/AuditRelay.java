@@ -17,6 +17,7 @@ import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.shoal.config.IngestConfig;
 import io.shoal.config.RoleConfig;
+import io.shoal.event.EventPosition;
 import io.shoal.store.RedisKeys;
 import io.shoal.store.RedisStream;
 import io.smallrye.mutiny.Uni;
@@ -143,11 +144,13 @@ public class AuditRelay {
                 continue; // deleted while pending: relayed by an earlier run whose acknowledgement was lost
             }
             List<SegmentMove> moves = AuditRows.parse(json);
-            chain = chain.chain(() -> history.record("outbox-" + e.id(), moves, List.of()).invoke(written -> {
-                if (written) {
-                    rows.increment(moves.size());
-                }
-            })).replaceWithVoid();
+            long appliedOrder = EventPosition.ofStreamId(e.id()).offset();
+            chain = chain.chain(() -> history.record("outbox-" + e.id(), moves, List.of(), appliedOrder)
+                    .invoke(written -> {
+                        if (written) {
+                            rows.increment(moves.size());
+                        }
+                    })).replaceWithVoid();
         }
         return chain.chain(() -> outbox.ack(ids)).invoke(backlog::set).replaceWithVoid();
     }

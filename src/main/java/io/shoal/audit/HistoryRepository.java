@@ -28,6 +28,16 @@ public class HistoryRepository {
      * @return false when the batch had already been recorded (nothing written)
      */
     public Uni<Boolean> record(String batchId, List<SegmentMove> moves, List<SegmentLifecycleEntity> lifecycle) {
+        return record(batchId, moves, lifecycle, null);
+    }
+
+    /**
+     * As {@link #record(String, List, List)}, with the order Redis applied the changes in (see V4).
+     *
+     * @param appliedOrder the audit outbox entry's position, or null
+     */
+    public Uni<Boolean> record(String batchId, List<SegmentMove> moves, List<SegmentLifecycleEntity> lifecycle,
+            Long appliedOrder) {
         return context.run(() -> sessions.withTransaction((session, tx) -> session
                 .createNativeQuery("INSERT INTO applied_batch (batch_id) VALUES (?1) ON CONFLICT DO NOTHING")
                 .setParameter(1, batchId)
@@ -38,7 +48,9 @@ public class HistoryRepository {
                     }
                     List<Object> rows = new ArrayList<>(moves.size() + lifecycle.size());
                     for (SegmentMove m : moves) {
-                        rows.add(toEntity(m));
+                        SegmentChangeEntity row = toEntity(m);
+                        row.appliedOrder = appliedOrder;
+                        rows.add(row);
                     }
                     rows.addAll(lifecycle);
                     return rows.isEmpty() ? Uni.createFrom().item(true)

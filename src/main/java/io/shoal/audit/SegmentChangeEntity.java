@@ -47,6 +47,10 @@ public class SegmentChangeEntity {
     @Column(nullable = false, length = 32)
     public String reason;
 
+    /** The order Redis applied the change in (its outbox entry's position); null for rows from before V4. */
+    @Column(name = "applied_order")
+    public Long appliedOrder;
+
     @Column(name = "recorded_at", insertable = false, updatable = false)
     public Instant recordedAt;
 }

@@ -42,8 +42,8 @@ import io.smallrye.mutiny.Uni;
  * chunk's states are written in one script, each only if still the one decided on (a batch planned on the new model
  * may have written it meanwhile), and the audit rows of exactly the states written go to the audit outbox in the
  * same script; then the cursor. A crash between the two redoes the chunk after a restart: decisions already written
- * are no longer "the state decided on", so they are skipped and audited nothing twice. One process sweeps at a time, under a lease that
- * a crashed process's successor takes over when it expires. A newer swap supersedes a running sweep.
+ * are no longer "the state decided on", so they are skipped and audited nothing twice. One process sweeps at a time,
+ * under a lease that a crashed process's successor takes over when it expires. A newer swap supersedes a running sweep.
  */
 @ApplicationScoped
 public class SegmentSweeper {

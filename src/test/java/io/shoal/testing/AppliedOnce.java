@@ -86,7 +86,7 @@ public final class AppliedOnce implements AutoCloseable {
                 assertThat(dup.next()).as("an audit row written twice").isFalse();
             }
             try (PreparedStatement ps = c.prepareStatement("SELECT from_segment, to_segment, reason, model_version, "
-                    + "changed_at, id FROM segment_history WHERE user_id = ? ORDER BY id")) {
+                    + "changed_at, id FROM segment_history WHERE user_id = ? ORDER BY applied_order, id")) {
                 for (Map.Entry<String, Long> e : segments.entrySet()) {
                     ps.setString(1, e.getKey());
                     List<Long[]> rows = new ArrayList<>();
