@@ -1,7 +1,9 @@
 package io.shoal.audit;
 
 import java.time.Instant;
+import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -108,8 +110,8 @@ public class DeadLetterRepository {
         if (value instanceof OffsetDateTime o) {
             return o.toInstant();
         }
-        if (value instanceof java.time.LocalDateTime l) {
-            return l.toInstant(java.time.ZoneOffset.UTC);
+        if (value instanceof LocalDateTime l) {
+            return l.toInstant(ZoneOffset.UTC);
         }
         throw new IllegalStateException("unexpected timestamp type " + value.getClass());
     }

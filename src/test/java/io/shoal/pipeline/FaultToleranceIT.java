@@ -9,8 +9,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -81,7 +79,7 @@ class FaultToleranceIT {
         await().atMost(Duration.ofSeconds(60)).until(() -> feeder.acknowledged() >= USERS * EVENTS_PER_USER / 2);
         try (AppliedOnce redis = new AppliedOnce(ShoalTestResources.REDIS_URL, prefix)) {
             service.kill(); // SIGKILL: no drain, no shutdown hook
-            long backlog = backlog(ShoalTestResources.REDIS_URL);
+            long backlog = redis.eventLogBacklog();
             assertThat(backlog).as("accepted events not yet applied when the process died").isPositive();
             service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL, List.of(), port);
             await().atMost(Duration.ofSeconds(120)).until(feeder::done);
@@ -102,8 +100,9 @@ class FaultToleranceIT {
         EventFeeder feeder = feed(port, 0);
         await().atMost(Duration.ofSeconds(120)).until(feeder::done);
         assertThat(service.terminate(60)).as("exits after the drain timeout").isTrue();
-        long left = backlog(ShoalTestResources.REDIS_URL);
-        assertThat(left).as("accepted events left in the event log by the drain").isPositive();
+        try (AppliedOnce redis = new AppliedOnce(ShoalTestResources.REDIS_URL, prefix)) {
+            assertThat(redis.eventLogBacklog()).as("accepted events left in the event log by the drain").isPositive();
+        }
         assertThat(java.nio.file.Files.readString(service.log))
                 .contains("they stay in the event log and are applied at the next start");
         service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL, List.of(), port);
@@ -194,19 +193,5 @@ class FaultToleranceIT {
         EventFeeder feeder = new EventFeeder(() -> port, run, USERS, EVENTS_PER_USER, PER_REQUEST, pauseMillis);
         feeding = feeder.startInBackground();
         return feeder;
-    }
-
-    private long backlog(String redisUrl) throws Exception {
-        AtomicReference<Long> len = new AtomicReference<>();
-        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
-        try {
-            io.vertx.redis.client.Redis r = io.vertx.redis.client.Redis.createClient(vertx, redisUrl);
-            len.set(r.send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.XLEN).arg(prefix + "events"))
-                    .toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS).toLong());
-            r.close();
-        } finally {
-            vertx.close();
-        }
-        return len.get();
     }
 }

@@ -113,6 +113,11 @@ public final class AppliedOnce implements AutoCloseable {
         }
     }
 
+    /** Entries in the event log: accepted and not yet applied. */
+    public long eventLogBacklog() throws Exception {
+        return xlen(prefix + "events");
+    }
+
     private long hlong(String key, String field) throws Exception {
         Response r = send(Request.cmd(Command.HGET).arg(key).arg(field));
         return r == null ? 0 : r.toLong();
