@@ -55,6 +55,7 @@ public class AuditRelay {
     private final String consumer;
     private final Counter rows;
     private final AtomicLong backlog = new AtomicLong();
+    private final AtomicLong oldest = new AtomicLong();
 
     private volatile boolean closing;
     private boolean recovering = true;
@@ -75,6 +76,10 @@ public class AuditRelay {
                 .register(registry);
         Gauge.builder("shoal.audit.outbox.backlog", backlog, AtomicLong::get)
                 .description("Audit outbox entries not yet in PostgreSQL").register(registry);
+        Gauge.builder("shoal.audit.outbox.lag", oldest, o -> o.get() == 0 ? 0
+                : Math.max(0, System.currentTimeMillis() - o.get()) / 1000.0).baseUnit("seconds")
+                .description("Age of the oldest audit outbox entry not yet in PostgreSQL (0 when none waits)")
+                .register(registry);
     }
 
     void start(@Observes StartupEvent ignored) {
@@ -135,6 +140,8 @@ public class AuditRelay {
         if (entries.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        // Read and not yet written: the oldest waiting is at most this old (the acknowledgement tells exactly).
+        oldest.compareAndSet(0, RedisStream.idMillis(entries.get(0).id()));
         Uni<Void> chain = Uni.createFrom().voidItem();
         List<String> ids = new ArrayList<>(entries.size());
         for (RedisStream.Entry e : entries) {
@@ -152,7 +159,10 @@ public class AuditRelay {
                         }
                     })).replaceWithVoid();
         }
-        return chain.chain(() -> outbox.ack(ids)).invoke(backlog::set).replaceWithVoid();
+        return chain.chain(() -> outbox.ack(ids)).invoke(left -> {
+            backlog.set(left.size());
+            oldest.set(left.oldestMillis());
+        }).replaceWithVoid();
     }
 
     private Uni<Void> sweepMarkersIfDue() {

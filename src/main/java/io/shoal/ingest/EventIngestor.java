@@ -5,7 +5,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
 import java.util.IdentityHashMap;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.annotation.Priority;
@@ -52,6 +54,22 @@ public class EventIngestor {
         }
     }
 
+    /**
+     * Why a request was answered 503: the {@code reason} tag of {@code shoal_ingest_requests_saturated_total}, so
+     * that an operator tells overload (backlog-full) from an outage (dependency-down, redis-unavailable, publish-*).
+     */
+    enum Refusal {
+        SHUTTING_DOWN("shutting-down"), DEPENDENCY_DOWN("dependency-down"), WORKER_ROLE("worker-role"),
+        BACKLOG_FULL("backlog-full"), REDIS_UNAVAILABLE("redis-unavailable"), PUBLISH_PENDING("publish-pending"),
+        PUBLISH_TIMEOUT("publish-timeout"), PUBLISH_FAILED("publish-failed");
+
+        final String tag;
+
+        Refusal(String tag) {
+            this.tag = tag;
+        }
+    }
+
     private final EventLog log;
     private final ObjectMapper json;
     private final KafkaEventPublisher kafka;
@@ -64,7 +82,7 @@ public class EventIngestor {
     private final Counter accepted;
     private final Counter rejected;
     private final Counter duplicates;
-    private final Counter saturated;
+    private final Map<Refusal, Counter> saturated = new EnumMap<>(Refusal.class);
     private volatile boolean accepting = true;
 
     public EventIngestor(EventLog log, ObjectMapper json, KafkaEventPublisher kafka, RoleConfig roles,
@@ -82,9 +100,15 @@ public class EventIngestor {
         this.accepted = events(registry, "accepted");
         this.rejected = events(registry, "rejected");
         this.duplicates = events(registry, "duplicate");
-        this.saturated = Counter.builder("shoal.ingest.requests.saturated")
-                .description("Requests answered 503 because the pipeline was full or shutting down")
-                .register(registry);
+        for (Refusal r : Refusal.values()) {
+            saturated.put(r, Counter.builder("shoal.ingest.requests.saturated").tag("reason", r.tag)
+                    .description("Requests answered 503 (nothing accepted, Retry-After), by reason").register(registry));
+        }
+    }
+
+    private Outcome.Saturated refuse(Refusal why, String message) {
+        saturated.get(why).increment();
+        return new Outcome.Saturated(message);
     }
 
     private static Counter events(MeterRegistry registry, String outcome) {
@@ -131,18 +155,16 @@ public class EventIngestor {
             return Uni.createFrom().item(new Outcome.Done(IngestResponse.invalid(rejections)));
         }
         if (!accepting) {
-            saturated.increment();
-            return Uni.createFrom().item(new Outcome.Saturated("Shoal is shutting down"));
+            return Uni.createFrom().item(refuse(Refusal.SHUTTING_DOWN, "Shoal is shutting down"));
         }
         List<String> down = dependencies.unavailable();
         if (!down.isEmpty()) {
-            saturated.increment();
-            return Uni.createFrom().item(new Outcome.Saturated("the pipeline is waiting for " + String.join(" and ", down)
-                    + " to come back"));
+            return Uni.createFrom().item(refuse(Refusal.DEPENDENCY_DOWN, "the pipeline is waiting for "
+                    + String.join(" and ", down) + " to come back"));
         }
         if (role == Role.WORKER) {
-            saturated.increment();
-            return Uni.createFrom().item(new Outcome.Saturated("this process is a worker; send events to the ingest service"));
+            return Uni.createFrom().item(refuse(Refusal.WORKER_ROLE,
+                    "this process is a worker; send events to the ingest service"));
         }
 
         // Within one request the first event with a given id wins (ids are unique per shopper).
@@ -158,8 +180,7 @@ public class EventIngestor {
             return appendToLog(unique, generatedIds, inRequestDuplicates, rejections);
         }
         if (!limiter.tryAcquire(unique.size())) {
-            saturated.increment();
-            return Uni.createFrom().item(new Outcome.Saturated("the pipeline is saturated ("
+            return Uni.createFrom().item(refuse(Refusal.BACKLOG_FULL, "the pipeline is saturated ("
                     + limiter.inFlight() + " of " + limiter.capacity() + " events in flight)"));
         }
 
@@ -210,9 +231,8 @@ public class EventIngestor {
         return log.append(appends, config.dedupTtl(), limiter.capacity()).map(appended -> {
             limiter.observeBacklog(appended.backlog());
             if (!appended.admitted()) {
-                saturated.increment();
-                return (Outcome) new Outcome.Saturated("the pipeline is saturated (" + appended.backlog() + " of "
-                        + limiter.capacity() + " events in flight)");
+                return (Outcome) refuse(Refusal.BACKLOG_FULL, "the pipeline is saturated (" + appended.backlog()
+                        + " of " + limiter.capacity() + " events in flight)");
             }
             int added = (int) appended.ids().stream().filter(id -> id != null).count();
             int dups = unique.size() - added + inRequestDuplicates;
@@ -223,9 +243,8 @@ public class EventIngestor {
     }
 
     private Outcome dedupUnavailable(Throwable f) {
-        saturated.increment();
         Log.warnf("Redis unavailable at ingestion, answering 503: %s", f.toString());
-        return new Outcome.Saturated("the event store (Redis) is unavailable");
+        return refuse(Refusal.REDIS_UNAVAILABLE, "the event store (Redis) is unavailable");
     }
 
     /**
@@ -258,21 +277,18 @@ public class EventIngestor {
         return sends.ifNoItem().after(config.publishTimeout()).fail()
                 .map(ignored -> {
                     if (pending > 0) {
-                        saturated.increment();
-                        return (Outcome) new Outcome.Saturated(pending + " events of this request are still being "
+                        return (Outcome) refuse(Refusal.PUBLISH_PENDING, pending + " events of this request are still being "
                                 + "confirmed by the event log (Kafka) from an earlier request");
                     }
                     duplicates.increment(dups);
                     return new Outcome.Done(new IngestResponse(admitted.size(), dups, rejections));
                 })
                 .onFailure(io.smallrye.mutiny.TimeoutException.class).recoverWithItem(f -> {
-                    saturated.increment();
-                    return new Outcome.Saturated("the event log (Kafka) has not acknowledged the events within "
+                    return refuse(Refusal.PUBLISH_TIMEOUT, "the event log (Kafka) has not acknowledged the events within "
                             + config.publishTimeout() + "; resend them (those it takes count as duplicates)");
                 })
                 .onFailure().recoverWithItem(f -> {
-                    saturated.increment();
-                    return new Outcome.Saturated("the event log (Kafka) did not acknowledge the events");
+                    return refuse(Refusal.PUBLISH_FAILED, "the event log (Kafka) did not acknowledge the events");
                 });
     }
 

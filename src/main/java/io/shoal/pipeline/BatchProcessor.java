@@ -68,10 +68,13 @@ public class BatchProcessor {
     private final Counter splits;
     private final Counter dependencyWaits;
     private final Counter conflicts;
+    private final PipelineLag lag;
     private volatile boolean closing;
 
     public BatchProcessor(@Any Instance<BatchStage> stages, PipelineConfig config, Dependencies dependencies,
-            DeadLetterRepository deadLetters, DedupStore dedup, ObjectMapper json, MeterRegistry registry) {
+            DeadLetterRepository deadLetters, DedupStore dedup, ObjectMapper json, PipelineLag lag,
+            MeterRegistry registry) {
+        this.lag = lag;
         this.stages = stages.stream().sorted(Comparator.comparingInt(BatchStage::order)).toList();
         this.config = config;
         this.dependencies = dependencies;
@@ -113,8 +116,12 @@ public class BatchProcessor {
     public Uni<Void> process(MicroBatch batch) {
         long start = System.nanoTime();
         batchSize.record(batch.size());
+        Object waiting = lag.applying(batch);
         return isolate(batch, config.maxAttempts())
-                .eventually(() -> batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS));
+                .eventually(() -> {
+                    lag.applied(waiting);
+                    batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                });
     }
 
     private Uni<Void> isolate(MicroBatch batch, int attempts) {

@@ -68,6 +68,7 @@ public class EventLogConsumer implements BatchSource {
     private final Vertx vertx;
     private final Counter unreadable;
     private final DeadLetterRepository deadLetters;
+    private final PipelineLag lag;
 
     private volatile boolean closing;
     private volatile boolean flushing;
@@ -81,8 +82,9 @@ public class EventLogConsumer implements BatchSource {
     private Duration failureDelay;
 
     public EventLogConsumer(EventLog log, BatchProcessor processor, InFlightLimiter limiter, ObjectMapper json,
-            DeadLetterRepository deadLetters, SegmentStore leases, PipelineConfig config, RoleConfig roles,
-            Vertx vertx, MeterRegistry registry) {
+            DeadLetterRepository deadLetters, SegmentStore leases, PipelineLag lag, PipelineConfig config,
+            RoleConfig roles, Vertx vertx, MeterRegistry registry) {
+        this.lag = lag;
         this.leases = leases;
         this.deadLetters = deadLetters;
         this.log = log.stream();
@@ -156,6 +158,7 @@ public class EventLogConsumer implements BatchSource {
                     if (!held) {
                         vertx.cancelTimer(timer);
                         leader = false;
+                        lag.queued(0);
                         Log.warnf("Another process took the event log lease %s; this one stops applying after the "
                                 + "current batch and stands by", LEASE);
                     }
@@ -287,6 +290,9 @@ public class EventLogConsumer implements BatchSource {
         Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
                 : processor.process(new MicroBatch(++sequence, events, positions));
         return work.chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids))
-                .invoke(limiter::observeBacklog).replaceWithVoid();
+                .invoke(left -> {
+                    limiter.observeBacklog(left.size());
+                    lag.queued(left.oldestMillis());
+                }).replaceWithVoid();
     }
 }

@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.logging.Log;
@@ -71,6 +72,9 @@ public class SegmentModelManager {
     private final String owner = UUID.randomUUID().toString();
     private final AtomicLong pointsSinceCheck = new AtomicLong();
     private final AtomicBoolean maintaining = new AtomicBoolean();
+    private final AtomicLong generation = new AtomicLong();
+    private final AtomicLong lastSwap = new AtomicLong();
+    private final Counter maintenanceFailures;
     private final AtomicLong lastSnapshotVersion = new AtomicLong(-1);
     private final Counter retired;
     private final MeterRegistry registry;
@@ -95,6 +99,19 @@ public class SegmentModelManager {
         this.refitTimer = Timer.builder("shoal.segmentation.refit.latency")
                 .description("Time to compute a seed, refit or drift check on the profile sample")
                 .publishPercentiles(0.5, 0.99).register(registry);
+        this.maintenanceFailures = Counter.builder("shoal.segmentation.refit.failures")
+                .description("Seeds, refits or drift checks that failed (retried at the next trigger)")
+                .register(registry);
+        Gauge.builder("shoal.segmentation.refit.running", maintaining,
+                m -> m.get() ? 1 : 0).description("1 while this process computes a seed, refit or drift check")
+                .register(registry);
+        Gauge.builder("shoal.segmentation.model.generation", generation,
+                AtomicLong::get).description("Generation of the last model this process swapped in or restored")
+                .register(registry);
+        Gauge.builder("shoal.segmentation.last.swap", lastSwap,
+                t -> t.get() / 1000.0).baseUnit("seconds")
+                .description("Unix time of the last model swap (seed, refit, rescue) by this process; 0: none yet")
+                .register(registry);
     }
 
     public SegmentationParams params() {
@@ -132,6 +149,7 @@ public class SegmentModelManager {
         SegmentModel restored = store.model().chain(current -> {
             if (current != null) {
                 lastSnapshotVersion.set(current.version());
+                generation.set(current.generation());
                 return Uni.createFrom().nullItem();
             }
             return snapshots.latest().chain(snapshot -> {
@@ -236,7 +254,10 @@ public class SegmentModelManager {
         RefitPolicy.Trigger due = engine.due(plannedOn, profiled, points, System.currentTimeMillis());
         if (due != RefitPolicy.Trigger.NONE) {
             maintain(due).subscribe().with(v -> {
-            }, f -> Log.warnf("Model maintenance failed: %s", f.toString()));
+            }, f -> {
+                maintenanceFailures.increment();
+                Log.warnf("Model maintenance failed: %s", f.toString());
+            });
         }
     }
 
@@ -278,6 +299,8 @@ public class SegmentModelManager {
             }
             registry.counter("shoal.segmentation.swaps", "cause", swap.cause().reason(), "trigger",
                     swap.trigger().name().toLowerCase()).increment();
+            generation.set(swap.model().generation());
+            lastSwap.set(System.currentTimeMillis());
             if (swap.cause() != SegmentRefit.Cause.SEEDED) {
                 Log.infof("Model %s (%s) to generation %d, version %d: cost on the sample %.2f -> %.2f%s; lineage %s",
                         swap.cause().reason(), swap.trigger().name().toLowerCase(), swap.model().generation(),

@@ -5,6 +5,7 @@ import io.shoal.pipeline.MicroBatch;
 import io.shoal.pipeline.BatchStage;
 import io.shoal.event.EventType;
 import io.shoal.event.BehaviorEvent;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -13,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -39,6 +41,9 @@ public class SegmentationStage implements BatchStage {
 
     /** Recent texts offered per batch to the sample that describes segments. */
     static final int RECENT_TEXTS_PER_BATCH = 32;
+    /** Bucket bounds of the event-to-segment latency histogram; 1 s is the SLO's (README, Metrics). */
+    static final Duration[] SLO_BUCKETS = Stream.of(50, 100, 250, 500, 1_000, 2_500, 5_000, 10_000, 30_000, 60_000)
+            .map(Duration::ofMillis).toArray(Duration[]::new);
 
     private final EventEmbedder embedder;
     private final SegmentStore store;
@@ -62,7 +67,9 @@ public class SegmentationStage implements BatchStage {
                 .publishPercentiles(0.5, 0.99).register(registry);
         this.visibleLatency = Timer.builder("shoal.pipeline.event.visible.latency")
                 .description("From an event's acceptance to its effect on the shopper's segment state in Redis")
-                .publishPercentiles(0.5, 0.95, 0.99).register(registry);
+                .publishPercentiles(0.5, 0.95, 0.99)
+                // Histogram buckets for the SLO (share of events applied within 1 s) and its burn-rate alerts.
+                .serviceLevelObjectives(SLO_BUCKETS).register(registry);
     }
 
     @Override

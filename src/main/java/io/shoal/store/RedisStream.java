@@ -75,14 +75,32 @@ public final class RedisStream {
     }
 
     /**
+     * What is left in a stream after an acknowledgement.
+     *
+     * @param size         entries not yet handled
+     * @param oldestMillis when the oldest of them was appended (its id's time), 0 when there is none
+     */
+    public record Backlog(long size, long oldestMillis) {
+    }
+
+    /**
      * Acknowledges and deletes handled entries.
      *
      * @return the backlog after
      */
-    public Uni<Long> ack(List<String> ids) {
+    public Uni<Backlog> ack(List<String> ids) {
         Request eval = Request.cmd(Command.EVAL).arg(ACK).arg(1).arg(key).arg(group);
         ids.forEach(eval::arg);
-        return redis.send(eval).map(Response::toLong);
+        return redis.send(eval).map(r -> {
+            String oldest = r.get(1).toString();
+            return new Backlog(r.get(0).toLong(), oldest.isEmpty() ? 0 : idMillis(oldest));
+        });
+    }
+
+    /** The time part of a stream entry id ({@code <ms>-<seq>}). */
+    public static long idMillis(String id) {
+        int dash = id.indexOf('-');
+        return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
     }
 
     /** Entries in the stream: not yet handled. */
