@@ -14,7 +14,8 @@
 -- ARGV[1] decay a, ARGV[2] k (0: no model update), ARGV[3] dimension, ARGV[4] marker TTL seconds,
 -- ARGV[5] sample cap, ARGV[6] gmm flag ("1" when the Q_k sums are kept), ARGV[7] the model generation the batch
 -- was planned on (0: no model), ARGV[8] shoppers profiled for the first time by this batch, ARGV[9] the batch id,
--- ARGV[10] the audit rows as a JSON array ("" when the batch moved nobody)
+-- ARGV[10] the audit rows as a JSON array ("" when the batch moved nobody), ARGV[11] the batch span's W3C traceparent
+-- ("" when tracing is off; kept with the outbox entry, so the relay's audit write joins the batch's trace)
 -- then per slot j = 0..k-1: expected segment id, m_j, s_j (float32 LE blob, or "-" for none), q_j (blob or "-")
 -- then the number of users, and per user the digest of the state it was planned on (SHA-1 hex of the stored bytes,
 -- "" for none, "*" for unchecked) and its new encoded state: a user whose stored state changed since the plan (a
@@ -57,8 +58,8 @@ for i = 1, npos do
             'position ' .. KEYS[pos_keys + i] .. ' is "' .. current .. '", batch planned on "' .. expected .. '"' }
     end
 end
-local upos = 11
-if k > 0 then upos = 11 + 4 * k end
+local upos = 12
+if k > 0 then upos = 12 + 4 * k end
 for u = 1, tonumber(ARGV[upos]) do
     local expected = ARGV[upos + 2 * u - 1]
     if expected ~= '*' then
@@ -101,7 +102,7 @@ local function fold(field, delta)
     redis.call('HSET', model, field, struct.pack(fmt, unpack(values, 1, dim)))
 end
 
-local pos = 11
+local pos = 12
 local version = redis.call('HGET', model, 'version') or '0'
 if k > 0 then
     local folded = 0
@@ -181,6 +182,10 @@ for i = 1, npos do
     redis.call('SET', KEYS[pos_keys + i], ARGV[pos_args + 2 * i])
 end
 if ARGV[10] ~= '' then
-    redis.call('XADD', KEYS[8], '*', 'batch', ARGV[9], 'rows', ARGV[10])
+    if ARGV[11] == '' then
+        redis.call('XADD', KEYS[8], '*', 'batch', ARGV[9], 'rows', ARGV[10])
+    else
+        redis.call('XADD', KEYS[8], '*', 'batch', ARGV[9], 'rows', ARGV[10], 't', ARGV[11])
+    end
 end
 return { 'applied', tostring(version) }

@@ -20,6 +20,8 @@ import io.shoal.config.RoleConfig;
 import io.shoal.event.EventPosition;
 import io.shoal.store.RedisKeys;
 import io.shoal.store.RedisStream;
+import io.opentelemetry.api.trace.Span;
+import io.shoal.tracing.Tracing;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
 
@@ -54,6 +56,7 @@ public class AuditRelay {
     private final Vertx vertx;
     private final String consumer;
     private final Counter rows;
+    private final Tracing tracing;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldest = new AtomicLong();
 
@@ -64,7 +67,8 @@ public class AuditRelay {
     private long lastClaim = System.nanoTime();
 
     public AuditRelay(ReactiveRedisDataSource redis, RedisKeys keys, HistoryRepository history, RoleConfig roles,
-            IngestConfig ingest, Vertx vertx, MeterRegistry registry) {
+            IngestConfig ingest, Tracing tracing, Vertx vertx, MeterRegistry registry) {
+        this.tracing = tracing;
         this.outbox = new RedisStream(redis.getRedis(), keys.auditOutbox(), GROUP);
         this.history = history;
         this.enabled = roles.role() != RoleConfig.Role.INGEST;
@@ -152,12 +156,22 @@ public class AuditRelay {
             }
             List<SegmentMove> moves = AuditRows.parse(json);
             long appliedOrder = EventPosition.ofStreamId(e.id()).offset();
-            chain = chain.chain(() -> history.record("outbox-" + e.id(), moves, List.of(), appliedOrder)
-                    .invoke(written -> {
-                        if (written) {
-                            rows.increment(moves.size());
-                        }
-                    })).replaceWithVoid();
+            String traceparent = e.field(Tracing.TRACEPARENT_FIELD);
+            chain = chain.chain(() -> {
+                Uni<Boolean> write = history.record("outbox-" + e.id(), moves, List.of(), appliedOrder);
+                if (traceparent != null) {
+                    // A child of the batch that made the rows (its context came with the outbox entry).
+                    Span span = tracing.start(Tracing.AUDIT, Tracing.context(traceparent))
+                            .setAttribute("shoal.audit.rows", moves.size());
+                    write = Tracing.ending(span, write.invoke(written -> span.setAttribute("shoal.audit.written",
+                            written)));
+                }
+                return write.invoke(written -> {
+                    if (written) {
+                        rows.increment(moves.size());
+                    }
+                });
+            }).replaceWithVoid();
         }
         return chain.chain(() -> outbox.ack(ids)).invoke(left -> {
             backlog.set(left.size());

@@ -19,6 +19,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Embeds texts through two cache layers, so that a text is run through the model once per TTL across all instances:
@@ -74,8 +76,46 @@ public final class EmbeddingCache {
                 .register(meters);
     }
 
+    /**
+     * What one call found where: distinct texts served by each cache layer, texts the model embedded and the model's
+     * time (for the embedding span's attributes).
+     */
+    public static final class Tally {
+        final AtomicInteger texts = new AtomicInteger();
+        final AtomicInteger localHits = new AtomicInteger();
+        final AtomicInteger redisHits = new AtomicInteger();
+        final AtomicInteger embedded = new AtomicInteger();
+        final AtomicLong modelNanos = new AtomicLong();
+
+        public int texts() {
+            return texts.get();
+        }
+
+        public int localHits() {
+            return localHits.get();
+        }
+
+        public int redisHits() {
+            return redisHits.get();
+        }
+
+        public int embedded() {
+            return embedded.get();
+        }
+
+        /** Sum of the model sub-batches' times (they may overlap on several workers). */
+        public long modelNanos() {
+            return modelNanos.get();
+        }
+    }
+
     /** One unit vector per text, in input order; equal texts (after normalisation) get equal vectors. */
     public Uni<List<float[]>> embed(List<String> texts) {
+        return embed(texts, new Tally());
+    }
+
+    /** As {@link #embed(List)}, counting into {@code tally}. */
+    public Uni<List<float[]>> embed(List<String> texts, Tally tally) {
         if (texts.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -92,6 +132,8 @@ public final class EmbeddingCache {
         }
         localHits.increment(found.size());
         localMisses.increment(localMissed.size());
+        tally.texts.addAndGet(found.size() + localMissed.size());
+        tally.localHits.addAndGet(found.size());
         if (localMissed.isEmpty()) {
             return Uni.createFrom().item(inOrder(normalised, found));
         }
@@ -99,8 +141,9 @@ public final class EmbeddingCache {
                 .chain(fromRedis -> {
                     local.putAll(fromRedis);
                     found.putAll(fromRedis);
+                    tally.redisHits.addAndGet(fromRedis.size());
                     List<String> missing = localMissed.stream().filter(t -> !fromRedis.containsKey(t)).toList();
-                    return embedMissing(missing);
+                    return embedMissing(missing, tally);
                 })
                 .chain(fresh -> {
                     local.putAll(fresh);
@@ -146,13 +189,14 @@ public final class EmbeddingCache {
                 });
     }
 
-    private Uni<Map<String, float[]>> embedMissing(List<String> texts) {
+    private Uni<Map<String, float[]>> embedMissing(List<String> texts, Tally tally) {
         if (texts.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
         List<Uni<Map<String, float[]>>> subBatches = new ArrayList<>();
         for (int from = 0; from < texts.size(); from += settings.subBatchSize()) {
-            subBatches.add(embedSubBatch(texts.subList(from, Math.min(from + settings.subBatchSize(), texts.size()))));
+            subBatches.add(embedSubBatch(texts.subList(from, Math.min(from + settings.subBatchSize(), texts.size())),
+                    tally));
         }
         return Uni.join().all(subBatches).andFailFast().map(results -> {
             Map<String, float[]> all = new HashMap<>();
@@ -161,12 +205,15 @@ public final class EmbeddingCache {
         });
     }
 
-    private Uni<Map<String, float[]>> embedSubBatch(List<String> texts) {
+    private Uni<Map<String, float[]>> embedSubBatch(List<String> texts, Tally tally) {
         return Uni.createFrom().deferred(() -> {
             long start = System.nanoTime();
             return encoder.encode(texts).map(vectors -> {
-                batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
+                long took = System.nanoTime() - start;
+                batchLatency.record(took, TimeUnit.NANOSECONDS);
                 embedded.increment(texts.size());
+                tally.embedded.addAndGet(texts.size());
+                tally.modelNanos.addAndGet(took);
                 if (vectors.length != texts.size()) {
                     throw new IllegalStateException("the encoder returned " + vectors.length + " vectors for "
                             + texts.size() + " texts");

@@ -42,6 +42,11 @@ public class EmbeddingService {
         return cache.embed(texts);
     }
 
+    /** As {@link #embed(List)}, counting cache hits and model time into {@code tally}. */
+    public Uni<List<float[]>> embed(List<String> texts, EmbeddingCache.Tally tally) {
+        return cache.embed(texts, tally);
+    }
+
     /** The last known vectors of these items; unknown items are absent. */
     public Uni<Map<String, float[]>> itemVectors(Collection<String> itemIds) {
         return items.itemVectors(itemIds);

@@ -33,6 +33,11 @@ public class EventEmbedder {
     }
 
     public Uni<EmbeddedBatch> embed(MicroBatch batch) {
+        return embed(batch, new EmbeddingCache.Tally());
+    }
+
+    /** As {@link #embed(MicroBatch)}, counting cache hits and model time into {@code tally}. */
+    public Uni<EmbeddedBatch> embed(MicroBatch batch, EmbeddingCache.Tally tally) {
         List<BehaviorEvent> events = batch.events();
         List<String> documents = new ArrayList<>();
         List<Integer> withText = new ArrayList<>();
@@ -47,7 +52,7 @@ public class EventEmbedder {
             }
         }
         return Uni.combine().all()
-                .unis(embeddings.embed(documents), embeddings.itemVectors(itemsWithoutText))
+                .unis(embeddings.embed(documents, tally), embeddings.itemVectors(itemsWithoutText))
                 .asTuple()
                 .chain(both -> {
                     float[][] vectors = new float[events.size()][];

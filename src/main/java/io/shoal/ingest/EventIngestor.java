@@ -31,6 +31,9 @@ import io.shoal.pipeline.InFlightLimiter;
 import io.shoal.kafka.KafkaEventPublisher;
 import io.shoal.store.DedupStore;
 import io.shoal.store.EventLog;
+import io.shoal.tracing.Tracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -79,6 +82,7 @@ public class EventIngestor {
     private final DedupStore dedup;
     private final IngestConfig config;
     private final EventValidator validator;
+    private final Tracing tracing;
     private final Counter accepted;
     private final Counter rejected;
     private final Counter duplicates;
@@ -87,7 +91,8 @@ public class EventIngestor {
 
     public EventIngestor(EventLog log, ObjectMapper json, KafkaEventPublisher kafka, RoleConfig roles,
             InFlightLimiter limiter, Dependencies dependencies, DedupStore dedup, IngestConfig config,
-            MeterRegistry registry) {
+            Tracing tracing, MeterRegistry registry) {
+        this.tracing = tracing;
         this.dependencies = dependencies;
         this.log = log;
         this.json = json;
@@ -132,6 +137,8 @@ public class EventIngestor {
      * @param elements the request's events (a single event is a list of one)
      */
     public Uni<Outcome> ingest(List<JsonNode> elements) {
+        Context request = Context.current();
+        Span validation = tracing.start(Tracing.VALIDATE, request).setAttribute("shoal.events", elements.size());
         Instant now = Instant.now();
         List<BehaviorEvent> valid = new ArrayList<>(elements.size());
         Set<BehaviorEvent> generatedIds = Collections.newSetFromMap(new IdentityHashMap<>());
@@ -148,6 +155,7 @@ public class EventIngestor {
             }
         }
         int invalidEvents = elements.size() - valid.size();
+        validation.setAttribute("shoal.events.rejected", invalidEvents).end();
         if (invalidEvents > 0) {
             rejected.increment(invalidEvents);
         }
@@ -177,7 +185,7 @@ public class EventIngestor {
         }
         int inRequestDuplicates = valid.size() - unique.size();
         if (role == Role.ALL) {
-            return appendToLog(unique, generatedIds, inRequestDuplicates, rejections);
+            return appendToLog(unique, generatedIds, inRequestDuplicates, rejections, request);
         }
         if (!limiter.tryAcquire(unique.size())) {
             return Uni.createFrom().item(refuse(Refusal.BACKLOG_FULL, "the pipeline is saturated ("
@@ -190,7 +198,8 @@ public class EventIngestor {
             (generatedIds.contains(e) ? generated : toCheck).add(e);
         }
         List<DedupStore.EventKey> checkIds = toCheck.stream().map(EventIngestor::key).toList();
-        return dedup.markPending(checkIds, config.kafkaPendingTtl())
+        Span marking = tracing.start(Tracing.DEDUP, request).setAttribute("shoal.events", checkIds.size());
+        return Tracing.ending(marking, dedup.markPending(checkIds, config.kafkaPendingTtl()))
                 .onFailure().invoke(f -> limiter.release(unique.size()))
                 .chain(seen -> {
                     List<BehaviorEvent> admitted = new ArrayList<>(generated);
@@ -208,7 +217,7 @@ public class EventIngestor {
                         }
                     }
                     limiter.release(unique.size() - admitted.size());
-                    return publish(admitted, marked, confirmed + inRequestDuplicates, pending, rejections);
+                    return publish(admitted, marked, confirmed + inRequestDuplicates, pending, rejections, request);
                 })
                 .onFailure().recoverWithItem(EventIngestor.this::dedupUnavailable);
     }
@@ -218,7 +227,7 @@ public class EventIngestor {
      * also applies admission (the log's backlog against {@code max-in-flight}); 202 only after it answered.
      */
     private Uni<Outcome> appendToLog(List<BehaviorEvent> unique, Set<BehaviorEvent> generatedIds,
-            int inRequestDuplicates, List<Rejection> rejections) {
+            int inRequestDuplicates, List<Rejection> rejections, Context request) {
         List<EventLog.Append> appends = new ArrayList<>(unique.size());
         for (BehaviorEvent e : unique) {
             try {
@@ -228,7 +237,10 @@ public class EventIngestor {
                 throw new IllegalStateException("an accepted event could not be written as JSON", x);
             }
         }
-        return log.append(appends, config.dedupTtl(), limiter.capacity()).map(appended -> {
+        Span accept = tracing.start(Tracing.ACCEPT, request).setAttribute("shoal.events", appends.size());
+        return Tracing.ending(accept, log.append(appends, config.dedupTtl(), limiter.capacity(),
+                Tracing.traceparent(accept)).invoke(appended -> accept.setAttribute("shoal.backlog",
+                        appended.backlog()).setAttribute("shoal.admitted", appended.admitted()))).map(appended -> {
             limiter.observeBacklog(appended.backlog());
             if (!appended.admitted()) {
                 return (Outcome) refuse(Refusal.BACKLOG_FULL, "the pipeline is saturated (" + appended.backlog()
@@ -255,8 +267,9 @@ public class EventIngestor {
      * the client resends until every event is confirmed and it gets its 202 (a confirmed event counts as duplicate).
      */
     private Uni<Outcome> publish(List<BehaviorEvent> admitted, List<DedupStore.EventKey> marked, int dups,
-            int pending, List<Rejection> rejections) {
-        Uni<Void> sends = kafka.publish(admitted)
+            int pending, List<Rejection> rejections, Context request) {
+        Span sending = tracing.start(Tracing.PUBLISH, request).setAttribute("shoal.events", admitted.size());
+        Uni<Void> sends = Tracing.ending(sending, kafka.publish(admitted, Tracing.traceparent(sending)))
                 .call(() -> dedup.confirm(marked, config.dedupTtl()).onFailure().invoke(f -> Log.warnf(
                         "Could not confirm %d dedup marks (they expire after %s): %s", marked.size(),
                         config.kafkaPendingTtl(), f.toString())).onFailure().recoverWithNull())

@@ -8,6 +8,9 @@ import io.shoal.pipeline.PipelineClosedException;
 import io.shoal.event.Channels;
 import io.shoal.event.BehaviorEvent;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -19,7 +22,11 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
 
+import org.apache.kafka.common.header.Header;
+
 import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.shoal.tracing.Tracing;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -92,7 +99,12 @@ public class KafkaBatchConsumer implements BatchSource {
         List<BehaviorEvent> events = new ArrayList<>(batch.getRecords().size());
         List<EventPosition> positions = new ArrayList<>(events.size());
         List<Uni<Void>> poison = new ArrayList<>();
+        Set<String> origins = new LinkedHashSet<>();
         for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
+            Header trace = r.getHeaders().lastHeader(Tracing.TRACEPARENT);
+            if (trace != null && trace.value() != null) {
+                origins.add(new String(trace.value(), StandardCharsets.US_ASCII));
+            }
             BehaviorEvent event = read(r);
             if (event == null) {
                 poison.add(deadLetter(r));
@@ -104,7 +116,8 @@ public class KafkaBatchConsumer implements BatchSource {
         Uni<Void> dead = poison.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(poison).andFailFast()
                 .replaceWithVoid();
         Uni<Void> work = events.isEmpty() ? dead
-                : dead.chain(() -> processor.process(new MicroBatch(sequence.incrementAndGet(), events, positions)));
+                : dead.chain(() -> processor.process(new MicroBatch(sequence.incrementAndGet(), events, positions,
+                        List.copyOf(origins))));
         return work.onItemOrFailure().transformToUni((ok, failure) -> {
             if (failure == null) {
                 return Uni.createFrom().completionStage(batch::ack);

@@ -2,6 +2,7 @@ package io.shoal.kafka;
 
 import io.shoal.event.Channels;
 import io.shoal.event.BehaviorEvent;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,6 +12,9 @@ import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Message;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import io.shoal.tracing.Tracing;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
@@ -31,15 +35,24 @@ public class KafkaEventPublisher {
         this.emitter = emitter;
     }
 
-    /** Sends the events and completes when all are acknowledged; fails when any send failed. */
-    public Uni<Void> publish(List<BehaviorEvent> events) {
+    /**
+     * Sends the events and completes when all are acknowledged; fails when any send failed.
+     *
+     * @param traceparent the request's W3C trace context, sent as the record header {@code traceparent} so that the
+     *                    worker's batch links to it; null when tracing is off
+     */
+    public Uni<Void> publish(List<BehaviorEvent> events, String traceparent) {
         if (events.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<Uni<Void>> sends = new ArrayList<>(events.size());
         for (BehaviorEvent e : events) {
-            OutgoingKafkaRecordMetadata<String> key = OutgoingKafkaRecordMetadata.<String> builder()
-                    .withKey(e.userId()).build();
+            OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> meta = OutgoingKafkaRecordMetadata
+                    .<String> builder().withKey(e.userId());
+            if (traceparent != null) {
+                meta.withHeaders(new RecordHeaders().add(Tracing.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII)));
+            }
+            OutgoingKafkaRecordMetadata<String> key = meta.build();
             sends.add(emitter.sendMessage(Message.of(e).addMetadata(key)));
         }
         return Uni.join().all(sends).andCollectFailures().replaceWithVoid();

@@ -19,12 +19,15 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.shoal.audit.DeadLetterRepository;
 import io.shoal.config.PipelineConfig;
 import io.shoal.event.BehaviorEvent;
 import io.shoal.store.DedupStore;
+import io.shoal.tracing.Tracing;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -69,12 +72,14 @@ public class BatchProcessor {
     private final Counter dependencyWaits;
     private final Counter conflicts;
     private final PipelineLag lag;
+    private final Tracing tracing;
     private volatile boolean closing;
 
     public BatchProcessor(@Any Instance<BatchStage> stages, PipelineConfig config, Dependencies dependencies,
-            DeadLetterRepository deadLetters, DedupStore dedup, ObjectMapper json, PipelineLag lag,
+            DeadLetterRepository deadLetters, DedupStore dedup, ObjectMapper json, PipelineLag lag, Tracing tracing,
             MeterRegistry registry) {
         this.lag = lag;
+        this.tracing = tracing;
         this.stages = stages.stream().sorted(Comparator.comparingInt(BatchStage::order)).toList();
         this.config = config;
         this.dependencies = dependencies;
@@ -117,7 +122,11 @@ public class BatchProcessor {
         long start = System.nanoTime();
         batchSize.record(batch.size());
         Object waiting = lag.applying(batch);
-        return isolate(batch, config.maxAttempts())
+        Span span = tracing.startLinked(Tracing.BATCH, batch.origins())
+                .setAttribute("shoal.batch.sequence", batch.sequence())
+                .setAttribute("shoal.batch.events", batch.size());
+        MicroBatch traced = batch.traced(Context.root().with(span));
+        return Tracing.ending(span, isolate(traced, config.maxAttempts()))
                 .eventually(() -> {
                     lag.applied(waiting);
                     batchLatency.record(System.nanoTime() - start, TimeUnit.NANOSECONDS);
@@ -198,7 +207,7 @@ public class BatchProcessor {
 
     private static MicroBatch slice(MicroBatch batch, int from, int to) {
         return new MicroBatch(batch.sequence(), new ArrayList<>(batch.events().subList(from, to)),
-                new ArrayList<>(batch.positions().subList(from, to)));
+                new ArrayList<>(batch.positions().subList(from, to)), batch.origins(), batch.trace());
     }
 
     private Uni<Void> runStages(MicroBatch batch) {

@@ -3,7 +3,9 @@ package io.shoal.pipeline;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -269,8 +271,13 @@ public class EventLogConsumer implements BatchSource {
         List<BehaviorEvent> events = new ArrayList<>(entries.size());
         List<EventPosition> positions = new ArrayList<>(entries.size());
         List<DeadLetterRepository.Failure> unreadableEntries = new ArrayList<>();
+        Set<String> origins = new LinkedHashSet<>();
         for (RedisStream.Entry entry : entries) {
             ids.add(entry.id());
+            String traceparent = entry.field(EventLog.TRACE_FIELD);
+            if (traceparent != null) {
+                origins.add(traceparent);
+            }
             String body = entry.field(EventLog.EVENT_FIELD);
             if (body == null) {
                 // Deleted while pending (acknowledged by an earlier run whose answer was lost): nothing to apply.
@@ -288,7 +295,7 @@ public class EventLogConsumer implements BatchSource {
             }
         }
         Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
-                : processor.process(new MicroBatch(++sequence, events, positions));
+                : processor.process(new MicroBatch(++sequence, events, positions, List.copyOf(origins)));
         return work.chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids))
                 .invoke(left -> {
                     limiter.observeBacklog(left.size());

@@ -89,6 +89,11 @@ public class SegmentWriter {
      * @return the model version after the write
      */
     public Uni<Long> write(PlannedBatch b, List<SegmentStore.PositionWrite> positions) {
+        return write(b, positions, null);
+    }
+
+    /** As {@link #write(PlannedBatch, List)}; the audit rows carry the batch span's {@code traceparent}. */
+    public Uni<Long> write(PlannedBatch b, List<SegmentStore.PositionWrite> positions, String traceparent) {
         SegmentModel model = b.plannedOn();
         List<SegmentMove> moveRows = new ArrayList<>();
         List<SegmentChangeEvent> events = new ArrayList<>();
@@ -108,7 +113,7 @@ public class SegmentWriter {
         Plan p = b.plan();
         BatchWrite write = new BatchWrite(b.batchId(), b.decay(), model, p.counts(), p.sums(), p.sumSquares(), users,
                 sizeDeltas, sample, b.recentTexts(), config.sampleSize(), markerTtlSeconds, b.newlyProfiled());
-        return store.apply(write, positions, AuditRows.rows(moveRows)).map(applied -> {
+        return store.apply(write, positions, AuditRows.rows(moveRows), traceparent).map(applied -> {
             if (applied.stale()) {
                 throw new ConflictException("what batch " + b.batchId() + " was planned on changed meanwhile ("
                         + applied.detail() + "); it will be planned again");

@@ -26,9 +26,14 @@ import io.shoal.inference.EventEmbedder;
 import io.shoal.segmentation.SegmentBatchPlanner.Plan;
 import io.shoal.segmentation.SegmentModel;
 import io.shoal.segmentation.SegmentBatchPlanner.PlannedEvent;
+import io.shoal.segmentation.SegmentBatchPlanner.UserOutcome;
 import io.shoal.segmentation.SegmentBatchPlanner.UserState;
 import io.shoal.store.SegmentStore;
 import io.shoal.store.StoredUser;
+import io.shoal.tracing.Tracing;
+import io.shoal.inference.EmbeddedBatch;
+import io.shoal.inference.EmbeddingCache;
+import io.opentelemetry.api.trace.Span;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -53,9 +58,11 @@ public class SegmentationStage implements BatchStage {
     private final Map<EventType, Double> weights;
     private final Timer planTimer;
     private final Timer visibleLatency;
+    private final Tracing tracing;
 
     public SegmentationStage(EventEmbedder embedder, SegmentStore store, SegmentWriter writer,
-            SegmentModelManager manager, SegmentationConfig config, MeterRegistry registry) {
+            SegmentModelManager manager, SegmentationConfig config, Tracing tracing, MeterRegistry registry) {
+        this.tracing = tracing;
         this.embedder = embedder;
         this.store = store;
         this.writer = writer;
@@ -107,7 +114,7 @@ public class SegmentationStage implements BatchStage {
                 positions.add(batch.position(i));
             }
         }
-        return new MicroBatch(batch.sequence(), events, positions);
+        return new MicroBatch(batch.sequence(), events, positions, batch.origins(), batch.trace());
     }
 
     /** Per user of the batch, the newest position, to be written if the stored one is still {@code applied}'s. */
@@ -124,7 +131,15 @@ public class SegmentationStage implements BatchStage {
 
     /** @param applied the users' stored positions (see EventPosition) */
     private Uni<Void> segment(MicroBatch batch, Map<String, String> applied) {
-        return embedder.embed(batch).chain(embedded -> {
+        Span embedding = tracing.start(Tracing.EMBED, batch.trace()).setAttribute("shoal.events", batch.size());
+        EmbeddingCache.Tally tally = new EmbeddingCache.Tally();
+        Uni<EmbeddedBatch> embeddedBatch = Tracing.ending(embedding, embedder.embed(batch, tally).invoke(() -> embedding
+                .setAttribute("shoal.embed.texts", tally.texts())
+                .setAttribute("shoal.embed.cache.local_hits", tally.localHits())
+                .setAttribute("shoal.embed.cache.redis_hits", tally.redisHits())
+                .setAttribute("shoal.embed.model.texts", tally.embedded())
+                .setAttribute("shoal.embed.model.ms", tally.modelNanos() / 1e6)));
+        return embeddedBatch.chain(embedded -> {
             List<PlannedEvent> events = new ArrayList<>();
             Set<String> users = new LinkedHashSet<>();
             Map<String, float[]> texts = new LinkedHashMap<>();
@@ -145,7 +160,8 @@ public class SegmentationStage implements BatchStage {
             }
             List<String> userIds = new ArrayList<>(users);
             String batchId = SegmentWriter.batchId(batch.events());
-            return store.load(userIds).chain(loaded -> {
+            Span update = tracing.start(Tracing.UPDATE, batch.trace()).setAttribute("shoal.users", userIds.size());
+            return Tracing.ending(update, store.load(userIds).chain(loaded -> {
                 long start = System.nanoTime();
                 Map<String, UserState> states = new HashMap<>();
                 loaded.users().forEach((u, s) -> states.put(u, state(s)));
@@ -159,7 +175,9 @@ public class SegmentationStage implements BatchStage {
                 boolean mayBootstrap = loaded.model() == null
                         && manager.engine().readyToSeed(loaded.sampleSize() + newUsers);
                 List<SegmentStore.PositionWrite> positions = positionWrites(batch, applied);
-                return writer.write(planned, positions).chain(version -> {
+                update.setAttribute("shoal.moves", plan.outcomes().stream()
+                        .filter(UserOutcome::segmentChanged).count());
+                return writer.write(planned, positions, Tracing.traceparent(batch.trace())).chain(version -> {
                     long now = System.currentTimeMillis();
                     for (EmbeddedEvent e : embedded.events()) {
                         visibleLatency.record(Math.max(0, now - e.event().receivedAt().toEpochMilli()),
@@ -173,7 +191,7 @@ public class SegmentationStage implements BatchStage {
                     manager.afterBatch(after, loaded.profiled() + newUsers, plan.members());
                     return Uni.createFrom().voidItem();
                 });
-            });
+            }));
         });
     }
 

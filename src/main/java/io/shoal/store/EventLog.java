@@ -7,6 +7,7 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.shoal.tracing.Tracing;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -30,6 +31,8 @@ public class EventLog {
     public static final String GROUP = "shoal";
     /** The entry field that holds the event's JSON. */
     public static final String EVENT_FIELD = "e";
+    /** The entry field that holds the accepting request's W3C traceparent (absent when tracing is off). */
+    public static final String TRACE_FIELD = Tracing.TRACEPARENT_FIELD;
 
     private static final String ACCEPT = RedisScripts.load("accept_events.lua");
 
@@ -61,7 +64,7 @@ public class EventLog {
      * Appends the events that are not duplicates, atomically with their dedup marks, unless the backlog would pass
      * {@code capacity}.
      */
-    public Uni<Appended> append(List<Append> events, Duration dedupTtl, long capacity) {
+    public Uni<Appended> append(List<Append> events, Duration dedupTtl, long capacity, String traceparent) {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new Appended(true, -1, List.of()));
         }
@@ -69,7 +72,7 @@ public class EventLog {
         for (Append e : events) {
             eval.arg(keys.seenEvent(e.userId(), e.eventId()));
         }
-        eval.arg(Math.max(1, dedupTtl.toSeconds())).arg(capacity);
+        eval.arg(Math.max(1, dedupTtl.toSeconds())).arg(capacity).arg(traceparent == null ? "" : traceparent);
         for (Append e : events) {
             eval.arg(e.deduplicate() ? "1" : "0").arg(e.json());
         }

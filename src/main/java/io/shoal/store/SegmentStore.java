@@ -256,6 +256,14 @@ public class SegmentStore {
      * @param auditRows the batch's segment moves as a JSON array, "" when none
      */
     public Uni<Applied> apply(BatchWrite w, List<PositionWrite> positions, String auditRows) {
+        return apply(w, positions, auditRows, null);
+    }
+
+    /**
+     * As {@link #apply(BatchWrite, List, String)}; the outbox entry keeps {@code traceparent} (the batch span's, null
+     * when tracing is off) for the relay's span.
+     */
+    public Uni<Applied> apply(BatchWrite w, List<PositionWrite> positions, String auditRows, String traceparent) {
         SegmentModel m = w.plannedOn();
         int k = m == null ? 0 : m.k();
         int d = m == null ? 0 : m.dimension();
@@ -279,6 +287,7 @@ public class SegmentStore {
         args.add(Long.toString(w.newlyProfiled()));
         args.add(w.batchId());
         args.add(auditRows);
+        args.add(traceparent == null ? "" : traceparent);
         for (int j = 0; j < k; j++) {
             args.add(Long.toString(m.ids()[j]));
             args.add(Double.toString(w.counts()[j]));
