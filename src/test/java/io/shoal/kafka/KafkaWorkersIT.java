@@ -23,6 +23,8 @@ import org.junit.jupiter.api.Test;
 
 import io.shoal.testing.AppliedOnce;
 import io.shoal.testing.EventFeeder;
+import io.shoal.testing.OtlpCollector;
+import io.shoal.tracing.Tracing;
 import io.shoal.testing.RedisCleaner;
 import io.shoal.testing.ShoalProcess;
 import io.shoal.testing.ShoalTestResources;
@@ -109,6 +111,66 @@ class KafkaWorkersIT {
             assertThat(r.key()).isEqualTo("poison");
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{not an event");
         });
+    }
+
+    /**
+     * Traces across the Kafka roles: the processes export over OTLP to a receiver in this JVM. The ingest pod's
+     * request trace (under the caller's traceparent) holds validation, the dedup mark and the Kafka send; the
+     * record's traceparent header brings that context to the worker, whose batch span links to the send and holds
+     * the embedding and the engine update.
+     */
+    @Test
+    void oneEventIsTracedFromTheIngestPodAcrossKafkaToTheWorkersBatch() throws Exception {
+        try (OtlpCollector collector = new OtlpCollector()) {
+            ShoalProcess ingest = start("ingest", "ingest", tracingTo(collector, "ingest"));
+            ShoalProcess worker = start("worker", "worker", tracingTo(collector, "worker"));
+            ingest.awaitReady();
+            worker.awaitReady();
+            String traceId = UUID.randomUUID().toString().replace("-", "");
+            HttpResponse<String> r = ingest.post("/v1/events", "[{\"eventId\":\"" + run + "-traced\",\"userId\":"
+                    + "\"traced\",\"type\":\"purchase\",\"text\":\"" + TEXTS[2] + "\"}]",
+                    Map.of("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01"));
+            assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
+
+            await().atMost(Duration.ofSeconds(60)).until(() -> span(collector, "ingest", Tracing.PUBLISH, traceId)
+                    .isPresent());
+            OtlpCollector.Span publish = span(collector, "ingest", Tracing.PUBLISH, traceId).orElseThrow();
+            OtlpCollector.Span validate = span(collector, "ingest", Tracing.VALIDATE, traceId).orElseThrow();
+            OtlpCollector.Span dedup = span(collector, "ingest", Tracing.DEDUP, traceId).orElseThrow();
+            assertThat(List.of(validate.parentSpanId(), dedup.parentSpanId())).containsOnly(publish.parentSpanId());
+            OtlpCollector.Span server = collector.spans().stream()
+                    .filter(s -> s.spanId().equals(publish.parentSpanId())).findFirst().orElseThrow();
+            assertThat(server.parentSpanId()).isEqualTo("00f067aa0ba902b7");
+
+            await().atMost(Duration.ofSeconds(120)).until(() -> batchLinkedTo(collector, publish).isPresent()
+                    && span(collector, "worker", Tracing.UPDATE, batchLinkedTo(collector, publish).get().traceId())
+                            .isPresent());
+            OtlpCollector.Span batch = batchLinkedTo(collector, publish).orElseThrow();
+            assertThat(batch.process()).isEqualTo("worker");
+            OtlpCollector.Span embed = span(collector, "worker", Tracing.EMBED, batch.traceId()).orElseThrow();
+            OtlpCollector.Span update = span(collector, "worker", Tracing.UPDATE, batch.traceId()).orElseThrow();
+            assertThat(List.of(embed.parentSpanId(), update.parentSpanId())).containsOnly(batch.spanId());
+        }
+    }
+
+    private static List<String> tracingTo(OtlpCollector collector, String process) {
+        return List.of("-Dquarkus.otel.sdk.disabled=false",
+                "-Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf",
+                "-Dquarkus.otel.exporter.otlp.traces.endpoint=" + collector.endpoint(),
+                "-Dquarkus.otel.bsp.schedule.delay=100ms",
+                "-Dquarkus.otel.resource.attributes=shoal.process=" + process);
+    }
+
+    private static java.util.Optional<OtlpCollector.Span> span(OtlpCollector collector, String process, String name,
+            String traceId) {
+        return collector.spans().stream().filter(s -> s.process().equals(process) && s.name().equals(name)
+                && s.traceId().equals(traceId)).findFirst();
+    }
+
+    private static java.util.Optional<OtlpCollector.Span> batchLinkedTo(OtlpCollector collector,
+            OtlpCollector.Span publish) {
+        return collector.spans().stream().filter(s -> s.name().equals(Tracing.BATCH)
+                && s.linkedSpanIds().contains(publish.spanId())).findFirst();
     }
 
     @Test

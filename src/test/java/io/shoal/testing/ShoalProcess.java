@@ -103,8 +103,14 @@ public final class ShoalProcess implements AutoCloseable {
     }
 
     public HttpResponse<String> post(String path, String json) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
+        return post(path, json, java.util.Map.of());
+    }
+
+    public HttpResponse<String> post(String path, String json, java.util.Map<String, String> headers)
+            throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json");
+        headers.forEach(b::header);
+        return HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /** SIGKILL: no shutdown hook, no drain, no offset commit. */
