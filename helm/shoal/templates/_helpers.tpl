@@ -129,3 +129,8 @@ readinessProbe:
   failureThreshold: 3
   timeoutSeconds: 2
 {{- end }}
+
+{{/* The label matcher that picks this release's series in alert expressions (metrics.selector, else the namespace). */}}
+{{- define "shoal.metricSelector" -}}
+{{- .Values.metrics.selector | default (printf "namespace=%q" .Release.Namespace) }}
+{{- end }}

@@ -213,7 +213,7 @@ class HelmChartTest {
                 .orElseThrow(() -> new AssertionError(deployment.getMetadata().getName() + " has no env " + name));
     }
 
-    private static List<Manifest> render(UnaryOperator<TemplateCommand> values) {
+    static List<Manifest> render(UnaryOperator<TemplateCommand> values) {
         String yaml = values.apply(new Helm(CHART).template().withName("shoal").withNamespace("shoal")
                 .withKubeVersion(KUBE_VERSION)).call();
         return KubernetesManifests.parseAndValidate(yaml);

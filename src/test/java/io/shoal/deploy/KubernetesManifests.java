@@ -96,6 +96,9 @@ final class KubernetesManifests {
         } else if (key.equals("keda.sh/v1alpha1/ScaledObject")) {
             validateScaledObject(document, name);
             typed = document;
+        } else if (key.equals("monitoring.coreos.com/v1/PrometheusRule")) {
+            validatePrometheusRule(document, name);
+            typed = document;
         } else if (key.equals("keda.sh/v1alpha1/TriggerAuthentication")) {
             validateTriggerAuthentication(document, name);
             typed = document;
@@ -133,6 +136,29 @@ final class KubernetesManifests {
                 if (!lag.matches("[1-9][0-9]*")) {
                     throw new IllegalArgumentException(where + ": lagThreshold must be a positive integer string"
                             + " but was " + lag);
+                }
+            }
+        }
+    }
+
+    /** The PrometheusRule CRD's shape: groups with a name and rules, each an alert or a record with an expr. */
+    private static void validatePrometheusRule(Map<String, Object> document, String name) {
+        String where = "PrometheusRule " + name;
+        Object groups = asMap(document.get("spec"), where + ".spec").get("groups");
+        if (!(groups instanceof List<?> list) || list.isEmpty()) {
+            throw new IllegalArgumentException(where + ".spec.groups must be a non-empty list");
+        }
+        for (Object g : list) {
+            Map<String, Object> group = asMap(g, where + ".spec.groups[]");
+            requireString(group, "name", where + ".spec.groups[]");
+            if (!(group.get("rules") instanceof List<?> rules) || rules.isEmpty()) {
+                throw new IllegalArgumentException(where + ": group " + group.get("name") + " has no rules");
+            }
+            for (Object r : rules) {
+                Map<String, Object> rule = asMap(r, where + " rule");
+                requireString(rule, "expr", where + " rule");
+                if (rule.containsKey("alert") == rule.containsKey("record")) {
+                    throw new IllegalArgumentException(where + ": a rule is either an alert or a record: " + rule);
                 }
             }
         }

@@ -24,6 +24,7 @@ import org.junit.jupiter.api.Test;
 import io.shoal.testing.AppliedOnce;
 import io.shoal.testing.EventFeeder;
 import io.shoal.testing.OtlpCollector;
+import io.shoal.deploy.ObservabilityAssets;
 import io.shoal.tracing.Tracing;
 import io.shoal.testing.RedisCleaner;
 import io.shoal.testing.ShoalProcess;
@@ -150,6 +151,9 @@ class KafkaWorkersIT {
             OtlpCollector.Span embed = span(collector, "worker", Tracing.EMBED, batch.traceId()).orElseThrow();
             OtlpCollector.Span update = span(collector, "worker", Tracing.UPDATE, batch.traceId()).orElseThrow();
             assertThat(List.of(embed.parentSpanId(), update.parentSpanId())).containsOnly(batch.spanId());
+
+            // The worker-only metric the chart's rules and dashboard read (the rest: MetricsContractTest).
+            assertThat(ObservabilityAssets.exported(worker.scrape())).contains("shoal_kafka_dead_letters_total");
         }
     }
 

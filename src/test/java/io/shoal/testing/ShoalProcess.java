@@ -90,10 +90,15 @@ public final class ShoalProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + path);
     }
 
+    /** The process's Prometheus scrape. */
+    public String scrape() throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                .body();
+    }
+
     /** The sum of a Prometheus counter's samples whose line starts with {@code metric} (0 when absent). */
     public double metric(String metric) throws Exception {
-        String body = HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
+        String body = scrape();
         Matcher m = Pattern.compile("(?m)^" + Pattern.quote(metric) + "(\\{[^}]*\\})? ([0-9.eE+-]+)$").matcher(body);
         double sum = 0;
         while (m.find()) {
