@@ -23,7 +23,7 @@ public class ModelVersionEntity {
     public String algorithm;
 
     /** The parameters the model was built with, as JSON. */
-    @Column(nullable = false)
+    @Column(nullable = false, columnDefinition = "text")
     public String params;
 
     /** Centroids, weights and segment ids in the store's binary format. */

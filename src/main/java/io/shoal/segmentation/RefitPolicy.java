@@ -51,10 +51,12 @@ public record RefitPolicy(double growthFactor, long checkEveryPoints, double dri
         /** A refit because the number of profiled shoppers grew by the growth factor. */
         GROWTH,
         /** A refit because the last fit is older than the time cap. */
-        AGE;
+        AGE,
+        /** A refit an operator asked for ({@code POST /v1/model/refit}). */
+        MANUAL;
 
         public boolean refit() {
-            return this == GROWTH || this == AGE;
+            return this == GROWTH || this == AGE || this == MANUAL;
         }
     }
 

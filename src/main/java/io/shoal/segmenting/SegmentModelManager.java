@@ -261,6 +261,24 @@ public class SegmentModelManager {
         }
     }
 
+    /**
+     * An operator's refit ({@code POST /v1/model/refit}), in the background under the model lease; the swap, its
+     * lineage and the sweep follow as for any refit ({@code shoal_segmentation_swaps_total{trigger="manual"}}).
+     *
+     * @return false when a seed, refit or check is already running in this process (nothing new is started)
+     */
+    public boolean refitNow() {
+        if (maintaining.get()) {
+            return false;
+        }
+        maintain(RefitPolicy.Trigger.MANUAL).subscribe().with(v -> {
+        }, f -> {
+            maintenanceFailures.increment();
+            Log.warnf("Requested refit failed: %s", f.toString());
+        });
+        return true;
+    }
+
     /** Runs what {@code trigger} calls for (see {@link SegmentRefit#maintain}), under the lease. */
     public Uni<Void> maintain(RefitPolicy.Trigger trigger) {
         if (!maintaining.compareAndSet(false, true)) {
@@ -282,7 +300,8 @@ public class SegmentModelManager {
             }
             return sample().chain(sample -> store.profiled().chain(profiled -> {
                 // The trigger is re-checked on the model as stored now: another process may have refit meanwhile.
-                RefitPolicy.Trigger now = trigger == RefitPolicy.Trigger.CHECK ? trigger
+                RefitPolicy.Trigger now = trigger == RefitPolicy.Trigger.CHECK || trigger == RefitPolicy.Trigger.MANUAL
+                        ? trigger
                         : engine.due(model, profiled, Long.MAX_VALUE, System.currentTimeMillis());
                 return compute(() -> engine.maintain(model, sample, profiled, now, System.currentTimeMillis()))
                         .chain(swap -> swap.isPresent() ? commit(model.generation(), swap.get()).replaceWithVoid()

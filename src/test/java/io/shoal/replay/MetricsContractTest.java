@@ -80,5 +80,10 @@ class MetricsContractTest {
         assertThat(exported).as("exported by the all-in-one service after a replay").containsAll(read);
         assertThat(scrape).containsPattern("shoal_pipeline_event_visible_latency_seconds_bucket\\{[^}]*le=\"1.0\"");
         assertThat(scrape).contains("shoal_ingest_requests_saturated_total{reason=\"backlog-full\"");
+
+        // The runbook's "refit now": a manual refit swaps the model and is counted as such.
+        given().post("/v1/model/refit").then().statusCode(202);
+        await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/q/metrics").then().extract().asString()
+                .contains("shoal_segmentation_swaps_total{cause=\"refit\",trigger=\"manual\"}"));
     }
 }

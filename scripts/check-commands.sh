@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Proves once, from this checkout, that every command a new user types works: ./mvnw quarkus:dev (creates its own
+# database, serves the Dev UI, reloads a code change) and each subcommand of ./shoal help. Run by .ci/run after the
+# tests; each check uses its own database, key prefix and port, and removes them. `./shoal evaluate` is proven by
+# EvaluateCommandIT (part of the tests), with an empty embedding cache as a new user has.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+PG="psql -h 127.0.0.1 -U postgres -d postgres -tAq"
+run="$(date +%s)$$"
+DATA=${SHOAL_DATA_DIR:-../shared/data}/online-retail/online-retail.csv.gz
+PIDS=()
+CLEAN_DBS=()
+CLEAN_PREFIXES=()
+PROBE=src/main/java/io/shoal/devcheck
+
+say() { printf '\033[1mcheck:\033[0m %s\n' "$*" >&2; }
+fail() { say "FAILED: $*"; exit 1; }
+
+cleanup() {
+    for pid in "${PIDS[@]}"; do kill -TERM -- "-$pid" 2>/dev/null || kill -TERM "$pid" 2>/dev/null || true; done
+    for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null || true; done
+    rm -rf "$PROBE"
+    for db in "${CLEAN_DBS[@]}"; do $PG -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
+    for p in "${CLEAN_PREFIXES[@]}"; do
+        redis-cli --scan --pattern "$p*" | xargs -r -n 500 redis-cli unlink >/dev/null 2>&1 || true
+    done
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+wait_ready() { # port, seconds, log
+    for _ in $(seq 1 "$2"); do
+        curl -fsS "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1 && return 0
+        sleep 1
+    done
+    tail -40 "$3" >&2
+    fail "nothing ready on port $1 after $2 s (log $3)"
+}
+
+# Every subcommand ./shoal help lists has a check below (a new subcommand without one fails here).
+listed=$(./shoal help | awk '/^  [a-z-]+ /{print $1}' | sort | tr '\n' ' ')
+checked="build dead-letters demo evaluate help load-test replay serve "
+[ "$listed" = "$checked" ] || fail "./shoal help lists [$listed] but this script checks [$checked]"
+say "./shoal help lists: $listed"
+
+say "./shoal build"
+./shoal build
+[ -f target/quarkus-app/quarkus-run.jar ] || fail "./shoal build left no target/quarkus-app/quarkus-run.jar"
+
+say "./shoal demo --limit 3000"
+port=$(free_port)
+out=$(./shoal demo --limit 3000 --port "$port" 2>&1) || { echo "$out" >&2; fail "./shoal demo"; }
+grep -q "Shoal demo report" <<<"$out" || { echo "$out" >&2; fail "./shoal demo printed no report"; }
+grep -Eq "accepted [1-9]" <<<"$out" || fail "./shoal demo accepted nothing"
+
+say "./shoal serve (own database, created), then replay, dead-letters and load-test against it"
+port=$(free_port)
+db="shoal_cmdcheck_$run"
+prefix="shoal-cmdcheck-$run:"
+CLEAN_DBS+=("$db")
+CLEAN_PREFIXES+=("$prefix")
+log=$(mktemp -t shoal-serve-XXXX.log)
+SHOAL_PG_DATABASE=$db SHOAL_REDIS_KEY_PREFIX=$prefix QUARKUS_HTTP_PORT=$port setsid ./shoal serve >"$log" 2>&1 &
+PIDS+=($!)
+wait_ready "$port" 180 "$log"
+[ "$($PG -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" = "1" ] || fail "./shoal serve did not create $db"
+./shoal replay "$DATA" --limit 2000 --url "http://127.0.0.1:$port" >/dev/null
+./shoal dead-letters list --url "http://127.0.0.1:$port"
+DURATION=2s CONNECTIONS=8 ./shoal load-test "http://127.0.0.1:$port" | tee /dev/stderr | grep -q "Requests/sec" \
+    || fail "./shoal load-test reported no rate"
+
+say "./mvnw quarkus:dev (own database shoal_devcheck_$run, created; Dev UI; live reload)"
+port=$(free_port)
+db="shoal_devcheck_$run"
+CLEAN_DBS+=("$db")
+CLEAN_PREFIXES+=("shoal-devcheck-$run:")
+[ -z "$($PG -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ] || fail "$db exists before the check"
+log=$(mktemp -t shoal-dev-XXXX.log)
+SHOAL_DEV_DATABASE=$db SHOAL_DEV_KEY_PREFIX="shoal-devcheck-$run:" \
+    setsid ./mvnw -B quarkus:dev -Dquarkus.http.port="$port" -Ddebug=false </dev/null >"$log" 2>&1 &
+PIDS+=($!)
+wait_ready "$port" 300 "$log"
+[ "$($PG -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" = "1" ] || fail "dev mode did not create $db"
+! grep -E "ERROR|Unrecognized configuration key" "$log" || fail "dev mode logged errors (above)"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/dev-ui/")
+[ "$code" = "200" ] || fail "Dev UI answered $code"
+mkdir -p "$PROBE"
+cat >"$PROBE/ReloadProbe.java" <<'JAVA'
+package io.shoal.devcheck;
+
+@jakarta.ws.rs.Path("/dev-reload-probe")
+public class ReloadProbe {
+    @jakarta.ws.rs.GET
+    public String get() {
+        return "reloaded";
+    }
+}
+JAVA
+body=$(curl -s --max-time 120 "http://127.0.0.1:$port/dev-reload-probe")
+[ "$body" = "reloaded" ] || fail "live reload did not serve the new endpoint (got: $body)"
+say "all commands work"
