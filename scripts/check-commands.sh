@@ -68,8 +68,9 @@ wait_ready "$port" 180 "$log"
 [ "$($PG -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" = "1" ] || fail "./shoal serve did not create $db"
 ./shoal replay "$DATA" --limit 2000 --url "http://127.0.0.1:$port" >/dev/null
 ./shoal dead-letters list --url "http://127.0.0.1:$port"
-DURATION=2s CONNECTIONS=8 ./shoal load-test "http://127.0.0.1:$port" | tee /dev/stderr | grep -q "Requests/sec" \
-    || fail "./shoal load-test reported no rate"
+out=$(DURATION=2s CONNECTIONS=8 ./shoal load-test "http://127.0.0.1:$port") || { echo "$out" >&2; fail "./shoal load-test"; }
+echo "$out" >&2
+grep -q "events/s: [1-9]" <<<"$out" || fail "./shoal load-test reported no rate"
 
 say "./mvnw quarkus:dev (own database shoal_devcheck_$run, created; Dev UI; live reload)"
 port=$(free_port)
