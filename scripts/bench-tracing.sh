@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # What traces cost on the acknowledgement path: the packaged service (role all) under scripts/load-ingest.sh, once with
-# the OpenTelemetry SDK off (the default) and once on with every trace kept (sampler ratio 1.0), exported over
+# the OpenTelemetry SDK off (the default), on with every trace kept (sampler ratio 1.0) and on with 10% (the chart's
+# default), exported over
 # OTLP/HTTP to a local sink that accepts and discards them. Numbers go to BENCHMARKS.md.
 # Usage: scripts/bench-tracing.sh ; env DURATION (default 15s), PORT (default 18095). Needs wrk and python3.
 set -euo pipefail
@@ -41,9 +42,10 @@ measure() { # label, extra JVM flags...
     kill -TERM $pid; wait $pid 2>/dev/null || true
 }
 
+otlp=(-Dquarkus.otel.sdk.disabled=false -Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf
+    -Dquarkus.otel.exporter.otlp.traces.endpoint="http://127.0.0.1:$SINK_PORT")
 measure off
-measure on -Dquarkus.otel.sdk.disabled=false -Dquarkus.otel.traces.sampler.arg=1.0 \
-    -Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf \
-    -Dquarkus.otel.exporter.otlp.traces.endpoint="http://127.0.0.1:$SINK_PORT"
+measure on-all "${otlp[@]}" -Dquarkus.otel.traces.sampler.arg=1.0
+measure on-10pct "${otlp[@]}" -Dquarkus.otel.traces.sampler.arg=0.1
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
 redis-cli --scan --pattern "$prefix*" | xargs -r -n 500 redis-cli unlink >/dev/null
