@@ -59,6 +59,9 @@ public class SegmentSweeper {
     private final AtomicLong pending = new AtomicLong();
     private final AtomicBoolean again = new AtomicBoolean();
     private final Counter swept;
+    /** Shoppers the running sweep has scanned (-1: it finished), and the profiled shoppers when last looked. */
+    private final AtomicLong sweptSoFar = new AtomicLong(-1);
+    private final AtomicLong shoppers = new AtomicLong();
     private final Counter sweptMoves;
 
     public SegmentSweeper(SegmentStore store, SegmentWriter writer,
@@ -73,6 +76,17 @@ public class SegmentSweeper {
                 .description("Shoppers moved by sweeps after model swaps").register(registry);
         Gauge.builder("shoal.segmentation.sweep.running", running, r -> r.get() ? 1 : 0)
                 .description("1 while this process sweeps").register(registry);
+        Gauge.builder("shoal.segmentation.sweep.progress", this, SegmentSweeper::progress).baseUnit("ratio")
+                .description("Share of the profiled shoppers the current (or last) sweep of this process has "
+                        + "re-decided; 1 when it is done or none ran")
+                .register(registry);
+    }
+
+    /** See {@code shoal.segmentation.sweep.progress}. */
+    double progress() {
+        long done = sweptSoFar.get();
+        long total = shoppers.get();
+        return done < 0 || total <= 0 ? 1.0 : Math.min(1.0, (double) done / total);
     }
 
     /** Whether no sweep runs or waits to run in this process. */
@@ -193,11 +207,14 @@ public class SegmentSweeper {
             }
             return store.scanUsers(cursor, config.refit().sweepChunk()).chain(page -> store.rawUsers(page.userIds())
                     .chain(raw -> decide(model, cause, cursor, page.userIds(), raw))
-                    .chain(() -> {
+                    .chain(store::profiled)
+                    .chain(profiled -> {
                         Map<String, String> next = new HashMap<>(state);
                         next.put("cursor", page.cursor());
                         next.put("done", Long.toString(done + page.userIds().size()));
                         boolean finished = "0".equals(page.cursor());
+                        sweptSoFar.set(finished ? -1 : done + page.userIds().size());
+                        shoppers.set(profiled);
                         next.put("finished", finished ? "1" : "0");
                         return saveIfCurrent(generation, next).replaceWith(finished);
                     }));

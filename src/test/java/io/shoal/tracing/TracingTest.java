@@ -48,7 +48,9 @@ class TracingTest {
             return Map.of("quarkus.otel.sdk.disabled", "false",
                     "quarkus.otel.bsp.schedule.delay", "50ms",
                     "shoal.segmentation.k", "2",
-                    "shoal.segmentation.bootstrap-profiles", "8",
+                    // >= 10: this profile's config is still visible to plain tests that read it later (the
+                    // evaluation's engine settings with k = 10)
+                    "shoal.segmentation.bootstrap-profiles", "12",
                     "shoal.segmentation.min-dwell", "0s");
         }
     }
@@ -84,7 +86,7 @@ class TracingTest {
         // A model first (the traced shopper then enters a segment, which is audited).
         Map<String, List<String>> texts = RetailTexts.byKeyword("CAKE", "CANDLE");
         List<Map<String, Object>> warmUp = new ArrayList<>();
-        for (int u = 0; u < 12; u++) {
+        for (int u = 0; u < 16; u++) {
             List<String> pool = texts.get(u % 2 == 0 ? "CAKE" : "CANDLE");
             for (int i = 0; i < 3; i++) {
                 warmUp.add(event(run + "-w" + u + "-" + i, run + "-warm-" + u, pool.get(i), "view"));
