@@ -6,6 +6,15 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+
+import jakarta.enterprise.event.Observes;
+
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -27,9 +36,32 @@ public class DeadLetterRepository {
     private final Mutiny.SessionFactory sessions;
     private final SafeContext context;
 
-    public DeadLetterRepository(Mutiny.SessionFactory sessions, SafeContext context) {
+    /** How often the open dead letters are counted for {@code shoal_dead_letters_open} (also after each change). */
+    static final long COUNT_EVERY_MILLIS = 60_000;
+
+    private final AtomicLong open = new AtomicLong();
+
+    public DeadLetterRepository(Mutiny.SessionFactory sessions, SafeContext context, Vertx vertx,
+            MeterRegistry registry) {
         this.sessions = sessions;
         this.context = context;
+        this.vertx = vertx;
+        Gauge.builder("shoal.dead.letters.open", open, AtomicLong::get)
+                .description("Dead letters not replayed since they last failed (rows of dead_letter; "
+                        + "./shoal dead-letters list)")
+                .register(registry);
+    }
+
+    private final Vertx vertx;
+
+    void startCounting(@Observes StartupEvent ignored) {
+        refreshCount();
+        vertx.setPeriodic(COUNT_EVERY_MILLIS, id -> refreshCount());
+    }
+
+    private void refreshCount() {
+        countOpen().subscribe().with(open::set,
+                f -> Log.debugf("Could not count the open dead letters: %s", f.toString()));
     }
 
     /** Stores failing events in one transaction; an event stored before is updated (error, time, attempts + 1). */
@@ -48,7 +80,7 @@ public class DeadLetterRepository {
                         .setParameter(4, truncate(f.error())).executeUpdate());
             }
             return chain.replaceWithVoid();
-        }));
+        })).invoke(this::refreshCount);
     }
 
     /**
@@ -81,7 +113,7 @@ public class DeadLetterRepository {
         }
         return context.run(() -> sessions.withTransaction((session, tx) -> session
                 .createNativeQuery("UPDATE dead_letter SET replayed_at = now() WHERE id IN (:ids)")
-                .setParameter("ids", ids).executeUpdate()));
+                .setParameter("ids", ids).executeUpdate())).invoke(this::refreshCount);
     }
 
     /** Dead letters not replayed since they last failed. */

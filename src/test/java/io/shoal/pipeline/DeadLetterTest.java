@@ -92,6 +92,9 @@ class DeadLetterTest {
         assertThat(good).allMatch(u -> "1".equals(activity(u)));
         assertThat(given().get("/q/metrics").asString()).containsPattern(
                 "shoal_pipeline_events_total\\{.*outcome=\"dead-lettered\".*\\} [1-9]");
+        int openBefore = openListed();
+        assertThat(openBefore).isPositive();
+        await().atMost(Duration.ofSeconds(10)).until(() -> openGauge() == openBefore);
 
         // The operator's command lists it.
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
@@ -112,6 +115,21 @@ class DeadLetterTest {
         assertThat(after.getList("deadLetters.id", Long.class)).contains(id);
         int at = after.getList("deadLetters.id", Long.class).indexOf(id);
         assertThat(after.getString("deadLetters[" + at + "].replayedAt")).isNotNull();
+        assertThat(openListed()).isEqualTo(openBefore - 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> openGauge() == openBefore - 1);
+    }
+
+    /** Open dead letters as the API lists them. */
+    private static int openListed() {
+        return given().get("/v1/dead-letters?limit=1000").then().statusCode(200).extract().jsonPath()
+                .getList("deadLetters").size();
+    }
+
+    /** shoal_dead_letters_open as the service exports it. */
+    private static long openGauge() {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^shoal_dead_letters_open(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
+                .matcher(given().get("/q/metrics").asString());
+        return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 
     @Test
