@@ -35,6 +35,7 @@ public class DeadLetterRepository {
 
     private final Mutiny.SessionFactory sessions;
     private final SafeContext context;
+    private final Vertx vertx;
 
     /** How often the open dead letters are counted for {@code shoal_dead_letters_open} (also after each change). */
     static final long COUNT_EVERY_MILLIS = 60_000;
@@ -51,8 +52,6 @@ public class DeadLetterRepository {
                         + "./shoal dead-letters list)")
                 .register(registry);
     }
-
-    private final Vertx vertx;
 
     void startCounting(@Observes StartupEvent ignored) {
         refreshCount();

@@ -25,6 +25,7 @@ import io.shoal.event.EventPosition;
 import io.shoal.store.EventLog;
 import io.shoal.store.RedisStream;
 import io.shoal.store.SegmentStore;
+import io.shoal.tracing.Tracing;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -274,7 +275,7 @@ public class EventLogConsumer implements BatchSource {
         Set<String> origins = new LinkedHashSet<>();
         for (RedisStream.Entry entry : entries) {
             ids.add(entry.id());
-            String traceparent = entry.field(EventLog.TRACE_FIELD);
+            String traceparent = entry.field(Tracing.TRACEPARENT_FIELD);
             if (traceparent != null) {
                 origins.add(traceparent);
             }

@@ -133,8 +133,8 @@ public class SegmentationStage implements BatchStage {
     private Uni<Void> segment(MicroBatch batch, Map<String, String> applied) {
         Span embedding = tracing.start(Tracing.EMBED, batch.trace()).setAttribute("shoal.events", batch.size());
         EmbeddingCache.Tally tally = new EmbeddingCache.Tally();
-        Uni<EmbeddedBatch> embeddedBatch = Tracing.ending(embedding, embedder.embed(batch, tally).invoke(() -> embedding
-                .setAttribute("shoal.embed.texts", tally.texts())
+        Uni<EmbeddedBatch> embeddedBatch = Tracing.ending(embedding, embedder.embed(batch, tally)
+                .invoke(() -> embedding.setAttribute("shoal.embed.texts", tally.texts())
                 .setAttribute("shoal.embed.cache.local_hits", tally.localHits())
                 .setAttribute("shoal.embed.cache.redis_hits", tally.redisHits())
                 .setAttribute("shoal.embed.model.texts", tally.embedded())
@@ -175,8 +175,10 @@ public class SegmentationStage implements BatchStage {
                 boolean mayBootstrap = loaded.model() == null
                         && manager.engine().readyToSeed(loaded.sampleSize() + newUsers);
                 List<SegmentStore.PositionWrite> positions = positionWrites(batch, applied);
-                update.setAttribute("shoal.moves", plan.outcomes().stream()
-                        .filter(UserOutcome::segmentChanged).count());
+                if (update.isRecording()) {
+                    update.setAttribute("shoal.moves", plan.outcomes().stream()
+                            .filter(UserOutcome::segmentChanged).count());
+                }
                 return writer.write(planned, positions, Tracing.traceparent(batch.trace())).chain(version -> {
                     long now = System.currentTimeMillis();
                     for (EmbeddedEvent e : embedded.events()) {

@@ -7,7 +7,6 @@ import java.util.List;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
-import io.shoal.tracing.Tracing;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
@@ -31,8 +30,6 @@ public class EventLog {
     public static final String GROUP = "shoal";
     /** The entry field that holds the event's JSON. */
     public static final String EVENT_FIELD = "e";
-    /** The entry field that holds the accepting request's W3C traceparent (absent when tracing is off). */
-    public static final String TRACE_FIELD = Tracing.TRACEPARENT_FIELD;
 
     private static final String ACCEPT = RedisScripts.load("accept_events.lua");
 

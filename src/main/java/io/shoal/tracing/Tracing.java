@@ -92,8 +92,9 @@ public class Tracing {
         int links = 0;
         for (String tp : traceparents) {
             SpanContext sc = Span.fromContext(context(tp)).getSpanContext();
-            if (sc.isValid() && links++ < MAX_LINKS) {
+            if (sc.isValid() && links < MAX_LINKS) {
                 b.addLink(sc);
+                links++;
             }
         }
         return b.setAttribute("shoal.links", links).startSpan();
