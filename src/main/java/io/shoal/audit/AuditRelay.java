@@ -155,10 +155,12 @@ public class AuditRelay {
                 continue; // deleted while pending: relayed by an earlier run whose acknowledgement was lost
             }
             List<SegmentMove> moves = AuditRows.parse(json);
+            String linkJson = e.field("links");
+            AuditRows.IdentityLink link = linkJson == null ? null : AuditRows.parseLink(linkJson);
             long appliedOrder = EventPosition.ofStreamId(e.id()).offset();
             String traceparent = e.field(Tracing.TRACEPARENT_FIELD);
             chain = chain.chain(() -> {
-                Uni<Boolean> write = history.record("outbox-" + e.id(), moves, List.of(), appliedOrder);
+                Uni<Boolean> write = history.record("outbox-" + e.id(), moves, List.of(), appliedOrder, link);
                 if (traceparent != null) {
                     // A child of the batch that made the rows (its context came with the outbox entry).
                     Span span = tracing.start(Tracing.AUDIT, Tracing.context(traceparent))

@@ -53,6 +53,26 @@ public final class AuditRows {
         }
     }
 
+    /**
+     * A merge's link row (written by io.shoal.segmenting.IdentityMergeStage: p previous id, u user id, at epoch
+     * millis, s the previous shopper's segment or null, v model version).
+     */
+    public record IdentityLink(String previousId, String userId, Instant linkedAt, Long previousSegment,
+            long modelVersion) {
+    }
+
+    /** Parses a link row. */
+    public static IdentityLink parseLink(String json) {
+        try {
+            JsonNode n = JSON.readTree(json);
+            return new IdentityLink(n.get("p").textValue(), n.get("u").textValue(),
+                    Instant.ofEpochMilli(n.get("at").longValue()), n.get("s").isNull() ? null : n.get("s").longValue(),
+                    n.get("v").longValue());
+        } catch (JsonProcessingException | RuntimeException e) {
+            throw new IllegalArgumentException("not an identity link row: " + e.getMessage(), e);
+        }
+    }
+
     private static ObjectNode node(SegmentMove m) {
         ObjectNode o = JSON.createObjectNode();
         o.put("u", m.userId());

@@ -38,6 +38,15 @@ public class HistoryRepository {
      */
     public Uni<Boolean> record(String batchId, List<SegmentMove> moves, List<SegmentLifecycleEntity> lifecycle,
             Long appliedOrder) {
+        return record(batchId, moves, lifecycle, appliedOrder, null);
+    }
+
+    /**
+     * As {@link #record(String, List, List, Long)}, with an identity merge's link row (null for none), in the same
+     * transaction.
+     */
+    public Uni<Boolean> record(String batchId, List<SegmentMove> moves, List<SegmentLifecycleEntity> lifecycle,
+            Long appliedOrder, AuditRows.IdentityLink link) {
         return context.run(() -> sessions.withTransaction((session, tx) -> session
                 .createNativeQuery("INSERT INTO applied_batch (batch_id) VALUES (?1) ON CONFLICT DO NOTHING")
                 .setParameter(1, batchId)
@@ -53,9 +62,34 @@ public class HistoryRepository {
                         rows.add(row);
                     }
                     rows.addAll(lifecycle);
-                    return rows.isEmpty() ? Uni.createFrom().item(true)
+                    Uni<Boolean> written = rows.isEmpty() ? Uni.createFrom().item(true)
                             : session.persistAll(rows.toArray()).replaceWith(true);
+                    if (link == null) {
+                        return written;
+                    }
+                    return written.call(() -> session.createNativeQuery("INSERT INTO identity_link (previous_id, "
+                            + "user_id, linked_at, previous_segment, model_version) VALUES (?1, ?2, ?3, ?4, ?5) "
+                            + "ON CONFLICT (previous_id) DO NOTHING")
+                            .setParameter(1, link.previousId())
+                            .setParameter(2, link.userId())
+                            .setParameter(3, java.time.OffsetDateTime.ofInstant(link.linkedAt(), java.time.ZoneOffset.UTC))
+                            .setParameter(4, link.previousSegment())
+                            .setParameter(5, link.modelVersion())
+                            .executeUpdate());
                 })));
+    }
+
+    /**
+     * The ids whose history is {@code userId}'s: itself and every shopper merged into it, transitively (see
+     * V5__identity_links.sql).
+     */
+    public Uni<List<String>> linkedIds(String userId) {
+        return context.run(() -> sessions.withSession(session -> session
+                .createNativeQuery("WITH RECURSIVE linked(id) AS (SELECT CAST(?1 AS VARCHAR) UNION "
+                        + "SELECT l.previous_id FROM identity_link l JOIN linked ON l.user_id = linked.id) "
+                        + "SELECT id FROM linked", String.class)
+                .setParameter(1, userId)
+                .getResultList()));
     }
 
     /**
@@ -85,25 +119,25 @@ public class HistoryRepository {
 
     /** A user's changes, newest first. */
     public Uni<List<SegmentChangeEntity>> history(String userId, int page, int size) {
-        return context.run(() -> sessions.withSession(session -> session
-                .createQuery("from SegmentChangeEntity where userId = :u order by changedAt desc, id desc",
+        return linkedIds(userId).chain(ids -> context.run(() -> sessions.withSession(session -> session
+                .createQuery("from SegmentChangeEntity where userId in :u order by changedAt desc, id desc",
                         SegmentChangeEntity.class)
-                .setParameter("u", userId)
+                .setParameter("u", ids)
                 .setFirstResult(page * size)
                 .setMaxResults(size)
-                .getResultList()));
+                .getResultList())));
     }
 
     /** The change in force at an instant: the latest one at or before it, or null. */
     public Uni<SegmentChangeEntity> asOf(String userId, Instant at) {
-        return context.run(() -> sessions.withSession(session -> session
-                .createQuery("from SegmentChangeEntity where userId = :u and changedAt <= :at "
+        return linkedIds(userId).chain(ids -> context.run(() -> sessions.withSession(session -> session
+                .createQuery("from SegmentChangeEntity where userId in :u and changedAt <= :at "
                         + "order by changedAt desc, id desc", SegmentChangeEntity.class)
-                .setParameter("u", userId)
+                .setParameter("u", ids)
                 .setParameter("at", at)
                 .setMaxResults(1)
                 .getResultList()
-                .map(l -> l.isEmpty() ? null : l.get(0))));
+                .map(l -> l.isEmpty() ? null : l.get(0)))));
     }
 
     /** Number of changes per reason (for reports). */

@@ -2,6 +2,8 @@ package io.shoal.event;
 
 import java.time.Instant;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 /**
  * One validated behaviour event, as it travels from ingestion through the pipeline.
  *
@@ -15,6 +17,7 @@ import java.time.Instant;
  * @param quantity   optional quantity
  * @param occurredAt event time (defaults to the receive time)
  * @param receivedAt when Shoal accepted it
+ * @param previousId {@link EventType#IDENTIFY} only: the shopper merged into {@code userId}; null otherwise
  */
 public record BehaviorEvent(
         String eventId,
@@ -26,5 +29,21 @@ public record BehaviorEvent(
         Double price,
         Integer quantity,
         Instant occurredAt,
-        Instant receivedAt) {
+        Instant receivedAt,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String previousId) {
+
+    /** A behaviour event (every type but {@link EventType#IDENTIFY}). */
+    public BehaviorEvent(String eventId, String userId, EventType type, String itemId, String text, String category,
+            Double price, Integer quantity, Instant occurredAt, Instant receivedAt) {
+        this(eventId, userId, type, itemId, text, category, price, quantity, occurredAt, receivedAt, null);
+    }
+
+    /**
+     * The shopper whose log order this event must keep: its Kafka key and the owner of its position. An identity
+     * merge belongs to the shopper merged away, so that it is applied after that shopper's earlier events (one
+     * partition) and before its later ones, which it redirects.
+     */
+    public String orderingKey() {
+        return type == EventType.IDENTIFY ? previousId : userId;
+    }
 }

@@ -10,7 +10,12 @@ public enum EventType {
     CART(true),
     PURCHASE(true),
     WISHLIST(false),
-    REMOVE_FROM_CART(false);
+    REMOVE_FROM_CART(false),
+    /**
+     * Identity merge: the shopper {@code previousId} (e.g. an anonymous visitor) is the shopper {@code userId} from
+     * now on. Carries no item; never a profile signal by itself (see io.shoal.segmenting.IdentityMergeStage).
+     */
+    IDENTIFY(false);
 
     private final boolean textRequired;
 
@@ -21,6 +26,11 @@ public enum EventType {
     /** Whether an event of this type must carry item text (a title or a query) to be useful. */
     public boolean textRequired() {
         return textRequired;
+    }
+
+    /** Whether events of this type are behaviour (profile signals, activity counters), not identity changes. */
+    public boolean behaviour() {
+        return this != IDENTIFY;
     }
 
     /** The name used in JSON, in config keys and in Redis. */

@@ -82,6 +82,7 @@ public class EventIngestor {
     private final DedupStore dedup;
     private final IngestConfig config;
     private final EventValidator validator;
+    private final EventValidator trackingValidator;
     private final Tracing tracing;
     private final Counter accepted;
     private final Counter rejected;
@@ -102,6 +103,7 @@ public class EventIngestor {
         this.dedup = dedup;
         this.config = config;
         this.validator = new EventValidator(config.maxFutureSkew(), config.earliestOccurredAt());
+        this.trackingValidator = new EventValidator(config.maxFutureSkew(), config.earliestOccurredAt(), true);
         this.accepted = events(registry, "accepted");
         this.rejected = events(registry, "rejected");
         this.duplicates = events(registry, "duplicate");
@@ -137,6 +139,18 @@ public class EventIngestor {
      * @param elements the request's events (a single event is a list of one)
      */
     public Uni<Outcome> ingest(List<JsonNode> elements) {
+        return ingest(elements, validator);
+    }
+
+    /**
+     * As {@link #ingest(List)}, for the events the Segment-compatible endpoints mapped (their anonymous shoppers
+     * carry the reserved {@link EventValidator#ANONYMOUS_PREFIX}).
+     */
+    public Uni<Outcome> ingestTracked(List<JsonNode> elements) {
+        return ingest(elements, trackingValidator);
+    }
+
+    private Uni<Outcome> ingest(List<JsonNode> elements, EventValidator validator) {
         Context request = Context.current();
         Span validation = tracing.start(Tracing.VALIDATE, request).setAttribute("shoal.events", elements.size());
         Instant now = Instant.now();

@@ -32,8 +32,15 @@ public final class EventValidator {
     private static final String TYPES = Arrays.stream(EventType.values()).map(EventType::wireName)
             .collect(Collectors.joining(", "));
 
+    /**
+     * The user-id prefix of shoppers known only by a tracking client's {@code anonymousId} (see SegmentSpec); other
+     * clients cannot use it, so an anonymous shopper never shares a key with a known one.
+     */
+    public static final String ANONYMOUS_PREFIX = "anonymous:";
+
     private final Duration maxFutureSkew;
     private final Instant earliest;
+    private final boolean anonymousIds;
 
     /**
      * @param maxFutureSkew how far after now an occurredAt may lie
@@ -41,8 +48,17 @@ public final class EventValidator {
      *                      PostgreSQL's timestamp range, and no shop has such events)
      */
     public EventValidator(Duration maxFutureSkew, Instant earliest) {
+        this(maxFutureSkew, earliest, false);
+    }
+
+    /**
+     * @param anonymousIds whether user ids may carry {@link #ANONYMOUS_PREFIX} (only the events the Segment-compatible
+     *                     endpoints build from an {@code anonymousId})
+     */
+    public EventValidator(Duration maxFutureSkew, Instant earliest, boolean anonymousIds) {
         this.maxFutureSkew = maxFutureSkew;
         this.earliest = earliest;
+        this.anonymousIds = anonymousIds;
     }
 
     /** The outcome for one element: either an event or at least one rejection. */
@@ -59,8 +75,11 @@ public final class EventValidator {
         }
         List<Rejection> errors = new ArrayList<>(2);
         String eventId = optionalString(node, "eventId", MAX_EVENT_ID, true, index, errors);
-        String userId = requiredString(node, "userId", MAX_USER_ID, index, errors);
+        String userId = shopper(requiredString(node, "userId", MAX_USER_ID, index, errors), "userId", index, errors);
         EventType type = type(node, index, errors);
+        if (type == EventType.IDENTIFY) {
+            return identify(node, index, eventId, userId, now, errors);
+        }
         String itemId = optionalString(node, "itemId", MAX_ITEM_ID, true, index, errors);
         String text = optionalString(node, "text", MAX_TEXT, false, index, errors);
         String category = optionalString(node, "category", MAX_CATEGORY, false, index, errors);
@@ -80,6 +99,36 @@ public final class EventValidator {
         }
         return new Result(new BehaviorEvent(eventId == null ? generatedId() : eventId, userId, type, itemId, text,
                 category, price, quantity, occurredAt == null ? now : occurredAt, now), List.of(), eventId == null);
+    }
+
+    /**
+     * An identity merge: {@code previousId} (required, another shopper) becomes {@code userId}. Item fields are
+     * ignored.
+     */
+    private Result identify(JsonNode node, int index, String eventId, String userId, Instant now,
+            List<Rejection> errors) {
+        String previousId = shopper(requiredString(node, "previousId", MAX_USER_ID, index, errors), "previousId",
+                index, errors);
+        Instant occurredAt = occurredAt(node, index, now, errors);
+        if (previousId != null && previousId.equals(userId)) {
+            errors.add(new Rejection(index, "previousId", "previousId must name another shopper than userId"));
+        }
+        if (!errors.isEmpty()) {
+            return new Result(null, errors, false);
+        }
+        return new Result(new BehaviorEvent(eventId == null ? generatedId() : eventId, userId, EventType.IDENTIFY,
+                null, null, null, null, null, occurredAt == null ? now : occurredAt, now, previousId), List.of(),
+                eventId == null);
+    }
+
+    /** A shopper id: refuses the anonymous prefix where it is reserved. */
+    private String shopper(String id, String field, int index, List<Rejection> errors) {
+        if (id != null && !anonymousIds && id.startsWith(ANONYMOUS_PREFIX)) {
+            errors.add(new Rejection(index, field, field + " must not start with '" + ANONYMOUS_PREFIX
+                    + "' (reserved for the anonymous shoppers of the Segment-compatible endpoints)"));
+            return null;
+        }
+        return id;
     }
 
     /** Ids the client did not give: random, so never equal to another event's. */

@@ -48,7 +48,7 @@ public class KafkaEventPublisher {
         List<Uni<Void>> sends = new ArrayList<>(events.size());
         for (BehaviorEvent e : events) {
             OutgoingKafkaRecordMetadata.OutgoingKafkaRecordMetadataBuilder<String> meta = OutgoingKafkaRecordMetadata
-                    .<String> builder().withKey(e.userId());
+                    .<String> builder().withKey(e.orderingKey());
             if (traceparent != null) {
                 meta.withHeaders(new RecordHeaders().add(Tracing.TRACEPARENT, traceparent.getBytes(StandardCharsets.US_ASCII)));
             }

@@ -46,14 +46,18 @@ public class ActivityCounterStage implements BatchStage {
 
     @Override
     public Uni<Void> process(MicroBatch batch) {
+        long behaviour = batch.events().stream().filter(e -> e.type().behaviour()).count();
         return store.incrementOnce(byUserAndPartition(batch))
-                .invoke(counted -> redelivered.increment(batch.size() - counted)).replaceWithVoid();
+                .invoke(counted -> redelivered.increment(behaviour - counted)).replaceWithVoid();
     }
 
     private static List<ActivityStore.PartitionEvents> byUserAndPartition(MicroBatch batch) {
         Map<String, ActivityStore.PartitionEvents> groups = new LinkedHashMap<>();
         for (int i = 0; i < batch.size(); i++) {
             BehaviorEvent e = batch.events().get(i);
+            if (!e.type().behaviour()) {
+                continue; // an identity merge is not activity (IdentityMergeStage applies it)
+            }
             EventPosition p = batch.position(i);
             ActivityStore.PartitionEvents g = groups.computeIfAbsent(e.userId() + '\u0000' + p.partition(),
                     k -> new ActivityStore.PartitionEvents(e.userId(), p.partition(), new ArrayList<>(), new ArrayList<>()));

@@ -51,12 +51,21 @@ public class SegmentQueries {
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
-        return store.user(userId).map(u -> {
-            if (u == null || u.segmentId() == null) {
-                throw new UnknownUserException(userId);
-            }
-            return assignment(userId, u);
-        });
+        // A shopper merged into another (identity merge) answers as the one it became, under that one's id; the
+        // link is read only when the id has no state, so a known shopper's answer stays one round trip.
+        return store.user(userId).chain(u -> u != null ? Uni.createFrom().item(assigned(userId, u))
+                : store.links(List.of(userId)).chain(links -> {
+                    String target = links.get(userId);
+                    return target == null ? Uni.createFrom().item(assigned(userId, null))
+                            : store.user(target).map(t -> assigned(target, t));
+                }));
+    }
+
+    private Assignment assigned(String userId, StoredUser u) {
+        if (u == null || u.segmentId() == null) {
+            throw new UnknownUserException(userId);
+        }
+        return assignment(userId, u);
     }
 
     /** One entry per id in request order, empty for unknown users; one Redis round trip. */

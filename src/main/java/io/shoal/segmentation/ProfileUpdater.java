@@ -37,6 +37,18 @@ package io.shoal.segmentation;
  * <li>The first event of a user (no previous profile) with v ≤ 0 yields no profile ({@code null}): there is no
  * positive evidence to point at.</li>
  * </ul>
+ *
+ * <h2>Merging two profiles (identity merge)</h2>
+ * When two shoppers turn out to be one (an anonymous visitor logs in), their profiles combine by the same
+ * convention as an update, w·p standing for the decayed sum of a profile's events:
+ *
+ * <pre>
+ *   t  = max(t_a, t_b),   w_a' = 2^(-(t - t_a) / halfLife)·w_a,   w_b' likewise
+ *   p  = normalise(w_a'·p_a + w_b'·p_b),   w = max(w_a' + w_b', minWeight),   lastEventMillis = t
+ * </pre>
+ * Both are decayed to the newer one's time first, so the merge weighs each side's evidence as it stands now. With
+ * one side a single event this is exactly {@link #apply}; it is symmetric, and a missing side leaves the other
+ * unchanged. Opposite directions of equal weight leave no direction: the heavier (else the first) profile's is kept.
  */
 public final class ProfileUpdater {
 
@@ -80,6 +92,27 @@ public final class ProfileUpdater {
             return 1.0;
         }
         return Math.pow(2.0, -(double) deltaMillis / halfLifeMillis);
+    }
+
+    /**
+     * The profile of two shoppers merged into one (see the class comment); null when both are null.
+     */
+    public UserProfile merge(UserProfile a, UserProfile b) {
+        if (a == null || b == null) {
+            return a == null ? b : a;
+        }
+        Vectors.requireDimension(b.vectorRef(), a.dimension(), "merged profile");
+        long t = Math.max(a.lastEventMillis(), b.lastEventMillis());
+        double wa = discount(t - a.lastEventMillis()) * a.weight();
+        double wb = discount(t - b.lastEventMillis()) * b.weight();
+        double[] raw = new double[a.dimension()];
+        Vectors.addScaled(raw, a.vectorRef(), wa);
+        Vectors.addScaled(raw, b.vectorRef(), wb);
+        float[] direction = Vectors.normalizeOrNull(raw);
+        if (direction == null) {
+            direction = wb > wa ? b.vectorRef() : a.vectorRef();
+        }
+        return new UserProfile(direction, Math.max(wa + wb, minWeight), t);
     }
 
     /**

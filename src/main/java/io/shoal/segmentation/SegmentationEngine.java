@@ -6,6 +6,7 @@ import java.util.Optional;
 
 import io.shoal.segmentation.SegmentBatchPlanner.Plan;
 import io.shoal.segmentation.SegmentBatchPlanner.PlannedEvent;
+import io.shoal.segmentation.SegmentBatchPlanner.UserOutcome;
 import io.shoal.segmentation.SegmentBatchPlanner.UserState;
 
 /**
@@ -25,6 +26,8 @@ import io.shoal.segmentation.SegmentBatchPlanner.UserState;
  * calls {@link #maintain} with the sample and swaps in the result atomically with a generation bump.</li>
  * <li><b>After a swap</b>: every shopper, not only the sampled ones, is decided again against the new model by the
  * nearest segment ({@link #sweep}), and each move is audited with the swap's {@link SegmentRefit.Cause}.</li>
+ * <li><b>Identity merge</b> ({@link #merge}): when two shoppers turn out to be one, their profiles merge
+ * ({@link ProfileUpdater#merge}) and the shopper is decided again by the nearest segment.</li>
  * </ol>
  */
 public final class SegmentationEngine {
@@ -78,6 +81,25 @@ public final class SegmentationEngine {
     public Optional<SegmentRefit.Swap> maintain(SegmentModel model, SegmentRefit.Sample sample, long profiled,
             RefitPolicy.Trigger trigger, long nowMillis) {
         return refit.maintain(model, sample, profiled, trigger, nowMillis);
+    }
+
+    /**
+     * Merges shopper {@code from} into shopper {@code intoId}: the profiles combine by {@link ProfileUpdater#merge},
+     * and the merged shopper is decided again by the nearest segment (no hysteresis: its evidence changed wholesale,
+     * not by one event). Like a sweep, it adds nothing to the segment sums: both profiles are already in them, and
+     * the merged-away one decays out of them as any idle shopper does.
+     *
+     * @param model the current model, or null while bootstrapping (the shopper then keeps its segment)
+     * @return the merged shopper; its {@code fromSegment} is {@code into}'s segment before, and its profile is null
+     *         only when neither shopper had one
+     */
+    public UserOutcome merge(SegmentModel model, String intoId, UserState into, UserState from) {
+        UserProfile merged = params.profileUpdater().merge(into.profile(), from.profile());
+        UserState before = new UserState(merged, into.segmentId(), into.sinceMillis());
+        UserOutcome o = nearest.plan(model == null ? null : model.view(), Map.of(intoId, before), List.of(),
+                List.of(intoId)).outcomes().get(0);
+        return new UserOutcome(intoId, merged, o.segmentId(), o.sinceMillis(), o.decision(), into.segmentId(),
+                o.memberships(), merged != null);
     }
 
     /**

@@ -96,20 +96,27 @@ public class SegmentationStage implements BatchStage {
         }
         // Skip events at or below each user's applied position (a retry or redelivery, see EventPosition); the
         // positions move with the atomic Redis update, which fails as stale if another worker moved them meanwhile.
-        List<String> batchUsers = batch.events().stream().map(BehaviorEvent::userId).distinct().toList();
-        return store.positions(batchUsers).chain(applied -> {
-            MicroBatch fresh = unapplied(batch, applied);
-            return fresh.size() == 0 ? Uni.createFrom().voidItem() : segment(fresh, applied);
+        // The same round trip reads the shoppers' identity links: events of a merged-away shopper (IdentityMergeStage)
+        // go to the shopper it became, their positions staying their own.
+        List<String> batchUsers = batch.events().stream().filter(e -> e.type().behaviour()).map(BehaviorEvent::userId)
+                .distinct().toList();
+        return store.locate(batchUsers).chain(located -> {
+            MicroBatch fresh = unapplied(batch, located.positions());
+            return fresh.size() == 0 ? Uni.createFrom().voidItem()
+                    : segment(fresh, located.positions(), located.links());
         });
     }
 
-    /** The batch without the events its users' stored positions already cover. */
+    /**
+     * The batch's behaviour events without those their users' stored positions already cover (identity merges are
+     * the IdentityMergeStage's).
+     */
     static MicroBatch unapplied(MicroBatch batch, Map<String, String> applied) {
         List<BehaviorEvent> events = new ArrayList<>(batch.size());
         List<EventPosition> positions = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             BehaviorEvent e = batch.events().get(i);
-            if (!batch.position(i).appliedBy(EventPosition.decode(applied.get(e.userId())))) {
+            if (e.type().behaviour() && !batch.position(i).appliedBy(EventPosition.decode(applied.get(e.userId())))) {
                 events.add(e);
                 positions.add(batch.position(i));
             }
@@ -129,8 +136,11 @@ public class SegmentationStage implements BatchStage {
         return writes;
     }
 
-    /** @param applied the users' stored positions (see EventPosition) */
-    private Uni<Void> segment(MicroBatch batch, Map<String, String> applied) {
+    /**
+     * @param applied the users' stored positions (see EventPosition)
+     * @param links   the shopper each merged-away user of the batch now is
+     */
+    private Uni<Void> segment(MicroBatch batch, Map<String, String> applied, Map<String, String> links) {
         Span embedding = tracing.start(Tracing.EMBED, batch.trace()).setAttribute("shoal.events", batch.size());
         EmbeddingCache.Tally tally = new EmbeddingCache.Tally();
         Uni<EmbeddedBatch> embeddedBatch = Tracing.ending(embedding, embedder.embed(batch, tally)
@@ -148,9 +158,10 @@ public class SegmentationStage implements BatchStage {
                     continue;
                 }
                 BehaviorEvent ev = e.event();
-                events.add(new PlannedEvent(ev.userId(), e.vector(), weights.get(ev.type()),
+                String shopper = links.getOrDefault(ev.userId(), ev.userId());
+                events.add(new PlannedEvent(shopper, e.vector(), weights.get(ev.type()),
                         ev.occurredAt().toEpochMilli()));
-                users.add(ev.userId());
+                users.add(shopper);
                 if (ev.text() != null && ev.type() != EventType.SEARCH && texts.size() < RECENT_TEXTS_PER_BATCH) {
                     texts.putIfAbsent(ev.text().strip(), e.vector());
                 }

@@ -71,6 +71,14 @@ public class RedisKeys {
         return prefix + "pos:" + userId;
     }
 
+    /**
+     * String: the shopper a merged-away shopper now is (an identity merge; see merge_identity.lua). Its own
+     * namespace, the id as the whole suffix, so no user id collides with it.
+     */
+    public String identityLink(String userId) {
+        return prefix + "link:" + userId;
+    }
+
     /** Hash of segment id to number of members now. */
     public String segmentSizes() {
         return prefix + "segsize";

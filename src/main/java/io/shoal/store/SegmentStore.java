@@ -39,6 +39,7 @@ import io.vertx.mutiny.redis.client.Response;
  * {prefix}sweep           hash: the sweep after the last model swap (gen, cause, cursor, done)
  * {prefix}texts           hash: item text -> vector (a bounded random sample of recent texts, to describe segments)
  * {prefix}applied:{batch} marker of an applied batch (expires)
+ * {prefix}link:{userId}   string: the shopper a merged-away shopper now is (identity merge)
  * </pre>
  */
 @ApplicationScoped
@@ -97,6 +98,24 @@ public class SegmentStore {
     public record SweepWrite(String userId, byte[] expected, byte[] record, Long from, Long to, String auditRow) {
     }
 
+    /**
+     * One identity merge to apply (see merge_identity.lua).
+     *
+     * @param previousDigest the {@link #digest} of the merged-away shopper's state the merge was planned on, "" none
+     * @param intoDigest     that of the target's state, "" none
+     * @param record         the target's new state, or null to keep it
+     * @param sizeDeltas     segment id to members gained (negative: lost)
+     * @param sampleVector   the target's merged profile, offered to the sample; null for none
+     */
+    public record MergeWrite(String mergeId, String previousId, String intoId, long generation, String previousDigest,
+            String intoDigest, byte[] record, Map<Long, Long> sizeDeltas, String auditRows, String linkRow,
+            boolean bothProfiled, float[] sampleVector, int sampleCap) {
+    }
+
+    /** What became of a merge: applied, already linked, to be redirected to {@code target}, or stale. */
+    public record Merged(String outcome, String target) {
+    }
+
     private final Redis redis;
     private final RedisKeys keys;
     private final Map<String, String> scripts = new HashMap<>();
@@ -111,7 +130,7 @@ public class SegmentStore {
     public SegmentStore(Redis redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
-        for (String name : List.of(APPLY, REPLACE, SWEEP)) {
+        for (String name : List.of(APPLY, REPLACE, SWEEP, MERGE)) {
             scripts.put(name, RedisScripts.load(name + ".lua"));
         }
     }
@@ -144,6 +163,100 @@ public class SegmentStore {
             }
             return new Loaded(model, sampleSize, profiled, users, digests);
         });
+    }
+
+    /**
+     * The identity links of the given shoppers (see {@link RedisKeys#identityLink}), followed to their end: a
+     * shopper merged into another that was merged again maps to the last one. Absent shoppers are left out.
+     */
+    public Uni<Map<String, String>> links(List<String> userIds) {
+        return links(userIds, new HashMap<>(), 0);
+    }
+
+    /** The positions and the identity links of a batch's users (see {@link #positions}, {@link #links}). */
+    public record Located(Map<String, String> positions, Map<String, String> links) {
+    }
+
+    /** {@link #positions} and {@link #links} in one round trip (another only when a link leads on to a link). */
+    public Uni<Located> locate(List<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Uni.createFrom().item(new Located(Map.of(), Map.of()));
+        }
+        Request positions = Request.cmd(Command.MGET);
+        userIds.forEach(u -> positions.arg(keys.userPosition(u)));
+        Request links = Request.cmd(Command.MGET);
+        userIds.forEach(u -> links.arg(keys.identityLink(u)));
+        return redis.batch(List.of(positions, links)).chain(rs -> {
+            Map<String, String> at = new HashMap<>();
+            Map<String, String> found = new HashMap<>();
+            List<String> next = new ArrayList<>();
+            for (int i = 0; i < userIds.size(); i++) {
+                if (rs.get(0).get(i) != null) {
+                    at.put(userIds.get(i), rs.get(0).get(i).toString());
+                }
+                if (rs.get(1).get(i) != null) {
+                    found.put(userIds.get(i), rs.get(1).get(i).toString());
+                    next.add(rs.get(1).get(i).toString());
+                }
+            }
+            return links(next.stream().distinct().toList(), found, 1).map(l -> new Located(at, l));
+        });
+    }
+
+    /** Links are short chains (each merge links one hop); this bounds a cycle a bug could leave. */
+    static final int MAX_LINK_HOPS = 8;
+
+    private Uni<Map<String, String>> links(List<String> ask, Map<String, String> found, int hop) {
+        if (ask.isEmpty() || hop == MAX_LINK_HOPS) {
+            return Uni.createFrom().item(found);
+        }
+        Request mget = Request.cmd(Command.MGET);
+        ask.forEach(u -> mget.arg(keys.identityLink(u)));
+        return redis.send(mget).chain(rs -> {
+            List<String> next = new ArrayList<>();
+            for (int i = 0; i < ask.size(); i++) {
+                if (rs.get(i) == null) {
+                    continue;
+                }
+                String target = rs.get(i).toString();
+                String u = ask.get(i);
+                // Re-point every shopper that reached u at u's own target.
+                found.replaceAll((from, to) -> to.equals(u) ? target : to);
+                if (!found.containsKey(u)) {
+                    found.put(u, target);
+                }
+                next.add(target);
+            }
+            return links(next.stream().distinct().toList(), found, hop + 1);
+        });
+    }
+
+    /** Applies one identity merge (see merge_identity.lua). */
+    public Uni<Merged> merge(MergeWrite m) {
+        List<String> scriptKeys = List.of(keys.model(), keys.segmentSizes(), keys.sample(), keys.sampleIndex(),
+                keys.profiled(), keys.auditOutbox(), keys.identityLink(m.previousId()), keys.identityLink(m.intoId()),
+                keys.userProfile(m.previousId()), keys.userProfile(m.intoId()));
+        List<Object> args = new ArrayList<>(14 + 2 * m.sizeDeltas().size());
+        args.add(m.intoId());
+        args.add(Long.toString(m.generation()));
+        args.add(m.previousDigest());
+        args.add(m.intoDigest());
+        args.add(m.record() == null ? "" : m.record());
+        args.add(m.auditRows().isEmpty() ? "[]" : m.auditRows());
+        args.add(m.linkRow());
+        args.add(m.mergeId());
+        args.add(m.bothProfiled() ? "1" : "0");
+        args.add(Double.toString(SamplePolicy.priority(m.intoId())));
+        args.add(m.sampleVector() == null ? "" : VectorCodec.encode(m.sampleVector(), VectorEncoding.FLOAT16));
+        args.add(Integer.toString(m.sampleCap()));
+        args.add(m.previousId());
+        args.add(Integer.toString(m.sizeDeltas().size()));
+        m.sizeDeltas().forEach((id, delta) -> {
+            args.add(Long.toString(id));
+            args.add(Long.toString(delta));
+        });
+        return eval(MERGE, scriptKeys, args).map(r -> new Merged(r.get(0).toString(),
+                r.size() > 1 ? r.get(1).toString() : null));
     }
 
     /** The users' Kafka positions (see {@link PositionWrite}); absent users are left out. */
@@ -484,6 +597,7 @@ public class SegmentStore {
     private static final String APPLY = "apply_batch";
     private static final String REPLACE = "replace_model";
     private static final String SWEEP = "sweep_users";
+    private static final String MERGE = "merge_identity";
 
     private Uni<Response> eval(String script, List<String> scriptKeys, List<Object> args) {
         String sha = shas.get(script);

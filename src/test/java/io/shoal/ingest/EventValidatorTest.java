@@ -44,6 +44,34 @@ class EventValidatorTest {
     }
 
     @Test
+    void anIdentifyMergesAnotherShopperAndNeedsNoItem() throws Exception {
+        EventValidator.Result r = validate(
+                "{\"eventId\":\"i1\",\"userId\":\"known\",\"type\":\"identify\",\"previousId\":\"visitor-7\",\"text\":\"x\"}");
+        assertThat(r.valid()).isTrue();
+        assertThat(r.event().type()).isEqualTo(EventType.IDENTIFY);
+        assertThat(r.event().previousId()).isEqualTo("visitor-7");
+        assertThat(r.event().text()).as("an identify carries no item").isNull();
+        assertThat(r.event().orderingKey()).as("kept in the merged-away shopper's order").isEqualTo("visitor-7");
+
+        assertThat(fields("{\"userId\":\"k\",\"type\":\"identify\"}")).containsExactly("previousId");
+        assertThat(fields("{\"userId\":\"k\",\"type\":\"identify\",\"previousId\":\"k\"}"))
+                .containsExactly("previousId");
+        assertThat(fields("{\"userId\":\"k\",\"type\":\"identify\",\"previousId\":\"a\\u0000b\"}"))
+                .containsExactly("previousId");
+    }
+
+    @Test
+    void theAnonymousPrefixIsReservedForTheTrackingEndpoints() throws Exception {
+        String anonymous = "{\"userId\":\"anonymous:a1\",\"type\":\"view\",\"text\":\"x\"}";
+        assertThat(fields(anonymous)).containsExactly("userId");
+        assertThat(fields("{\"userId\":\"k\",\"type\":\"identify\",\"previousId\":\"anonymous:a1\"}"))
+                .containsExactly("previousId");
+        EventValidator tracking = new EventValidator(Duration.ofMinutes(5), Instant.parse("2000-01-01T00:00:00Z"),
+                true);
+        assertThat(tracking.validate(mapper.readTree(anonymous), 0, NOW).event().userId()).isEqualTo("anonymous:a1");
+    }
+
+    @Test
     void generatesAnIdAndDefaultsTheTimeWhenAbsent() throws Exception {
         EventValidator.Result a = validate("{\"userId\":\"u\",\"type\":\"search\",\"text\":\"red mug\"}");
         EventValidator.Result b = validate("{\"userId\":\"u\",\"type\":\"search\",\"text\":\"red mug\"}");
