@@ -96,6 +96,13 @@ prometheus.io/path: /q/metrics
       name: {{ . }}
       key: {{ $.Values.redis.passwordKey }}
 {{- end }}
+{{- with .Values.tracking.existingSecret }}
+- name: SHOAL_TRACKING_WRITE_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.tracking.writeKeysKey }}
+{{- end }}
 {{- with .Values.kafka.existingSecret }}
 - name: KAFKA_SASL_JAAS_CONFIG
   valueFrom:

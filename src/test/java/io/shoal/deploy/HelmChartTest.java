@@ -168,7 +168,8 @@ class HelmChartTest {
 
     @Test
     void credentialsAreSecretReferencesAndNeverRendered() {
-        List<Manifest> manifests = render(t -> t.set("redis.existingSecret", "redis-auth"));
+        List<Manifest> manifests = render(t -> t.set("redis.existingSecret", "redis-auth")
+                .set("tracking.existingSecret", "tracking-keys"));
 
         assertThat(ofKind(manifests, "Secret")).isEmpty();
         for (Manifest deployment : ofKind(manifests, "Deployment")) {
@@ -177,6 +178,8 @@ class HelmChartTest {
                     .isEqualTo("shoal-postgres");
             assertThat(envVar(typed, "QUARKUS_REDIS_PASSWORD").getValueFrom().getSecretKeyRef().getName())
                     .isEqualTo("redis-auth");
+            assertThat(envVar(typed, "SHOAL_TRACKING_WRITE_KEYS").getValueFrom().getSecretKeyRef().getKey())
+                    .isEqualTo("write-keys");
         }
         Manifest configMap = single(manifests, "ConfigMap", "shoal");
         assertThat(configMap.raw().toString()).doesNotContainIgnoringCase("password");
