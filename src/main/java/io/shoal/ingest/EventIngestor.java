@@ -143,10 +143,11 @@ public class EventIngestor {
     }
 
     /**
-     * As {@link #ingest(List)}, for the events the Segment-compatible endpoints mapped (their anonymous shoppers
-     * carry the reserved {@link EventValidator#ANONYMOUS_PREFIX}).
+     * As {@link #ingest(List)}, for events whose anonymous shoppers carry the reserved
+     * {@link EventValidator#ANONYMOUS_PREFIX}: those the Segment-compatible endpoints mapped, and dead letters
+     * handed back (Shoal accepted them once).
      */
-    public Uni<Outcome> ingestTracked(List<JsonNode> elements) {
+    public Uni<Outcome> ingestWithAnonymousIds(List<JsonNode> elements) {
         return ingest(elements, trackingValidator);
     }
 

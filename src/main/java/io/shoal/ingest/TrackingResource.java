@@ -236,15 +236,15 @@ public class TrackingResource {
         count(mapped, list);
         List<JsonNode> events = new ArrayList<>(mapped.events().size());
         List<SegmentSpec.Origin> origins = new ArrayList<>(mapped.events().size());
-        List<String> newLinks = new ArrayList<>();
+        Map<Integer, String> newLinks = new java.util.HashMap<>();
         for (int i = 0; i < mapped.events().size(); i++) {
             JsonNode e = mapped.events().get(i);
             if ("identify".equals(e.path("type").textValue())) {
                 String pair = e.get("previousId").textValue() + '\u0000' + e.get("userId").textValue();
-                if (linked.getIfPresent(pair) != null || newLinks.contains(pair)) {
+                if (linked.getIfPresent(pair) != null || newLinks.containsValue(pair)) {
                     continue; // linked by an earlier request of this process (or earlier in this one)
                 }
-                newLinks.add(pair);
+                newLinks.put(events.size(), pair);
             }
             events.add(e);
             origins.add(mapped.origins().get(i));
@@ -256,7 +256,7 @@ public class TrackingResource {
                     new TrackingResponse(usable, usable ? null : "no message could be used", 0, 0, ignored,
                             rejections));
         }
-        return ingestor.ingestTracked(events).map(outcome -> {
+        return ingestor.ingestWithAnonymousIds(events).map(outcome -> {
             if (outcome instanceof EventIngestor.Outcome.Saturated s) {
                 return Response.status(Response.Status.SERVICE_UNAVAILABLE)
                         .header("Retry-After", ingest.retryAfterSeconds())
@@ -265,11 +265,11 @@ public class TrackingResource {
             IngestResponse r = ((EventIngestor.Outcome.Done) outcome).response();
             for (Rejection x : r.rejected()) {
                 rejections.add(origins.get(x.index()).restate(x));
+                newLinks.remove(x.index());
             }
             boolean usable = r.accepted() + r.duplicates() + ignored > 0;
-            if (usable) {
-                newLinks.forEach(pair -> linked.put(pair, Boolean.TRUE));
-            }
+            // Remembered once accepted (or already known): the next messages with the pair need not send it.
+            newLinks.values().forEach(pair -> linked.put(pair, Boolean.TRUE));
             return Response.status(usable ? Response.Status.OK : Response.Status.BAD_REQUEST)
                     .entity(new TrackingResponse(usable, usable ? null : "no message could be used", r.accepted(),
                             r.duplicates(), ignored, rejections))

@@ -120,8 +120,10 @@ public class IdentityMergeStage implements BatchStage {
             Map<Long, Long> sizes = new HashMap<>();
             if (from != null && from.segmentId() != null) {
                 sizes.merge(from.segmentId(), -1L, Long::sum);
+                // The merged-away shopper exits with the scores of its last decision.
                 events.add(new SegmentChangeEvent(SegmentChangeEvent.Kind.EXITED, from.segmentId(), previous,
-                        o.segmentId(), at, model == null ? 0 : model.version(), REASON, Double.NaN, Double.NaN));
+                        o.segmentId(), at, model == null ? 0 : model.version(), REASON, from.similarity(),
+                        from.margin()));
             }
             if (model != null) {
                 writer.collectChange(o, model, REASON, moves, events, sizes);

@@ -157,6 +157,50 @@ class KafkaWorkersIT {
         }
     }
 
+    /**
+     * Segment messages through the Kafka roles: the identify travels in the anonymous shopper's partition (its key),
+     * so the worker merges the anonymous profile after that shopper's earlier events and redirects its later ones.
+     */
+    @Test
+    void anIdentifyFromTheTrackingEndpointsMergesTheAnonymousShopperInTheWorker() throws Exception {
+        ShoalProcess ingest = start("ingest", "ingest", List.of());
+        ShoalProcess worker = start("worker", "worker", List.of());
+        ingest.awaitReady();
+        worker.awaitReady();
+        String visitor = "a-" + run;
+        String anonymous = "anonymous:" + visitor;
+        String known = "k-" + run;
+        StringBuilder views = new StringBuilder("{\"batch\":[");
+        for (int i = 0; i < 3; i++) {
+            views.append(i == 0 ? "" : ",").append("{\"type\":\"track\",\"event\":\"Product Viewed\",\"anonymousId\":\"")
+                    .append(visitor).append("\",\"messageId\":\"").append(run).append("-v").append(i)
+                    .append("\",\"properties\":{\"name\":\"").append(TEXTS[i]).append("\"}}");
+        }
+        assertThat(ingest.post("/v1/batch", views.append("]}").toString()).statusCode()).isEqualTo(200);
+        HttpResponse<String> identify = ingest.post("/v1/identify", "{\"userId\":\"" + known + "\",\"anonymousId\":\""
+                + visitor + "\",\"messageId\":\"" + run + "-id\"}");
+        assertThat(identify.statusCode()).as(identify.body()).isEqualTo(200);
+        HttpResponse<String> later = ingest.post("/v1/batch", "{\"batch\":[{\"type\":\"track\",\"event\":"
+                + "\"Product Viewed\",\"anonymousId\":\"" + visitor + "\",\"messageId\":\"" + run + "-v9\","
+                + "\"properties\":{\"name\":\"" + TEXTS[4] + "\"}},{\"type\":\"track\",\"event\":\"Order Completed\","
+                + "\"userId\":\"" + known + "\",\"messageId\":\"" + run + "-o\",\"properties\":{\"products\":"
+                + "[{\"product_id\":\"22423\",\"name\":\"" + TEXTS[7] + "\"}]}}]}");
+        assertThat(later.body()).contains("\"accepted\":2");
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(500))
+                .until(() -> stat("events") >= 5 && known.equals(get(prefix + "link:" + anonymous)));
+        assertThat(get(prefix + "u:" + anonymous)).as("merged away, and its later event went to the known shopper")
+                .isNull();
+        assertThat(get(prefix + "u:" + known)).isNotNull();
+        assertThat(hget(prefix + "user:" + anonymous + ":activity", "total")).isEqualTo(4);
+        assertThat(hget(prefix + "user:" + known + ":activity", "total")).isEqualTo(1);
+        ConsumerRecord<String, byte[]> link = KafkaTestBroker.readAll(bootstrap, events).stream()
+                .filter(r -> new String(r.value(), StandardCharsets.UTF_8).contains("\"previousId\"")).findFirst()
+                .orElseThrow();
+        assertThat(link.key()).as("the identify is keyed by the shopper it merges away").isEqualTo(anonymous);
+        assertThat(worker.metric("shoal_identity_merges_total")).isEqualTo(1);
+    }
+
     private static List<String> tracingTo(OtlpCollector collector, String process) {
         return List.of("-Dquarkus.otel.sdk.disabled=false",
                 "-Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf",
