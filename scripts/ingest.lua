@@ -1,5 +1,6 @@
--- wrk script for POST /v1/events: wrk ... -s scripts/ingest.lua URL -- <events per request> <run id>
+-- wrk script for POST /v1/events: wrk ... -s scripts/ingest.lua URL -- <events per request> <run id> [segment]
 -- Every event has a unique eventId, so deduplication does real work (one SET NX per event).
+-- With "segment", the same events as Segment Spec messages ("Product Viewed") to POST /v1/batch (answered 200).
 local threads = {}
 local next_id = 1
 
@@ -12,6 +13,8 @@ end
 function init(args)
     per_request = tonumber(args[1]) or 1
     run = args[2] or tostring(os.time())
+    segment = args[3] == "segment"
+    ok = segment and 200 or 202
     counter = 0
     non202 = 0
     titles = { "white hanging heart t-light holder", "regency cakestand 3 tier", "jumbo bag red retrospot",
@@ -21,6 +24,12 @@ end
 
 local function event()
     counter = counter + 1
+    if segment then
+        return string.format(
+            '{"type":"track","event":"Product Viewed","messageId":"%s-%d-%d","userId":"u%d",'
+                .. '"properties":{"name":"%s"}}',
+            run, tid, counter, counter % 5000, titles[(counter % #titles) + 1])
+    end
     return string.format(
         '{"eventId":"%s-%d-%d","userId":"u%d","type":"view","text":"%s"}',
         run, tid, counter, counter % 5000, titles[(counter % #titles) + 1])
@@ -28,6 +37,14 @@ end
 
 function request()
     local body
+    if segment then
+        local parts = {}
+        for i = 1, per_request do
+            parts[i] = event()
+        end
+        return wrk.format("POST", "/v1/batch", { ["Content-Type"] = "application/json" },
+            '{"batch":[' .. table.concat(parts, ",") .. ']}')
+    end
     if per_request == 1 then
         body = event()
     else
@@ -41,7 +58,7 @@ function request()
 end
 
 function response(status, headers, body)
-    if status ~= 202 then
+    if status ~= ok then
         non202 = non202 + 1
     end
 end
@@ -53,7 +70,7 @@ function done(summary, latency, requests)
     end
     local per = threads[1]:get("per_request")
     local secs = summary.duration / 1e6
-    io.write(string.format("requests/s: %.0f  events/s: %.0f  non-202: %d\n",
+    io.write(string.format("requests/s: %.0f  events/s: %.0f  non-2xx: %d\n",
         summary.requests / secs, summary.requests * per / secs, bad))
     io.write(string.format("latency p50: %.2f ms  p90: %.2f ms  p99: %.2f ms  max: %.2f ms\n",
         latency:percentile(50) / 1000, latency:percentile(90) / 1000, latency:percentile(99) / 1000,

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Ingest load test: single-event and 100-event requests against a running service, with wrk.
+# Ingest load test: single-event and 100-event requests to POST /v1/events, and 100-message Segment batches to
+# POST /v1/batch (the same events as "Product Viewed"), against a running service, with wrk.
 # Usage: scripts/load-ingest.sh [URL] ; env DURATION (default 20s), CONNECTIONS (default 32), THREADS (default 2)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,8 +11,9 @@ THREADS=${THREADS:-2}
 command -v wrk >/dev/null || { echo "wrk is needed: apt-get install wrk" >&2; exit 1; }
 curl -fsS "$URL/q/health/ready" >/dev/null || { echo "no ready service at $URL (./shoal serve)" >&2; exit 1; }
 run=$(date +%s)
-for per in 1 100; do
-    echo "== $per event(s) per request, $CONNECTIONS connections, $THREADS threads, $DURATION"
-    wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -s scripts/ingest.lua "$URL" -- "$per" "load-$run-$per" \
-        | grep -E 'requests/s|latency p50|Socket errors'
+for scenario in "1 native" "100 native" "100 segment"; do
+    read -r per format <<<"$scenario"
+    echo "== $per event(s) per request ($format), $CONNECTIONS connections, $THREADS threads, $DURATION"
+    wrk -t "$THREADS" -c "$CONNECTIONS" -d "$DURATION" -s scripts/ingest.lua "$URL" -- "$per" "load-$run-$per-$format" \
+        "$format" | grep -E 'requests/s|latency p50|Socket errors'
 done

@@ -61,7 +61,22 @@ public final class AuditRows {
             long modelVersion) {
     }
 
-    /** Parses a link row. */
+    /** A link row as the merge script appends it to the outbox. */
+    public static String linkRow(IdentityLink l) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("p", l.previousId());
+        o.put("u", l.userId());
+        o.put("at", l.linkedAt().toEpochMilli());
+        if (l.previousSegment() == null) {
+            o.putNull("s");
+        } else {
+            o.put("s", l.previousSegment());
+        }
+        o.put("v", l.modelVersion());
+        return o.toString();
+    }
+
+    /** Parses {@link #linkRow}. */
     public static IdentityLink parseLink(String json) {
         try {
             JsonNode n = JSON.readTree(json);

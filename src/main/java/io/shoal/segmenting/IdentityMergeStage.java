@@ -9,9 +9,6 @@ import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
@@ -111,35 +108,11 @@ public class IdentityMergeStage implements BatchStage {
             return Uni.createFrom().voidItem();
         }
         return store.load(List.of(previous, into)).chain(loaded -> {
-            SegmentModel model = loaded.model();
-            StoredUser from = loaded.users().get(previous);
-            StoredUser target = loaded.users().get(into);
-            UserOutcome o = manager.engine().merge(model, into, state(target), state(from));
-            List<SegmentMove> moves = new ArrayList<>(1);
-            List<SegmentChangeEvent> events = new ArrayList<>(3);
-            Map<Long, Long> sizes = new HashMap<>();
-            if (from != null && from.segmentId() != null) {
-                sizes.merge(from.segmentId(), -1L, Long::sum);
-                // The merged-away shopper exits with the scores of its last decision.
-                events.add(new SegmentChangeEvent(SegmentChangeEvent.Kind.EXITED, from.segmentId(), previous,
-                        o.segmentId(), at, model == null ? 0 : model.version(), REASON, from.similarity(),
-                        from.margin()));
-            }
-            if (model != null) {
-                writer.collectChange(o, model, REASON, moves, events, sizes);
-            }
-            byte[] record = o.profile() == null ? null : writer.record(o, model, target);
-            String mergeId = "merge-" + SegmentWriter.batchId(List.of(new BehaviorEvent(eventId, previous,
-                    EventType.IDENTIFY, null, null, null, null, null, at, at, into)));
-            MergeWrite write = new MergeWrite(mergeId, previous, into, model == null ? 0 : model.generation(),
-                    loaded.digests().getOrDefault(previous, ""), loaded.digests().getOrDefault(into, ""), record,
-                    sizes, AuditRows.rows(moves), linkRow(previous, into, at, from, model), from != null
-                            && from.profile() != null && target != null && target.profile() != null,
-                    o.profile() == null ? null : o.profile().vector(), config.sampleSize());
-            return store.merge(write).chain(result -> switch (result.outcome()) {
+            Planned planned = plan(loaded, previous, into, at, eventId);
+            return store.merge(planned.write()).chain(result -> switch (result.outcome()) {
                 case "merged" -> {
                     merged.increment();
-                    writer.published(moves.size(), events);
+                    writer.published(planned.moves().size(), planned.events());
                     yield Uni.createFrom().voidItem();
                 }
                 case "linked" -> {
@@ -157,19 +130,36 @@ public class IdentityMergeStage implements BatchStage {
         });
     }
 
-    /** The row of PostgreSQL's {@code identity_link}, relayed from the audit outbox with the merge's moves. */
-    static String linkRow(String previous, String into, Instant at, StoredUser from, SegmentModel model) {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("p", previous);
-        o.put("u", into);
-        o.put("at", at.toEpochMilli());
-        if (from == null || from.segmentId() == null) {
-            o.putNull("s");
-        } else {
-            o.put("s", from.segmentId());
+    /** A merge as planned: the write, and the moves and change events it publishes once applied. */
+    private record Planned(MergeWrite write, List<SegmentMove> moves, List<SegmentChangeEvent> events) {
+    }
+
+    private Planned plan(SegmentStore.Loaded loaded, String previous, String into, Instant at, String eventId) {
+        SegmentModel model = loaded.model();
+        long version = model == null ? 0 : model.version();
+        StoredUser from = loaded.users().get(previous);
+        StoredUser target = loaded.users().get(into);
+        UserOutcome o = manager.engine().merge(model, into, state(target), state(from));
+        List<SegmentMove> moves = new ArrayList<>(1);
+        List<SegmentChangeEvent> events = new ArrayList<>(3);
+        Map<Long, Long> sizes = new HashMap<>();
+        if (from != null && from.segmentId() != null) {
+            sizes.merge(from.segmentId(), -1L, Long::sum);
+            // The merged-away shopper exits with the scores of its last decision.
+            events.add(new SegmentChangeEvent(SegmentChangeEvent.Kind.EXITED, from.segmentId(), previous,
+                    o.segmentId(), at, version, REASON, from.similarity(), from.margin()));
         }
-        o.put("v", model == null ? 0 : model.version());
-        return o.toString();
+        if (model != null) {
+            writer.collectChange(o, model, REASON, moves, events, sizes);
+        }
+        String link = AuditRows.linkRow(new AuditRows.IdentityLink(previous, into, at,
+                from == null ? null : from.segmentId(), version));
+        boolean bothProfiled = from != null && from.profile() != null && target != null && target.profile() != null;
+        MergeWrite write = new MergeWrite("merge-" + eventId, previous, into, model == null ? 0 : model.generation(),
+                loaded.digests().getOrDefault(previous, ""), loaded.digests().getOrDefault(into, ""),
+                o.profile() == null ? null : writer.record(o, model, target), sizes, AuditRows.rows(moves), link,
+                bothProfiled, o.profile() == null ? null : o.profile().vector(), config.sampleSize());
+        return new Planned(write, moves, events);
     }
 
     private static UserState state(StoredUser s) {
