@@ -15,6 +15,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
@@ -128,46 +129,18 @@ public class TrackingResource {
     }
 
     @POST
-    @Path("/track")
-    @Operation(summary = "Segment track", description = "One track call (at most 32 KB)")
-    public Uni<Response> track(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return handle(body, authorization, Call.TRACK);
-    }
-
-    @POST
-    @Path("/identify")
-    @Operation(summary = "Segment identify", description = "Links anonymousId to userId: the anonymous shopper is "
-            + "merged into the known one. Traits are ignored.")
-    public Uni<Response> identify(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return handle(body, authorization, Call.IDENTIFY);
-    }
-
-    @POST
-    @Path("/alias")
-    @Operation(summary = "Segment alias", description = "Merges previousId into userId")
-    public Uni<Response> alias(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return handle(body, authorization, Call.ALIAS);
-    }
-
-    @POST
-    @Path("/page")
-    @Operation(summary = "Segment page", description = "Counted and ignored (links the ids it carries)")
-    public Uni<Response> page(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return handle(body, authorization, Call.PAGE);
-    }
-
-    @POST
-    @Path("/screen")
-    @Operation(summary = "Segment screen", description = "Counted and ignored (links the ids it carries)")
-    public Uni<Response> screen(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return handle(body, authorization, Call.SCREEN);
-    }
-
-    @POST
-    @Path("/group")
-    @Operation(summary = "Segment group", description = "Counted and ignored (links the ids it carries)")
-    public Uni<Response> group(byte[] body, @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
-        return handle(body, authorization, Call.GROUP);
+    @Path("/{call: track|identify|alias|page|screen|group}")
+    @Operation(summary = "One Segment call", description = "track, identify, alias, page, screen or group; at most "
+            + "32 KB. identify links anonymousId to userId (the anonymous shopper is merged into the known one; "
+            + "traits are ignored); alias merges previousId into userId; page, screen and group are counted and "
+            + "ignored (they link the ids they carry).")
+    @APIResponse(responseCode = "200", description = "Accepted (see the counts and the rejected message)")
+    @APIResponse(responseCode = "400", description = "Not JSON, too large, or not usable")
+    @APIResponse(responseCode = "401", description = "Write key missing or unknown (when write keys are configured)")
+    @APIResponse(responseCode = "503", description = "Saturated or a dependency is down; see Retry-After")
+    public Uni<Response> call(@PathParam("call") String call, byte[] body,
+            @HeaderParam(HttpHeaders.AUTHORIZATION) String authorization) {
+        return handle(body, authorization, Call.parse(call).orElseThrow());
     }
 
     private Uni<Response> handle(byte[] body, String authorization, Call implied) {
