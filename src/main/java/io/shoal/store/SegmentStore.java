@@ -173,11 +173,14 @@ public class SegmentStore {
         return links(userIds, new HashMap<>(), 0);
     }
 
-    /** The positions and the identity links of a batch's users (see {@link #positions}, {@link #links}). */
+    /**
+     * A batch's users' positions (see {@link PositionWrite}) and identity links (see {@link #links}); absent users
+     * are left out of both.
+     */
     public record Located(Map<String, String> positions, Map<String, String> links) {
     }
 
-    /** {@link #positions} and {@link #links} in one round trip (another only when a link leads on to a link). */
+    /** The positions and links of the users in one round trip (another only when a link leads on to a link). */
     public Uni<Located> locate(List<String> userIds) {
         if (userIds.isEmpty()) {
             return Uni.createFrom().item(new Located(Map.of(), Map.of()));
@@ -257,24 +260,6 @@ public class SegmentStore {
         });
         return eval(MERGE, scriptKeys, args).map(r -> new Merged(r.get(0).toString(),
                 r.size() > 1 ? r.get(1).toString() : null));
-    }
-
-    /** The users' Kafka positions (see {@link PositionWrite}); absent users are left out. */
-    public Uni<Map<String, String>> positions(List<String> userIds) {
-        if (userIds.isEmpty()) {
-            return Uni.createFrom().item(Map.of());
-        }
-        Request mget = Request.cmd(Command.MGET);
-        userIds.forEach(u -> mget.arg(keys.userPosition(u)));
-        return redis.send(mget).map(rs -> {
-            Map<String, String> out = new HashMap<>();
-            for (int i = 0; i < userIds.size(); i++) {
-                if (rs.get(i) != null) {
-                    out.put(userIds.get(i), rs.get(i).toString());
-                }
-            }
-            return out;
-        });
     }
 
     public Uni<SegmentModel> model() {
