@@ -48,4 +48,9 @@ public final class SegmentationDefaults {
     public static SegmentationParams params(Map<String, String> overrides) {
         return SegmentationConfig.params(config(overrides));
     }
+
+    /** The recommendation configuration ({@code shoal.recommendation.*}) from the same sources. */
+    public static RecommendationConfig recommendation(Map<String, String> overrides) {
+        return build(overrides, RecommendationConfig.class).getConfigMapping(RecommendationConfig.class);
+    }
 }

@@ -7,6 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
 
+import io.shoal.config.RecommendationConfig;
+import io.shoal.config.SegmentationDefaults;
+import io.shoal.recommendation.RecommendationParams;
+import io.shoal.recommendation.Strategy;
+
 import io.shoal.segmentation.ClusteringMetrics;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 
@@ -23,12 +28,14 @@ public final class Evaluation {
      * @param driftFraction   share of users who switch interests
      * @param driftCheckpoints checkpoints after the switch
      * @param seed            seeds every random choice of the evaluation (not the engines: they use theirs)
+     * @param recommendation  the recommender's parameters (the service's {@code shoal.recommendation.*})
      */
     public record Options(int k, int batchRestarts, int driftRestarts, double driftFraction, int driftCheckpoints,
-            long seed) {
+            long seed, RecommendationParams recommendation) {
 
         public static Options defaults(int k) {
-            return new Options(k, 10, 3, 0.3, 10, 7);
+            return new Options(k, 10, 3, 0.3, 10, 7,
+                    RecommendationConfig.params(SegmentationDefaults.recommendation(Map.of())));
         }
     }
 
@@ -62,8 +69,7 @@ public final class Evaluation {
         List<InMemoryDriver> simulators = new ArrayList<>();
         List<RecommendationCheck> recommendations = new ArrayList<>();
         for (EngineSettings s : engines) {
-            RecommendationCheck rec = new RecommendationCheck(recommendable,
-                    RecommendationCheck.DEFAULT_HALF_LIFE_MILLIS);
+            RecommendationCheck rec = new RecommendationCheck(options.recommendation(), recommendable);
             simulators.add(new InMemoryDriver(s, vectors).run(stream, List.of(rec)));
             recommendations.add(rec);
         }
@@ -112,8 +118,8 @@ public final class Evaluation {
             });
             RecommendationCheck.Result rec = recommendations.get(i).result();
             Map<String, Double> rates = new LinkedHashMap<>();
-            for (RecommendationCheck.Recommender r : RecommendationCheck.Recommender.values()) {
-                rates.put(r.name().toLowerCase().replace('_', '+'), rec.hitRate(r));
+            for (Strategy r : Strategy.values()) {
+                rates.put(r.wireName(), rec.hitRate(r));
             }
             DriftCheck.Result driftResult = drift.run(drifted, new InMemoryDriver(engines.get(i), vectors));
             InMemoryDriver.Movement movement = sim.movement();

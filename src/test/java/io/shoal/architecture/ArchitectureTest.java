@@ -29,6 +29,14 @@ class ArchitectureTest {
     }
 
     @Test
+    void theRecommendationRulesArePureToo() {
+        classes().that().resideInAPackage("io.shoal.recommendation..")
+                .should().onlyDependOnClassesThat().resideInAnyPackage("io.shoal.recommendation..", "java..")
+                .because("the service, the evaluation and the benchmarks run the same recommendation rules")
+                .check(CLASSES);
+    }
+
+    @Test
     void noCyclesBetweenPackages() {
         slices().matching("io.shoal.(*)..").should().beFreeOfCycles().check(CLASSES);
     }

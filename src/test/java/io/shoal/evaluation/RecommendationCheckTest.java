@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
 import io.shoal.event.EventType;
+import io.shoal.recommendation.Strategy;
 
 class RecommendationCheckTest {
 
@@ -30,32 +30,22 @@ class RecommendationCheckTest {
         // Postage is never recommended nor a hit.
         stream.add(new EvaluationEvent("a2", EventType.PURCHASE, "POST", "cluster a 98", t += 1000));
 
-        RecommendationCheck check = new RecommendationCheck(EvaluateCommand.recommendable(
-                io.shoal.replay.DatasetFormat.ONLINE_RETAIL), RecommendationCheck.DEFAULT_HALF_LIFE_MILLIS);
+        RecommendationCheck check = new RecommendationCheck(Evaluation.Options.defaults(2).recommendation(),
+                EvaluateCommand.recommendable(io.shoal.replay.DatasetFormat.ONLINE_RETAIL));
         EngineSettings settings = TestStreams.settings(2, 1, 4);
         new InMemoryDriver(settings, TestStreams.clusteredVectors(stream, 7)).run(stream, List.of(check));
 
         RecommendationCheck.Result r = check.result();
         assertThat(r.baskets()).isEqualTo(3);
-        // History+segment: a0 has bought 1a0 -> hit; b0's segment holds 1b5 -> hit; a1's 1zz is new -> miss.
-        assertThat(r.hits().get(RecommendationCheck.Recommender.HISTORY_SEGMENT)).isEqualTo(2);
-        assertThat(r.hitRate(RecommendationCheck.Recommender.HISTORY_SEGMENT)).isEqualTo(2.0 / 3);
+        // Personal: a0 has bought 1a0 -> hit; b0 owns only 1b0, a1 only 1a1 -> miss.
+        assertThat(r.hits().get(Strategy.PERSONAL)).isEqualTo(1);
+        // Segment: the 10 most recent of each cluster's 12 items: b0's holds 1b5 (hit), a0's lacks 1a0 (the
+        // oldest), a1's 1zz is new.
+        assertThat(r.hits().get(Strategy.SEGMENT)).isEqualTo(1);
+        // Blended: nobody has rebought anything yet (propensity 0), so the segment's items outrank own ones.
+        assertThat(r.hits().get(Strategy.BLENDED)).isEqualTo(1);
+        assertThat(r.hitRate(Strategy.BLENDED)).isEqualTo(1.0 / 3);
         // Global: 24 items compete for 10 places; the 10 newest are 1b7..1b11 and 1a7..1a11: no hit.
-        assertThat(r.hitRate(RecommendationCheck.Recommender.GLOBAL)).isZero();
-        for (RecommendationCheck.Recommender rec : RecommendationCheck.Recommender.values()) {
-            assertThat(r.hitRate(rec)).isBetween(0.0, 1.0);
-        }
-    }
-
-    @Test
-    void topRanksByScoreThenKey() {
-        assertThat(RecommendationCheck.top(Map.of("x", 1.0, "y", 3.0, "z", 2.0, "w", 3.0), 3))
-                .containsExactly("w", "y", "z");
-    }
-
-    @Test
-    void blendPutsOwnItemsFirstWithoutDuplicates() {
-        assertThat(RecommendationCheck.blend(List.of("a", "b"), List.of("b", "c", "d", "e", "f", "g", "h", "i", "j",
-                "k", "l"))).containsExactly("a", "b", "c", "d", "e", "f", "g", "h", "i", "j");
+        assertThat(r.hitRate(Strategy.GLOBAL)).isZero();
     }
 }

@@ -1,0 +1,138 @@
+package io.shoal.evaluation;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+
+import io.shoal.event.EventType;
+import io.shoal.recommendation.Recommendation;
+import io.shoal.recommendation.RecommendationParams;
+import io.shoal.recommendation.ShopperView;
+import io.shoal.recommendation.Strategy;
+
+/**
+ * The hold-out protocol of the recommendations: the engine and the recommendation state learn from every purchase
+ * before a cutoff; then, for each customer with purchases on both sides, each {@link Strategy} proposes
+ * {@value RecommendationCheck#TOP} items at the cutoff and is scored on the customer's first basket after it (their
+ * purchases at the earliest later timestamp).
+ * <ul>
+ * <li>HR@10: share of customers whose target basket holds at least one of the items;</li>
+ * <li>NDCG@10: Σ over hits 1 / log2(rank + 1), divided by the best possible for the basket's size;</li>
+ * <li>coverage: distinct items recommended to anyone / distinct items bought before the cutoff.</li>
+ * </ul>
+ */
+public final class RecommendationHoldout {
+
+    /** One strategy's scores. */
+    public record Score(double hitRate, double ndcg, double coverage) {
+    }
+
+    /**
+     * @param customers customers scored (purchases before and after the cutoff)
+     * @param catalogue distinct items bought before the cutoff
+     * @param scores    per strategy
+     */
+    public record Result(long cutoffMillis, int trainEvents, int customers, int catalogue, Map<Strategy, Score> scores) {
+
+        /** One strategy's HR@10 over another's. */
+        public double lift(Strategy s, Strategy over) {
+            return scores.get(s).hitRate() / Math.max(scores.get(over).hitRate(), 1e-16);
+        }
+    }
+
+    private RecommendationHoldout() {
+    }
+
+    /**
+     * @param stream        the dataset's events in time order
+     * @param recommendable which item ids are products
+     */
+    public static Result run(List<EvaluationEvent> stream, Map<String, float[]> vectors, EngineSettings engine,
+            RecommendationParams params, Predicate<String> recommendable, long cutoffMillis) {
+        List<EvaluationEvent> train = new ArrayList<>();
+        Map<String, Long> targetTime = new HashMap<>();
+        Map<String, Set<String>> target = new HashMap<>();
+        Set<String> catalogue = new HashSet<>();
+        for (EvaluationEvent e : stream) {
+            if (e.eventMillis() < cutoffMillis) {
+                train.add(e);
+                if (e.type() == EventType.PURCHASE && recommendable.test(e.itemId())) {
+                    catalogue.add(RecommendationReplay.key(e));
+                }
+                continue;
+            }
+            if (e.type() != EventType.PURCHASE || !recommendable.test(e.itemId())) {
+                continue;
+            }
+            Long t = targetTime.get(e.userId());
+            if (t == null || e.eventMillis() < t) {
+                targetTime.put(e.userId(), e.eventMillis());
+                target.put(e.userId(), new HashSet<>());
+                t = e.eventMillis();
+            }
+            if (t == e.eventMillis()) {
+                target.get(e.userId()).add(RecommendationReplay.key(e));
+            }
+        }
+        RecommendationReplay replay = new RecommendationReplay(params, recommendable);
+        InMemoryDriver driver = new InMemoryDriver(engine, vectors).run(train, List.of(replay));
+        Set<String> buyers = new HashSet<>();
+        for (EvaluationEvent e : train) {
+            if (e.type() == EventType.PURCHASE && recommendable.test(e.itemId())) {
+                buyers.add(e.userId());
+            }
+        }
+        int top = RecommendationCheck.TOP;
+        Map<Strategy, long[]> hits = new EnumMap<>(Strategy.class);
+        Map<Strategy, double[]> gains = new EnumMap<>(Strategy.class);
+        Map<Strategy, Set<String>> shown = new EnumMap<>(Strategy.class);
+        for (Strategy s : Strategy.values()) {
+            hits.put(s, new long[1]);
+            gains.put(s, new double[1]);
+            shown.put(s, new HashSet<>());
+        }
+        int customers = 0;
+        for (Map.Entry<String, Set<String>> t : target.entrySet()) {
+            if (!buyers.contains(t.getKey())) {
+                continue;
+            }
+            customers++;
+            Long segment = driver.segmentOf(t.getKey());
+            ShopperView view = replay.state().view(t.getKey(), segment, replay.recommender().candidates(top));
+            double ideal = 0;
+            for (int r = 1; r <= Math.min(top, t.getValue().size()); r++) {
+                ideal += 1 / log2(r + 1);
+            }
+            for (Strategy s : Strategy.values()) {
+                List<Recommendation> list = replay.recommender().recommend(s, view, top, cutoffMillis, 0, null);
+                double dcg = 0;
+                for (int r = 0; r < list.size(); r++) {
+                    shown.get(s).add(list.get(r).item());
+                    if (t.getValue().contains(list.get(r).item())) {
+                        dcg += 1 / log2(r + 2);
+                    }
+                }
+                if (dcg > 0) {
+                    hits.get(s)[0]++;
+                }
+                gains.get(s)[0] += dcg / ideal;
+            }
+        }
+        Map<Strategy, Score> scores = new EnumMap<>(Strategy.class);
+        for (Strategy s : Strategy.values()) {
+            scores.put(s, new Score(customers == 0 ? 0 : (double) hits.get(s)[0] / customers,
+                    customers == 0 ? 0 : gains.get(s)[0] / customers,
+                    catalogue.isEmpty() ? 0 : (double) shown.get(s).size() / catalogue.size()));
+        }
+        return new Result(cutoffMillis, train.size(), customers, catalogue.size(), scores);
+    }
+
+    private static double log2(double x) {
+        return Math.log(x) / Math.log(2);
+    }
+}

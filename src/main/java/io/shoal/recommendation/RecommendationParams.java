@@ -1,0 +1,73 @@
+package io.shoal.recommendation;
+
+/**
+ * Every parameter of the recommendation rules (the service reads them from {@code shoal.recommendation.*}, the
+ * evaluation from the same typed config).
+ *
+ * @param historyHalfLifeMillis    h of a shopper's own item weights: an item bought once h ago weighs ½
+ * @param popularityHalfLifeMillis h of segment and global popularity ("popular this week" ages out)
+ * @param shopperItems             M: items kept per shopper (the lowest weight goes first)
+ * @param segmentItems             N: items kept per segment
+ * @param globalItems              G: items kept in the global list; also bounds the item catalogue (texts and
+ *                                 repurchase counts of items that leave it are dropped)
+ * @param propensityPrior          α of the repurchase propensity: an item with few buyers is pulled toward the
+ *                                 average rate as if it had α more buyers at that rate (0 = raw rate)
+ * @param discoveryWeight          λ: a not-yet-bought item's expected purchases per basket in the segment is
+ *                                 multiplied by λ before it competes with own items (0 = only own items, then
+ *                                 the segment's; large = the segment's first)
+ * @param viewWeight               weight of a view in a shopper's own items and in popularity (a purchase weighs 1)
+ * @param cartWeight               weight of an add-to-cart
+ * @param clickWeight              weight of a click on a recommendation
+ * @param wishlistWeight           weight of a wishlist add
+ */
+public record RecommendationParams(long historyHalfLifeMillis, long popularityHalfLifeMillis, int shopperItems,
+        int segmentItems, int globalItems, double propensityPrior, double discoveryWeight, double viewWeight,
+        double cartWeight, double clickWeight, double wishlistWeight) {
+
+    public RecommendationParams {
+        positive("historyHalfLifeMillis", historyHalfLifeMillis);
+        positive("popularityHalfLifeMillis", popularityHalfLifeMillis);
+        positive("shopperItems", shopperItems);
+        positive("segmentItems", segmentItems);
+        positive("globalItems", globalItems);
+        nonNegative("propensityPrior", propensityPrior);
+        nonNegative("discoveryWeight", discoveryWeight);
+        nonNegative("viewWeight", viewWeight);
+        nonNegative("cartWeight", cartWeight);
+        nonNegative("clickWeight", clickWeight);
+        nonNegative("wishlistWeight", wishlistWeight);
+    }
+
+    /** The clock of shoppers' own items. */
+    public DecayClock historyClock() {
+        return new DecayClock(historyHalfLifeMillis);
+    }
+
+    /** The clock of segment and global popularity. */
+    public DecayClock popularityClock() {
+        return new DecayClock(popularityHalfLifeMillis);
+    }
+
+    /** Weight of one interaction of this kind (a purchase weighs 1). */
+    public double weight(Interaction.Kind kind) {
+        return switch (kind) {
+            case PURCHASE -> 1.0;
+            case CART -> cartWeight;
+            case VIEW -> viewWeight;
+            case CLICK -> clickWeight;
+            case WISHLIST -> wishlistWeight;
+        };
+    }
+
+    private static void positive(String name, double value) {
+        if (!(value > 0)) {
+            throw new IllegalArgumentException(name + " must be > 0 but was " + value);
+        }
+    }
+
+    private static void nonNegative(String name, double value) {
+        if (!(value >= 0) || Double.isInfinite(value)) {
+            throw new IllegalArgumentException(name + " must be a finite number >= 0 but was " + value);
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package io.shoal.recommendation;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * The recommendation state in memory: the evaluation's driver of {@link RecommendationUpdate} and the reference
+ * the Redis script is tested against. Not thread-safe.
+ */
+public final class RecommendationState {
+
+    /** Orders as Redis orders a sorted set: by score, then by the member's bytes. */
+    static final Comparator<Map.Entry<String, Double>> REDIS_ORDER = Comparator
+            .<Map.Entry<String, Double>>comparingDouble(Map.Entry::getValue)
+            .thenComparing(e -> e.getKey().getBytes(StandardCharsets.UTF_8), Arrays::compareUnsigned);
+
+    private static final class Shopper {
+        final Map<String, Double> weights = new HashMap<>();
+        final Map<String, long[]> counts = new HashMap<>(); // purchases, last purchase millis
+        long lastBasket = Long.MIN_VALUE;
+    }
+
+    private static final class Popularity {
+        final Map<String, Double> items = new HashMap<>();
+        double baskets;
+    }
+
+    private final RecommendationParams params;
+    private final Map<String, Shopper> shoppers = new HashMap<>();
+    private final Map<Long, Popularity> segments = new HashMap<>();
+    private final Popularity global = new Popularity();
+    private final Map<String, long[]> repurchase = new HashMap<>();
+    private final Map<String, String> texts = new HashMap<>();
+    private long buyers;
+    private long repeaters;
+
+    public RecommendationState(RecommendationParams params) {
+        this.params = params;
+    }
+
+    public RecommendationParams params() {
+        return params;
+    }
+
+    /**
+     * Applies a batch's increments.
+     *
+     * @param segmentOf each shopper's segment after the batch (null: none)
+     */
+    public void apply(List<RecommendationUpdate.Increment> increments, Function<String, Long> segmentOf) {
+        Set<String> touchedShoppers = new LinkedHashSet<>();
+        Set<Long> touchedSegments = new LinkedHashSet<>();
+        for (RecommendationUpdate.Increment x : increments) {
+            Shopper u = shoppers.computeIfAbsent(x.userId(), k -> new Shopper());
+            touchedShoppers.add(x.userId());
+            u.weights.merge(x.item(), x.history(), Double::sum);
+            Long segment = segmentOf.apply(x.userId());
+            Popularity s = segment == null ? null : segments.computeIfAbsent(segment, k -> new Popularity());
+            if (x.purchase()) {
+                long[] c = u.counts.computeIfAbsent(x.item(), k -> new long[2]);
+                boolean again = c[0] > 0 && c[1] == x.eventMillis(); // a second line of the same basket
+                if (!again) {
+                    c[0]++;
+                }
+                c[1] = Math.max(c[1], x.eventMillis());
+                if (!again && c[0] <= 2) {
+                    long[] r = repurchase.computeIfAbsent(x.item(), k -> new long[2]);
+                    r[(int) c[0] - 1]++;
+                    if (c[0] == 1) {
+                        buyers++;
+                    } else {
+                        repeaters++;
+                    }
+                }
+                if (u.lastBasket != x.eventMillis()) {
+                    u.lastBasket = x.eventMillis();
+                    global.baskets += x.basket();
+                    if (s != null) {
+                        s.baskets += x.basket();
+                    }
+                }
+            }
+            if (s != null) {
+                s.items.merge(x.item(), x.popularity(), Double::sum);
+                touchedSegments.add(segment);
+            }
+            global.items.merge(x.item(), x.popularity(), Double::sum);
+            if (x.text() != null) {
+                texts.put(x.item(), x.text());
+            }
+        }
+        for (String id : touchedShoppers) {
+            Shopper u = shoppers.get(id);
+            for (String gone : trim(u.weights, params.shopperItems())) {
+                u.counts.remove(gone);
+            }
+        }
+        for (Long id : touchedSegments) {
+            trim(segments.get(id).items, params.segmentItems());
+        }
+        for (String gone : trim(global.items, params.globalItems())) {
+            texts.remove(gone);
+            repurchase.remove(gone);
+        }
+    }
+
+    /** Removes the lowest entries beyond {@code max}; returns their keys. */
+    private static List<String> trim(Map<String, Double> scores, int max) {
+        if (scores.size() <= max) {
+            return List.of();
+        }
+        List<Map.Entry<String, Double>> sorted = new ArrayList<>(scores.entrySet());
+        sorted.sort(REDIS_ORDER);
+        List<String> gone = new ArrayList<>();
+        for (Map.Entry<String, Double> e : sorted.subList(0, sorted.size() - max)) {
+            gone.add(e.getKey());
+        }
+        gone.forEach(scores::remove);
+        return gone;
+    }
+
+    /**
+     * What the recommender reads for a shopper (what {@code recommend.lua} returns in the service).
+     *
+     * @param segmentId  the shopper's segment, or null
+     * @param candidates how many of the segment's and the global top to include
+     */
+    public ShopperView view(String userId, Long segmentId, int candidates) {
+        Shopper u = shoppers.get(userId);
+        List<ShopperView.Owned> owned = new ArrayList<>();
+        Map<String, ShopperView.Repurchase> propensity = new HashMap<>();
+        if (u != null) {
+            u.weights.forEach((item, w) -> {
+                long[] c = u.counts.getOrDefault(item, new long[2]);
+                owned.add(new ShopperView.Owned(item, w, c[0], c[1]));
+                long[] r = repurchase.get(item);
+                if (r != null) {
+                    propensity.put(item, new ShopperView.Repurchase(r[0], r[1]));
+                }
+            });
+        }
+        Popularity s = segmentId == null ? null : segments.get(segmentId);
+        List<ShopperView.Popular> segmentTop = s == null ? List.of() : top(s.items, candidates);
+        List<ShopperView.Popular> globalTop = top(global.items, candidates);
+        Map<String, String> t = new HashMap<>();
+        for (ShopperView.Owned o : owned) {
+            addText(t, o.item());
+        }
+        segmentTop.forEach(p -> addText(t, p.item()));
+        globalTop.forEach(p -> addText(t, p.item()));
+        return new ShopperView(u != null || segmentId != null, segmentId, owned, segmentTop,
+                s == null ? 0 : s.baskets, globalTop, global.baskets, propensity,
+                new ShopperView.Repurchase(buyers, repeaters), t);
+    }
+
+    private void addText(Map<String, String> out, String item) {
+        String text = texts.get(item);
+        if (text != null) {
+            out.put(item, text);
+        }
+    }
+
+    /** The n highest, highest first (the reverse of {@link #REDIS_ORDER}, as ZREVRANGE returns them). */
+    static List<ShopperView.Popular> top(Map<String, Double> scores, int n) {
+        List<Map.Entry<String, Double>> sorted = new ArrayList<>(scores.entrySet());
+        sorted.sort(REDIS_ORDER.reversed());
+        List<ShopperView.Popular> out = new ArrayList<>(Math.min(n, sorted.size()));
+        for (Map.Entry<String, Double> e : sorted.subList(0, Math.min(n, sorted.size()))) {
+            out.add(new ShopperView.Popular(e.getKey(), e.getValue()));
+        }
+        return out;
+    }
+
+    /** Shoppers with state (for memory reports). */
+    public int shoppers() {
+        return shoppers.size();
+    }
+}

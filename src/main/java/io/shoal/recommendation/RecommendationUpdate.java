@@ -1,0 +1,62 @@
+package io.shoal.recommendation;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The recommendation state's update rule, planned per batch: what each interaction adds. The state-dependent part
+ * (first and second purchases, baskets, bounds) is applied by {@link RecommendationState#apply} in memory and by
+ * {@code apply_recommendation.lua} in Redis, which a test holds equal on random batches.
+ *
+ * <h2>Rule</h2>
+ * For an interaction of kind k (weight w_k, a purchase weighs 1) with item i by shopper u at time t:
+ * <ul>
+ * <li>own items: W(u, i) += w_k · g_H(t) (history clock, {@link DecayClock}); a purchase at a time other than the
+ * item's last purchase time also adds 1 to the purchase count c(u, i) (so c counts baskets, not invoice lines), and
+ * the last purchase time becomes the later of the two;</li>
+ * <li>repurchase counts: a purchase that makes c(u, i) = 1 adds a buyer B(i), one that makes it 2 a repeat buyer
+ * R(i) (also to the totals B, R);</li>
+ * <li>popularity: P(s, i) += w_k · g_P(t) for the segment s that u is in after the batch, P(i) += the same
+ * globally (popularity clock);</li>
+ * <li>baskets: a purchase at a time other than u's last basket time starts a basket: β(s) and β += g_P(t);</li>
+ * <li>bounds: a shopper keeps the M items of highest W, a segment the N of highest P(s, ·), the global list the G of
+ * highest P(·) (ties: the lowest key goes first, as Redis orders equal scores); an item that leaves the global list
+ * loses its text and repurchase counts.</li>
+ * </ul>
+ * Approximations (documented in the README): an item trimmed from a shopper and bought again counts as a new buyer;
+ * a basket is a shopper's purchases with one event time.
+ */
+public final class RecommendationUpdate {
+
+    /**
+     * What one interaction adds: the weights are computed here, once, and applied as they are by both drivers.
+     *
+     * @param history    w_k · g_H(t), added to W(u, i)
+     * @param popularity w_k · g_P(t), added to P(s, i) and P(i)
+     * @param basket     g_P(t), added to β(s) and β when the purchase starts a basket
+     * @param purchase   whether it counts as a purchase
+     */
+    public record Increment(String userId, String item, String text, double history, double popularity,
+            double basket, boolean purchase, long eventMillis) {
+    }
+
+    private RecommendationUpdate() {
+    }
+
+    /** The increments of a batch's interactions, in order; interactions of weight 0 are left out. */
+    public static List<Increment> plan(List<Interaction> batch, RecommendationParams params) {
+        DecayClock history = params.historyClock();
+        DecayClock popularity = params.popularityClock();
+        List<Increment> out = new ArrayList<>(batch.size());
+        for (Interaction x : batch) {
+            double w = params.weight(x.kind());
+            if (w <= 0 || x.item() == null) {
+                continue;
+            }
+            double gp = popularity.growing(x.eventMillis());
+            out.add(new Increment(x.userId(), x.item(), x.text(), w * history.growing(x.eventMillis()), w * gp, gp,
+                    x.kind() == Interaction.Kind.PURCHASE, x.eventMillis()));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,96 @@
+package io.shoal.recommendation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+/** The update rule in memory: decay, counts, baskets and bounds. */
+class RecommendationStateTest {
+
+    static final long DAY = RecommenderTest.DAY;
+    static final long T0 = DecayClock.EPOCH + 1000 * DAY;
+
+    private static RecommendationParams params(int m, int n, int g) {
+        return new RecommendationParams(10 * DAY, 10 * DAY, m, n, g, 0, 1, 0.1, 0.5, 0.3, 0.3);
+    }
+
+    private static Interaction buy(String user, String item, long t) {
+        return new Interaction(user, Interaction.Kind.PURCHASE, item, "text of " + item, t);
+    }
+
+    private static void apply(RecommendationState s, List<Interaction> batch, Map<String, Long> segments) {
+        s.apply(RecommendationUpdate.plan(batch, s.params()), segments::get);
+    }
+
+    @Test
+    void weightsDecayByTimeAndCountPurchasesPerBasket() {
+        RecommendationState s = new RecommendationState(params(50, 50, 50));
+        // Two lines of one basket, then the same item again ten days (one half-life) later, and a view.
+        apply(s, List.of(buy("u", "mug", T0), buy("u", "mug", T0), buy("u", "mug", T0 + 10 * DAY),
+                new Interaction("u", Interaction.Kind.VIEW, "vase", null, T0 + 10 * DAY)), Map.of("u", 3L));
+        ShopperView v = s.view("u", 3L, 10);
+        DecayClock clock = s.params().historyClock();
+        ShopperView.Owned mug = v.owned().stream().filter(o -> o.item().equals("mug")).findFirst().orElseThrow();
+        // Read at the last purchase: 1 + 2 · ½ (three lines, two of them a half-life old).
+        assertThat(clock.decayed(mug.weight(), T0 + 10 * DAY)).isCloseTo(2.0, within(1e-9));
+        assertThat(mug.purchases()).as("two baskets, not three lines").isEqualTo(2);
+        assertThat(mug.lastPurchaseMillis()).isEqualTo(T0 + 10 * DAY);
+        ShopperView.Owned vase = v.owned().stream().filter(o -> o.item().equals("vase")).findFirst().orElseThrow();
+        assertThat(vase.purchases()).isZero();
+        assertThat(clock.decayed(vase.weight(), T0 + 10 * DAY)).isCloseTo(0.1, within(1e-12));
+        // The mug has one buyer who rebought it; two baskets in the segment and overall.
+        assertThat(v.propensity().get("mug")).isEqualTo(new ShopperView.Repurchase(1, 1));
+        assertThat(v.overall()).isEqualTo(new ShopperView.Repurchase(1, 1));
+        DecayClock pop = s.params().popularityClock();
+        assertThat(pop.decayed(v.segmentBaskets(), T0 + 10 * DAY)).isCloseTo(1.5, within(1e-9));
+        assertThat(pop.decayed(v.globalBaskets(), T0 + 10 * DAY)).isCloseTo(1.5, within(1e-9));
+        assertThat(v.segment()).extracting(ShopperView.Popular::item).containsExactly("mug", "vase");
+        assertThat(v.texts()).containsEntry("mug", "text of mug").doesNotContainKey("vase");
+    }
+
+    @Test
+    void popularityGoesToTheSegmentTheShopperIsInAfterTheBatch() {
+        RecommendationState s = new RecommendationState(params(50, 50, 50));
+        apply(s, List.of(buy("a", "tin", T0), buy("b", "jar", T0)), Map.of("a", 1L));
+        assertThat(s.view("a", 1L, 10).segment()).extracting(ShopperView.Popular::item).containsExactly("tin");
+        assertThat(s.view("b", 2L, 10).segment()).isEmpty();
+        // Equal scores: highest first in reverse Redis order (ZREVRANGE), the higher member first.
+        assertThat(s.view("b", null, 10).global()).extracting(ShopperView.Popular::item).containsExactly("tin", "jar");
+    }
+
+    @Test
+    void boundsKeepTheHighestAndDropTheCatalogueEntriesOfItemsThatLeave() {
+        RecommendationState s = new RecommendationState(params(2, 2, 3));
+        // Later purchases weigh more; "a" is the oldest everywhere.
+        apply(s, List.of(buy("u", "a", T0), buy("u", "b", T0 + DAY), buy("u", "c", T0 + 2 * DAY),
+                buy("v", "d", T0 + 3 * DAY)), Map.of("u", 1L, "v", 1L));
+        ShopperView u = s.view("u", 1L, 10);
+        assertThat(u.owned()).extracting(ShopperView.Owned::item).containsExactlyInAnyOrder("b", "c");
+        assertThat(u.segment()).extracting(ShopperView.Popular::item).containsExactly("d", "c");
+        assertThat(u.global()).extracting(ShopperView.Popular::item).containsExactly("d", "c", "b");
+        assertThat(u.propensity()).containsOnlyKeys("b", "c");
+        assertThat(u.texts()).containsOnlyKeys("b", "c", "d");
+        // Buying "a" again counts u as a new buyer: its count went with the trim (documented approximation).
+        apply(s, List.of(buy("u", "a", T0 + 4 * DAY)), Map.of("u", 1L));
+        assertThat(s.view("u", 1L, 10).propensity().get("a")).isEqualTo(new ShopperView.Repurchase(1, 0));
+    }
+
+    @Test
+    void equalScoresLeaveInRedisOrderLowestMemberFirst() {
+        RecommendationState s = new RecommendationState(params(50, 50, 2));
+        apply(s, List.of(buy("u", "b", T0), buy("u", "a", T0), buy("u", "c", T0)), Map.of());
+        assertThat(s.view("u", null, 10).global()).extracting(ShopperView.Popular::item).containsExactly("c", "b");
+    }
+
+    @Test
+    void anUnknownShopperIsNotKnown() {
+        RecommendationState s = new RecommendationState(params(50, 50, 50));
+        apply(s, List.of(buy("u", "mug", T0)), Map.of());
+        assertThat(s.view("stranger", null, 10).known()).isFalse();
+        assertThat(s.view("u", null, 10).known()).isTrue();
+    }
+}
