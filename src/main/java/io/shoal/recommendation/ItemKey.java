@@ -4,7 +4,9 @@ import java.util.Locale;
 
 /**
  * The key that identifies an item in the recommendation state: the shop's {@code itemId} when the event has one,
- * else its text, lower-cased with runs of white space made one space (so "Red  Mug" and "red mug" are one item).
+ * else {@code t:} and its text, lower-cased with runs of white space made one space (so "Red  Mug" and "red mug"
+ * are one item). Control characters become spaces: no key holds a NUL (the Redis state keeps its own fields under
+ * NUL-prefixed names beside the items).
  */
 public final class ItemKey {
 
@@ -16,14 +18,15 @@ public final class ItemKey {
 
     /** @return the key, or null when the event names no item (neither id nor text, e.g. a search without text) */
     public static String of(String itemId, String text) {
-        if (itemId != null && !itemId.isBlank()) {
-            String id = itemId.trim();
-            return id.length() > MAX_LENGTH ? id.substring(0, MAX_LENGTH) : id;
+        String id = itemId == null ? "" : itemId.replaceAll("\\p{Cntrl}", " ").trim();
+        if (!id.isEmpty()) {
+            return cut(id);
         }
-        if (text == null || text.isBlank()) {
-            return null;
-        }
-        String normal = text.trim().replaceAll("\\s+", " ").toLowerCase(Locale.ROOT);
-        return "t:" + (normal.length() > MAX_LENGTH ? normal.substring(0, MAX_LENGTH) : normal);
+        String normal = text == null ? "" : text.replaceAll("[\\s\\p{Cntrl}]+", " ").trim().toLowerCase(Locale.ROOT);
+        return normal.isEmpty() ? null : "t:" + cut(normal);
+    }
+
+    private static String cut(String s) {
+        return s.length() > MAX_LENGTH ? s.substring(0, MAX_LENGTH) : s;
     }
 }

@@ -114,6 +114,49 @@ public class RedisKeys {
         return key.substring(prefix.length() + 2);
     }
 
+    /** Sorted set: a shopper's own items by decayed weight (io.shoal.recommendation, growing weights). */
+    public String recommendationItems(String userId) {
+        return prefix + "rec:u:" + userId;
+    }
+
+    /**
+     * Hash: a shopper's purchase counts per item ("count:lastMillis"), and under NUL-prefixed fields (no item key
+     * holds a NUL) the last basket time and the last applied event position.
+     */
+    public String recommendationCounts(String userId) {
+        return prefix + "rec:c:" + userId;
+    }
+
+    /** Prefix of the per-segment popularity sorted sets ({@code rec:s:<segment id>}). */
+    public String recommendationSegmentPrefix() {
+        return prefix + "rec:s:";
+    }
+
+    /** Sorted set: global popularity, bounded; the item catalogue of the recommendations. */
+    public String recommendationGlobal() {
+        return prefix + "rec:g";
+    }
+
+    /** Sorted set: decayed basket counts, member = segment id, or "*" for all shoppers. */
+    public String recommendationBaskets() {
+        return prefix + "rec:baskets";
+    }
+
+    /** Hash: buyers per item (field NUL: the total). */
+    public String recommendationBuyers() {
+        return prefix + "rec:b";
+    }
+
+    /** Hash: repeat buyers per item (field NUL: the total). */
+    public String recommendationRepeaters() {
+        return prefix + "rec:r";
+    }
+
+    /** Hash: item key to text. */
+    public String recommendationTexts() {
+        return prefix + "rec:t";
+    }
+
     /** Hash of recent item text to vector, to describe segments by their nearest texts. */
     public String recentTexts() {
         return prefix + "texts";

@@ -1,0 +1,153 @@
+package io.shoal.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.shoal.config.RecommendationConfig;
+import io.shoal.event.EventPosition;
+import io.shoal.recommendation.RecommendationParams;
+import io.shoal.recommendation.RecommendationUpdate;
+import io.shoal.recommendation.ShopperView;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+import io.vertx.mutiny.redis.client.Response;
+
+/**
+ * The Redis driver of the recommendation state: {@code apply_recommendation.lua} applies a batch's increments (one
+ * round trip per batch, atomic, each event once), {@code recommend.lua} reads one shopper's {@link ShopperView}
+ * (one round trip per call). The rules are {@link RecommendationUpdate} and
+ * {@link io.shoal.recommendation.RecommendationState}, which the scripts mirror.
+ */
+@ApplicationScoped
+public class RecommendationStore {
+
+    private static final String APPLY = RedisScripts.load("apply_recommendation.lua");
+    private static final String RECOMMEND = RedisScripts.load("recommend.lua");
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final RecommendationParams params;
+
+    @Inject
+    public RecommendationStore(ReactiveRedisDataSource redis, RedisKeys keys, RecommendationConfig config) {
+        this(redis.getRedis(), keys, RecommendationConfig.params(config));
+    }
+
+    /** For tests and benchmarks: explicit parameters. */
+    public RecommendationStore(Redis redis, RedisKeys keys, RecommendationParams params) {
+        this.redis = redis;
+        this.keys = keys;
+        this.params = params;
+    }
+
+    public RecommendationParams params() {
+        return params;
+    }
+
+    /** An increment and the log position of the event it came from. */
+    public record Positioned(RecommendationUpdate.Increment increment, EventPosition position) {
+    }
+
+    /**
+     * Applies the increments in order, each at most once per shopper position (a redelivered batch adds nothing).
+     * All of one shopper's events must be on one partition (they are: the log is keyed by shopper).
+     *
+     * @return how many increments were applied now
+     */
+    public Uni<Long> apply(List<Positioned> increments) {
+        if (increments.isEmpty()) {
+            return Uni.createFrom().item(0L);
+        }
+        Map<String, Integer> shopper = new LinkedHashMap<>();
+        Map<String, Integer> partition = new HashMap<>();
+        for (Positioned p : increments) {
+            shopper.putIfAbsent(p.increment().userId(), shopper.size() + 1);
+            partition.putIfAbsent(p.increment().userId(), p.position().partition());
+        }
+        Request eval = Request.cmd(Command.EVAL).arg(APPLY).arg(5 + 3 * shopper.size())
+                .arg(keys.recommendationGlobal()).arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers())
+                .arg(keys.recommendationRepeaters()).arg(keys.recommendationTexts());
+        for (String user : shopper.keySet()) {
+            eval.arg(keys.recommendationItems(user)).arg(keys.recommendationCounts(user)).arg(keys.userProfile(user));
+        }
+        eval.arg(keys.recommendationSegmentPrefix()).arg(params.shopperItems()).arg(params.segmentItems())
+                .arg(params.globalItems()).arg(shopper.size());
+        for (String user : shopper.keySet()) {
+            eval.arg(partition.get(user));
+        }
+        for (Positioned p : increments) {
+            RecommendationUpdate.Increment x = p.increment();
+            eval.arg(shopper.get(x.userId())).arg(Long.toString(p.position().offset())).arg(x.item())
+                    .arg(x.text() == null ? "" : x.text()).arg(Double.toString(x.history()))
+                    .arg(Double.toString(x.popularity())).arg(Double.toString(x.basket())).arg(x.purchase() ? 1 : 0)
+                    .arg(Long.toString(x.eventMillis()));
+        }
+        return redis.send(eval).map(Response::toLong);
+    }
+
+    /** One shopper's view, reading the top {@code candidates} of their segment and of all shoppers. */
+    public Uni<ShopperView> view(String userId, int candidates) {
+        Request eval = Request.cmd(Command.EVAL).arg(RECOMMEND).arg(8).arg(keys.recommendationItems(userId))
+                .arg(keys.recommendationCounts(userId)).arg(keys.userProfile(userId)).arg(keys.recommendationGlobal())
+                .arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers()).arg(keys.recommendationRepeaters())
+                .arg(keys.recommendationTexts()).arg(keys.recommendationSegmentPrefix()).arg(candidates);
+        return redis.send(eval).map(RecommendationStore::parse);
+    }
+
+    static ShopperView parse(Response r) {
+        String segment = r.get(0).toString();
+        Long segmentId = segment.isEmpty() ? null : Long.parseLong(segment);
+        Response own = r.get(1);
+        Response counts = r.get(2);
+        Response buyers = r.get(3);
+        Response repeaters = r.get(4);
+        List<ShopperView.Owned> owned = new ArrayList<>(own.size() / 2);
+        Map<String, ShopperView.Repurchase> propensity = new HashMap<>();
+        for (int i = 0; i < own.size(); i += 2) {
+            String item = own.get(i).toString(StandardCharsets.UTF_8);
+            long purchases = 0;
+            long last = 0;
+            Response c = counts.get(i / 2);
+            if (c != null) {
+                String v = c.toString();
+                int colon = v.indexOf(':');
+                purchases = Long.parseLong(v.substring(0, colon));
+                last = Long.parseLong(v.substring(colon + 1));
+            }
+            owned.add(new ShopperView.Owned(item, Double.parseDouble(own.get(i + 1).toString()), purchases, last));
+            Response b = buyers.get(i / 2);
+            if (b != null) {
+                Response rep = repeaters.get(i / 2);
+                propensity.put(item, new ShopperView.Repurchase(b.toLong(), rep == null ? 0 : rep.toLong()));
+            }
+        }
+        ShopperView.Repurchase overall = new ShopperView.Repurchase(r.get(5).get(0).toLong(), r.get(5).get(1).toLong());
+        Map<String, String> texts = new HashMap<>();
+        Response t = r.get(10);
+        for (int i = 0; i < t.size(); i += 2) {
+            texts.put(t.get(i).toString(StandardCharsets.UTF_8), t.get(i + 1).toString(StandardCharsets.UTF_8));
+        }
+        return new ShopperView(!owned.isEmpty() || segmentId != null, segmentId, owned, popular(r.get(6)),
+                Double.parseDouble(r.get(7).toString()), popular(r.get(8)), Double.parseDouble(r.get(9).toString()),
+                propensity, overall, texts);
+    }
+
+    private static List<ShopperView.Popular> popular(Response flat) {
+        List<ShopperView.Popular> out = new ArrayList<>(flat.size() / 2);
+        for (int i = 0; i < flat.size(); i += 2) {
+            out.add(new ShopperView.Popular(flat.get(i).toString(StandardCharsets.UTF_8),
+                    Double.parseDouble(flat.get(i + 1).toString())));
+        }
+        return out;
+    }
+}

@@ -1,0 +1,120 @@
+-- Applies a batch's recommendation increments, planned by io.shoal.recommendation.RecommendationUpdate; this script
+-- only adds what Java computed and mirrors RecommendationState.apply (RecommendationStoreTest holds the two equal on
+-- random batches). Each event at most once: per shopper the counts hash keeps the position of the last event it
+-- applied (field NUL 'p'), and an event at or below it is skipped, as activity_once.lua does.
+--
+-- KEYS[1] global popularity (zset)   KEYS[2] baskets (zset: segment id or '*')   KEYS[3] buyers (hash)
+-- KEYS[4] repeaters (hash)           KEYS[5] texts (hash)
+-- KEYS[5 + 3j - 2 .. 5 + 3j] per shopper j: own items (zset), counts (hash), segmentation state (string)
+-- ARGV[1] segment zset prefix, ARGV[2] M, ARGV[3] N, ARGV[4] G, ARGV[5] number of shoppers S,
+-- ARGV[6 .. 5 + 2S] per shopper: partition, its events' stored positions are compared on it
+-- then per increment: shopper index j, offset, item, text ('' = none), history, popularity, basket, purchase (0/1),
+--   event millis
+-- Returns the number of increments applied.
+local NUL = string.char(0)
+local function greater(a, b)
+    if #a ~= #b then return #a > #b end
+    return a > b
+end
+-- The segment of a stored user (io.shoal.store.StoredUserCodec): byte format, byte flags (1 profile, 2 segment),
+-- [double weight, long last millis], [long segment id, ...].
+local function segment_of(state)
+    if not state or #state < 2 then return nil end
+    local _, flags = struct.unpack('>BB', state)
+    if bit.band(flags, 2) == 0 then return nil end
+    local at = 3
+    if bit.band(flags, 1) ~= 0 then at = at + 16 end
+    return string.format('%d', struct.unpack('>i8', state, at))
+end
+
+local segprefix, M, N, G, S = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
+local global, baskets, buyers, repeaters, texts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local shoppers = {}
+for j = 1, S do
+    local counts = KEYS[5 + 3 * j - 1]
+    local partition = ARGV[5 + j]
+    local last = nil
+    local stored = redis.call('HGET', counts, NUL .. 'p')
+    if stored then
+        local p, o = string.match(stored, '^(-?%d+):(%d+)$')
+        if p == partition then last = o end
+    end
+    shoppers[j] = { items = KEYS[5 + 3 * j - 2], counts = counts, partition = partition, last = last, newest = last,
+        segment = segment_of(redis.call('GET', KEYS[5 + 3 * j])), touched = false }
+end
+local touched_segments = {}
+local applied = 0
+local pos = 6 + S
+while pos <= #ARGV do
+    local u = shoppers[tonumber(ARGV[pos])]
+    local offset, item, text = ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
+    local history, popularity, basket = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
+    local purchase, t = ARGV[pos + 7] == '1', ARGV[pos + 8]
+    pos = pos + 9
+    if u.last == nil or greater(offset, u.last) then
+        applied = applied + 1
+        u.touched = true
+        if u.newest == nil or greater(offset, u.newest) then u.newest = offset end
+        redis.call('ZINCRBY', u.items, history, item)
+        if purchase then
+            local count, lastbuy = 0, nil
+            local c = redis.call('HGET', u.counts, item)
+            if c then
+                local a, b = string.match(c, '^(%d+):(-?%d+)$')
+                count, lastbuy = tonumber(a), b
+            end
+            local again = count > 0 and lastbuy == t
+            if not again then count = count + 1 end
+            if lastbuy == nil or tonumber(t) > tonumber(lastbuy) then lastbuy = t end
+            redis.call('HSET', u.counts, item, count .. ':' .. lastbuy)
+            if not again and count == 1 then
+                redis.call('HINCRBY', buyers, item, 1)
+                redis.call('HINCRBY', buyers, NUL, 1)
+            elseif not again and count == 2 then
+                redis.call('HINCRBY', repeaters, item, 1)
+                redis.call('HINCRBY', repeaters, NUL, 1)
+            end
+            if redis.call('HGET', u.counts, NUL .. 'b') ~= t then
+                redis.call('HSET', u.counts, NUL .. 'b', t)
+                redis.call('ZINCRBY', baskets, basket, '*')
+                if u.segment then redis.call('ZINCRBY', baskets, basket, u.segment) end
+            end
+        end
+        if u.segment then
+            redis.call('ZINCRBY', segprefix .. u.segment, popularity, item)
+            touched_segments[u.segment] = true
+        end
+        redis.call('ZINCRBY', global, popularity, item)
+        if text ~= '' then redis.call('HSET', texts, item, text) end
+    end
+end
+-- Bounds: the lowest scores leave (equal scores: the lowest member, as ZRANGE orders them).
+for j = 1, S do
+    local u = shoppers[j]
+    if u.touched then
+        local n = redis.call('ZCARD', u.items)
+        if n > M then
+            local gone = redis.call('ZRANGE', u.items, 0, n - M - 1)
+            redis.call('ZREMRANGEBYRANK', u.items, 0, n - M - 1)
+            redis.call('HDEL', u.counts, unpack(gone))
+        end
+        redis.call('HSET', u.counts, NUL .. 'p', u.partition .. ':' .. u.newest)
+    end
+end
+for segment, _ in pairs(touched_segments) do
+    local key = segprefix .. segment
+    local n = redis.call('ZCARD', key)
+    if n > N then redis.call('ZREMRANGEBYRANK', key, 0, n - N - 1) end
+end
+local n = redis.call('ZCARD', global)
+if n > G then
+    local gone = redis.call('ZRANGE', global, 0, n - G - 1)
+    redis.call('ZREMRANGEBYRANK', global, 0, n - G - 1)
+    for i = 1, #gone, 1000 do
+        local part = { unpack(gone, i, math.min(i + 999, #gone)) }
+        redis.call('HDEL', texts, unpack(part))
+        redis.call('HDEL', buyers, unpack(part))
+        redis.call('HDEL', repeaters, unpack(part))
+    end
+end
+return applied

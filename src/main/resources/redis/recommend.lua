@@ -1,0 +1,54 @@
+-- Reads what io.shoal.recommendation.Recommender needs for one shopper, in one round trip (see
+-- io.shoal.recommendation.ShopperView; RecommendationState.view is the same read in memory).
+--
+-- KEYS[1] own items (zset)  KEYS[2] counts (hash)  KEYS[3] segmentation state (string)  KEYS[4] global (zset)
+-- KEYS[5] baskets (zset)    KEYS[6] buyers (hash)  KEYS[7] repeaters (hash)             KEYS[8] texts (hash)
+-- ARGV[1] segment zset prefix, ARGV[2] candidates from the segment's and the global top
+-- Returns { segment id or '', own items and weights (flat), their counts, their buyers, their repeaters,
+--           { total buyers, total repeaters }, segment top (flat), segment baskets, global top (flat),
+--           global baskets, texts of every item above (item, text, ...) }
+local NUL = string.char(0)
+local function segment_of(state)
+    if not state or #state < 2 then return nil end
+    local _, flags = struct.unpack('>BB', state)
+    if bit.band(flags, 2) == 0 then return nil end
+    local at = 3
+    if bit.band(flags, 1) ~= 0 then at = at + 16 end
+    return string.format('%d', struct.unpack('>i8', state, at))
+end
+local n = tonumber(ARGV[2])
+local segment = segment_of(redis.call('GET', KEYS[3]))
+local own = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
+local items = {}
+for i = 1, #own, 2 do items[#items + 1] = own[i] end
+local counts, b, r = {}, {}, {}
+if #items > 0 then
+    counts = redis.call('HMGET', KEYS[2], unpack(items))
+    b = redis.call('HMGET', KEYS[6], unpack(items))
+    r = redis.call('HMGET', KEYS[7], unpack(items))
+end
+local totals = { redis.call('HGET', KEYS[6], NUL) or '0', redis.call('HGET', KEYS[7], NUL) or '0' }
+local seg, segbaskets = {}, '0'
+if segment then
+    seg = redis.call('ZREVRANGE', ARGV[1] .. segment, 0, n - 1, 'WITHSCORES')
+    segbaskets = redis.call('ZSCORE', KEYS[5], segment) or '0'
+end
+local global = redis.call('ZREVRANGE', KEYS[4], 0, n - 1, 'WITHSCORES')
+local allbaskets = redis.call('ZSCORE', KEYS[5], '*') or '0'
+local want, seen = {}, {}
+local function add(list, step)
+    for i = 1, #list, step do
+        if not seen[list[i]] then seen[list[i]] = true; want[#want + 1] = list[i] end
+    end
+end
+add(items, 1)
+add(seg, 2)
+add(global, 2)
+local texts = {}
+if #want > 0 then
+    local found = redis.call('HMGET', KEYS[8], unpack(want))
+    for i = 1, #want do
+        if found[i] then texts[#texts + 1] = want[i]; texts[#texts + 1] = found[i] end
+    end
+end
+return { segment or '', own, counts, b, r, totals, seg, segbaskets, global, allbaskets, texts }
