@@ -6,18 +6,21 @@
 -- ARGV[1] segment zset prefix, ARGV[2] candidates from the segment's and the global top
 -- Returns { segment id or '', own items and weights (flat), their counts, their buyers, their repeaters,
 --           { total buyers, total repeaters }, segment top (flat), segment baskets, global top (flat),
---           global baskets, texts of every item above (item, text, ...) }
+--           global baskets, texts of every item above (item, text, ...), model version of the assignment or '0' }
 local NUL = string.char(0)
+-- The segment and model version of a stored user (io.shoal.store.StoredUserCodec): byte format, byte flags
+-- (1 profile, 2 segment), [double weight, long last millis], [long segment id, long since, float similarity,
+-- float margin, long model version, ...].
 local function segment_of(state)
-    if not state or #state < 2 then return nil end
+    if not state or #state < 2 then return nil, nil end
     local _, flags = struct.unpack('>BB', state)
-    if bit.band(flags, 2) == 0 then return nil end
+    if bit.band(flags, 2) == 0 then return nil, nil end
     local at = 3
     if bit.band(flags, 1) ~= 0 then at = at + 16 end
-    return string.format('%d', struct.unpack('>i8', state, at))
+    return string.format('%d', struct.unpack('>i8', state, at)), string.format('%d', struct.unpack('>i8', state, at + 24))
 end
 local n = tonumber(ARGV[2])
-local segment = segment_of(redis.call('GET', KEYS[3]))
+local segment, version = segment_of(redis.call('GET', KEYS[3]))
 local own = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local items = {}
 for i = 1, #own, 2 do items[#items + 1] = own[i] end
@@ -51,4 +54,4 @@ if #want > 0 then
         if found[i] then texts[#texts + 1] = want[i]; texts[#texts + 1] = found[i] end
     end
 end
-return { segment or '', own, counts, b, r, totals, seg, segbaskets, global, allbaskets, texts }
+return { segment or '', own, counts, b, r, totals, seg, segbaskets, global, allbaskets, texts, version or '0' }

@@ -8,6 +8,8 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.logging.Log;
 import io.shoal.event.SegmentChangeEvent;
+import io.shoal.query.grpc.RecommendResponse;
+import io.shoal.query.grpc.RecommendedItem;
 import io.shoal.query.grpc.HistoryEntry;
 import io.shoal.query.grpc.Membership;
 import io.shoal.query.grpc.Segment;
@@ -37,6 +39,24 @@ final class GrpcMapping {
         }
         for (SoftMembership m : a.memberships()) {
             b.addMemberships(Membership.newBuilder().setSegmentId(m.segmentId()).setProbability(m.probability()));
+        }
+        return b.build();
+    }
+
+    static RecommendResponse recommendations(RecommendationList l) {
+        RecommendResponse.Builder b = RecommendResponse.newBuilder().setUserId(l.userId())
+                .setRecommendationId(l.recommendationId()).setStrategy(l.strategy()).setColdStart(l.coldStart())
+                .setGeneratedAt(timestamp(l.generatedAt()));
+        if (l.segmentId() != null) {
+            b.setSegmentId(l.segmentId());
+        }
+        if (l.segmentLabel() != null) {
+            b.setSegmentLabel(l.segmentLabel());
+        }
+        for (RecommendationList.Item i : l.items()) {
+            b.addItems(RecommendedItem.newBuilder().setItemId(i.itemId() == null ? "" : i.itemId())
+                    .setText(i.text() == null ? "" : i.text()).setScore(i.score()).setReason(i.reason())
+                    .setReasonKind(i.reasonKind()));
         }
         return b.build();
     }

@@ -12,6 +12,8 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.shoal.event.SegmentChangeEvent;
+import io.shoal.query.grpc.RecommendRequest;
+import io.shoal.query.grpc.RecommendResponse;
 import io.shoal.query.grpc.BatchGetUserSegmentsRequest;
 import io.shoal.query.grpc.BatchGetUserSegmentsResponse;
 import io.shoal.query.grpc.GetUserHistoryRequest;
@@ -36,11 +38,21 @@ import io.smallrye.mutiny.subscription.MultiSubscriber;
 public class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBase {
 
     private final SegmentQueries queries;
+    private final RecommendationQueries recommendations;
     private final SegmentChangeBroadcaster broadcaster;
 
-    public SegmentGrpcService(SegmentQueries queries, SegmentChangeBroadcaster broadcaster) {
+    public SegmentGrpcService(SegmentQueries queries, RecommendationQueries recommendations,
+            SegmentChangeBroadcaster broadcaster) {
         this.queries = queries;
+        this.recommendations = recommendations;
         this.broadcaster = broadcaster;
+    }
+
+    @Override
+    public void recommend(RecommendRequest request, StreamObserver<RecommendResponse> response) {
+        answer(recommendations.recommend(request.getUserId(), request.getStrategy(),
+                request.getLimit() == 0 ? null : request.getLimit(), request.getExcludeRecent())
+                .map(GrpcMapping::recommendations), response);
     }
 
     @Override

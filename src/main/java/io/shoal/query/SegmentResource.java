@@ -34,11 +34,43 @@ import io.smallrye.mutiny.Uni;
 public class SegmentResource {
 
     private final SegmentQueries queries;
+    private final RecommendationQueries recommendations;
     private final SegmentChangeBroadcaster broadcaster;
 
-    public SegmentResource(SegmentQueries queries, SegmentChangeBroadcaster broadcaster) {
+    public SegmentResource(SegmentQueries queries, RecommendationQueries recommendations,
+            SegmentChangeBroadcaster broadcaster) {
         this.queries = queries;
+        this.recommendations = recommendations;
         this.broadcaster = broadcaster;
+    }
+
+    @GET
+    @Path("/users/{userId}/recommendations")
+    @Operation(summary = "Recommendations for a shopper, each with a reason", description = "Ranked items (item id, "
+            + "text, score, a reason a person can read), the strategy used, the shopper's segment and a "
+            + "recommendationId to send back with impression and click events. blended (the default, unless the "
+            + "A/B split says otherwise) weighs the shopper's own items by how often they are bought again against "
+            + "what the shopper's segment buys; segment, personal and global are the single sources. A shopper "
+            + "Shoal does not know gets the global list with a cold-start reason. One Redis round trip.")
+    @APIResponse(responseCode = "200",
+            content = @Content(schema = @Schema(implementation = RecommendationList.class)))
+    @APIResponse(responseCode = "400", description = "Bad userId, strategy, limit or excludeRecent; the parameter "
+            + "is named", content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<RecommendationList> recommendations(@RestPath String userId,
+            @Parameter(description = "blended, segment, personal or global; default: the shopper's by the A/B split")
+            @RestQuery String strategy,
+            @Parameter(description = "items, 1..100 (default 10)") @RestQuery String limit,
+            @Parameter(description = "true: leave out items the shopper bought within the just-bought window "
+                    + "(default 1 day)") @RestQuery String excludeRecent) {
+        Integer n;
+        boolean exclude;
+        try {
+            n = limit == null || limit.isEmpty() ? null : parseInt("limit", limit);
+            exclude = parseBoolean("excludeRecent", excludeRecent);
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return recommendations.recommend(userId, strategy, n, exclude);
     }
 
     @GET

@@ -45,18 +45,24 @@ public final class RecommendationUpdate {
 
     /** The increments of a batch's interactions, in order; interactions of weight 0 are left out. */
     public static List<Increment> plan(List<Interaction> batch, RecommendationParams params) {
-        DecayClock history = params.historyClock();
-        DecayClock popularity = params.popularityClock();
         List<Increment> out = new ArrayList<>(batch.size());
         for (Interaction x : batch) {
-            double w = params.weight(x.kind());
-            if (w <= 0 || x.item() == null) {
-                continue;
+            Increment i = of(x, params);
+            if (i != null) {
+                out.add(i);
             }
-            double gp = popularity.growing(x.eventMillis());
-            out.add(new Increment(x.userId(), x.item(), x.text(), w * history.growing(x.eventMillis()), w * gp, gp,
-                    x.kind() == Interaction.Kind.PURCHASE, x.eventMillis()));
         }
         return out;
+    }
+
+    /** What one interaction adds; null when its kind weighs 0 or it names no item. */
+    public static Increment of(Interaction x, RecommendationParams params) {
+        double w = params.weight(x.kind());
+        if (w <= 0 || x.item() == null) {
+            return null;
+        }
+        double gp = params.popularityClock().growing(x.eventMillis());
+        return new Increment(x.userId(), x.item(), x.text(), w * params.historyClock().growing(x.eventMillis()),
+                w * gp, gp, x.kind() == Interaction.Kind.PURCHASE, x.eventMillis());
     }
 }

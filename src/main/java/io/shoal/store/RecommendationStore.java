@@ -95,13 +95,19 @@ public class RecommendationStore {
         return redis.send(eval).map(Response::toLong);
     }
 
+    /**
+     * A shopper's view and the model version that placed them in their segment (0 without one), for its label.
+     */
+    public record StoredView(ShopperView view, long modelVersion) {
+    }
+
     /** One shopper's view, reading the top {@code candidates} of their segment and of all shoppers. */
-    public Uni<ShopperView> view(String userId, int candidates) {
+    public Uni<StoredView> view(String userId, int candidates) {
         Request eval = Request.cmd(Command.EVAL).arg(RECOMMEND).arg(8).arg(keys.recommendationItems(userId))
                 .arg(keys.recommendationCounts(userId)).arg(keys.userProfile(userId)).arg(keys.recommendationGlobal())
                 .arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers()).arg(keys.recommendationRepeaters())
                 .arg(keys.recommendationTexts()).arg(keys.recommendationSegmentPrefix()).arg(candidates);
-        return redis.send(eval).map(RecommendationStore::parse);
+        return redis.send(eval).map(r -> new StoredView(parse(r), Long.parseLong(r.get(11).toString())));
     }
 
     static ShopperView parse(Response r) {

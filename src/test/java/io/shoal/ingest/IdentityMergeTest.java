@@ -47,9 +47,9 @@ import io.shoal.testing.ShoalTestResources;
 @QuarkusTest
 @TestProfile(TrackingProfile.class)
 @WithTestResource(value = ShoalTestResources.class, scope = TestResourceScope.GLOBAL)
-class IdentityMergeTest {
+public class IdentityMergeTest {
 
-    static final String[] KINDS = { "LUNCH BAG", "CAKE", "CHRISTMAS", "CANDLE" };
+    public static final String[] KINDS = { "LUNCH BAG", "CAKE", "CHRISTMAS", "CANDLE" };
     static final Map<String, List<String>> TEXTS = RetailTexts.byKeyword(KINDS);
 
     @Inject
@@ -79,7 +79,7 @@ class IdentityMergeTest {
     }
 
     /** Seeds a model of the four kinds once per service (8 shoppers each, 3 purchases), unless one exists. */
-    static void seedModel(SegmentStore store, InFlightLimiter limiter, SegmentModelManager manager) {
+    public static void seedModel(SegmentStore store, InFlightLimiter limiter, SegmentModelManager manager) {
         if (store.model().await().atMost(Duration.ofSeconds(5)) != null) {
             return;
         }
@@ -103,7 +103,7 @@ class IdentityMergeTest {
         assertThat(store.model().await().atMost(Duration.ofSeconds(5))).as("seeded").isNotNull();
     }
 
-    static String text(int kind, int i) {
+    public static String text(int kind, int i) {
         List<String> pool = TEXTS.get(KINDS[kind]);
         return pool.get(i % pool.size());
     }
@@ -117,7 +117,7 @@ class IdentityMergeTest {
         awaitQuiet(limiter, manager);
     }
 
-    static void awaitQuiet(InFlightLimiter limiter, SegmentModelManager manager) {
+    public static void awaitQuiet(InFlightLimiter limiter, SegmentModelManager manager) {
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(20))
                 .until(() -> limiter.inFlight() == 0 && manager.idle());
     }

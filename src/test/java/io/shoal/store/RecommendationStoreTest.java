@@ -120,11 +120,13 @@ class RecommendationStoreTest {
             assertThat(store.apply(positioned).await().atMost(Duration.ofSeconds(5))).isZero();
         }
         for (String u : users) {
-            ShopperView stored = store.view(u, 7).await().atMost(Duration.ofSeconds(5));
+            RecommendationStore.StoredView read = store.view(u, 7).await().atMost(Duration.ofSeconds(5));
+            ShopperView stored = read.view();
+            assertThat(read.modelVersion()).isEqualTo(segments.get(u) == null ? 0 : 3);
             ShopperView expected = memory.view(u, segments.get(u), 7);
             assertThat(sorted(stored)).as(u).usingRecursiveComparison().isEqualTo(sorted(expected));
         }
-        ShopperView stranger = store.view("nobody", 7).await().atMost(Duration.ofSeconds(5));
+        ShopperView stranger = store.view("nobody", 7).await().atMost(Duration.ofSeconds(5)).view();
         assertThat(stranger.known()).isFalse();
         assertThat(stranger.global()).isEqualTo(memory.view("nobody", null, 7).global());
     }

@@ -1,0 +1,97 @@
+package io.shoal.query;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+
+import io.shoal.config.RecommendationConfig;
+import io.shoal.recommendation.Recommendation;
+import io.shoal.recommendation.Recommender;
+import io.shoal.recommendation.ShopperView;
+import io.shoal.recommendation.Strategy;
+import io.shoal.recommendation.StrategySplit;
+import io.shoal.store.RecommendationStore;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Recommendations for the REST and gRPC APIs: validates the parameters, reads the shopper's view in one Redis round
+ * trip, runs the {@link Recommender} and adds the segment's label. A shopper Shoal does not know gets the global
+ * list with the cold-start reason (an answer, not a 404).
+ */
+@ApplicationScoped
+public class RecommendationQueries {
+
+    /** Items per list when the request does not say. */
+    public static final int DEFAULT_LIMIT = 10;
+
+    private final RecommendationStore store;
+    private final SegmentQueries segments;
+    private final SegmentDescriptions descriptions;
+    private final RecommendationConfig config;
+    private final Recommender recommender;
+    private final StrategySplit split;
+    private final Clock clock;
+
+    @Inject
+    public RecommendationQueries(RecommendationStore store, SegmentQueries segments,
+            SegmentDescriptions descriptions, RecommendationConfig config) {
+        this(store, segments, descriptions, config, Clock.systemUTC());
+    }
+
+    RecommendationQueries(RecommendationStore store, SegmentQueries segments, SegmentDescriptions descriptions,
+            RecommendationConfig config, Clock clock) {
+        this.store = store;
+        this.segments = segments;
+        this.descriptions = descriptions;
+        this.config = config;
+        this.recommender = new Recommender(store.params());
+        this.split = RecommendationConfig.strategySplit(config);
+        this.clock = clock;
+    }
+
+    /**
+     * @param strategy      a strategy's name, or null/empty for the shopper's by the A/B split
+     * @param limit         1..{@code shoal.recommendation.max-limit}, or null for {@value #DEFAULT_LIMIT}
+     * @param excludeRecent leave out what the shopper bought within {@code shoal.recommendation.just-bought-window}
+     */
+    public Uni<RecommendationList> recommend(String userId, String strategy, Integer limit, boolean excludeRecent) {
+        Strategy chosen;
+        int n;
+        try {
+            segments.checkUserId("userId", userId);
+            chosen = strategy == null || strategy.isEmpty() ? split.strategyOf(userId)
+                    : Strategy.parse(strategy).orElseThrow(() -> new InvalidQueryException("strategy",
+                            "strategy must be blended, segment, personal or global but was '" + strategy + "'"));
+            n = limit == null ? DEFAULT_LIMIT : limit;
+            if (n < 1 || n > config.maxLimit()) {
+                throw new InvalidQueryException("limit", "limit must be between 1 and " + config.maxLimit()
+                        + " but was " + n);
+            }
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return store.view(userId, recommender.candidates(n))
+                .map(stored -> list(userId, chosen, n, excludeRecent, stored.view(), stored.modelVersion()));
+    }
+
+    private RecommendationList list(String userId, Strategy strategy, int limit, boolean excludeRecent,
+            ShopperView view, long modelVersion) {
+        Instant now = clock.instant();
+        String label = view.segmentId() == null ? null : descriptions.label(view.segmentId(), modelVersion);
+        long since = excludeRecent ? now.minus(config.justBoughtWindow()).toEpochMilli() : 0;
+        List<Recommendation> ranked = recommender.recommend(strategy, view, limit, now.toEpochMilli(), since, label);
+        List<RecommendationList.Item> items = new ArrayList<>(ranked.size());
+        for (Recommendation r : ranked) {
+            items.add(new RecommendationList.Item(r.itemId(), r.text(), r.score(), r.reason().text(),
+                    r.reason().kind().name().toLowerCase(Locale.ROOT)));
+        }
+        return new RecommendationList(userId, strategy.wireName() + "-" + UUID.randomUUID(), strategy.wireName(),
+                view.segmentId(), label, !view.known(), now, items);
+    }
+}

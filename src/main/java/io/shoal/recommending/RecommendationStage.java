@@ -1,0 +1,84 @@
+package io.shoal.recommending;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.shoal.config.RecommendationConfig;
+import io.shoal.event.BehaviorEvent;
+import io.shoal.event.EventType;
+import io.shoal.pipeline.BatchStage;
+import io.shoal.pipeline.MicroBatch;
+import io.shoal.recommendation.Interaction;
+import io.shoal.recommendation.ItemKey;
+import io.shoal.recommendation.RecommendationUpdate;
+import io.shoal.store.RecommendationStore;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Keeps the recommendation state: after the segmentation (so a purchase counts for the segment its shopper is in
+ * after the batch), the batch's item interactions go through {@link RecommendationUpdate#of} and one Redis round
+ * trip ({@link RecommendationStore#apply}) that applies each event once per shopper position, so a retried or
+ * redelivered batch adds nothing twice.
+ */
+@ApplicationScoped
+public class RecommendationStage implements BatchStage {
+
+    private final RecommendationStore store;
+    private final RecommendationConfig config;
+    private final Counter applied;
+
+    public RecommendationStage(RecommendationStore store, RecommendationConfig config, MeterRegistry registry) {
+        this.store = store;
+        this.config = config;
+        this.applied = Counter.builder("shoal.recommendation.interactions")
+                .description("Item interactions applied to the recommendation state (each event once)")
+                .register(registry);
+    }
+
+    @Override
+    public int order() {
+        return 250;
+    }
+
+    @Override
+    public String name() {
+        return "recommendation-state";
+    }
+
+    @Override
+    public Uni<Void> process(MicroBatch batch) {
+        if (!config.enabled()) {
+            return Uni.createFrom().voidItem();
+        }
+        List<RecommendationStore.Positioned> positioned = new ArrayList<>();
+        for (int i = 0; i < batch.size(); i++) {
+            BehaviorEvent e = batch.events().get(i);
+            Optional<Interaction.Kind> kind = kind(e.type());
+            if (kind.isEmpty()) {
+                continue;
+            }
+            RecommendationUpdate.Increment x = RecommendationUpdate.of(new Interaction(e.userId(), kind.get(),
+                    ItemKey.of(e.itemId(), e.text()), e.text(), e.occurredAt().toEpochMilli()), store.params());
+            if (x != null) {
+                positioned.add(new RecommendationStore.Positioned(x, batch.position(i)));
+            }
+        }
+        return store.apply(positioned).invoke(n -> applied.increment(n)).replaceWithVoid();
+    }
+
+    /** The interaction an event type is, if any (a search names no item; a removal is not interest). */
+    static Optional<Interaction.Kind> kind(EventType type) {
+        return switch (type) {
+            case PURCHASE -> Optional.of(Interaction.Kind.PURCHASE);
+            case CART -> Optional.of(Interaction.Kind.CART);
+            case VIEW -> Optional.of(Interaction.Kind.VIEW);
+            case WISHLIST -> Optional.of(Interaction.Kind.WISHLIST);
+            default -> Optional.empty();
+        };
+    }
+}
