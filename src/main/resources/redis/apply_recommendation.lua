@@ -4,13 +4,15 @@
 -- applied (field NUL 'p'), and an event at or below it is skipped, as activity_once.lua does.
 --
 -- KEYS[1] global popularity (zset)   KEYS[2] baskets (zset: segment id or '*')   KEYS[3] buyers (hash)
--- KEYS[4] repeaters (hash)           KEYS[5] texts (hash)
--- KEYS[5 + 3j - 2 .. 5 + 3j] per shopper j: own items (zset), counts (hash), segmentation state (string)
+-- KEYS[4] repeaters (hash)           KEYS[5] texts (hash)       KEYS[6] feedback counts (hash: segment:strategy:kind)
+-- KEYS[6 + 4j - 3 .. 6 + 4j] per shopper j: own items (zset), counts (hash), segmentation state (string),
+--   shown items (hash: item -> strategy:millis)
 -- ARGV[1] segment zset prefix, ARGV[2] M, ARGV[3] N, ARGV[4] G, ARGV[5] number of shoppers S,
--- ARGV[6 .. 5 + 2S] per shopper: partition, its events' stored positions are compared on it
+-- ARGV[6] conversion window (ms), ARGV[7] shown items kept per shopper, ARGV[8] TTL of a shown hash (ms)
+-- ARGV[9 .. 8 + S] per shopper: partition, its events' stored positions are compared on it
 -- then per increment: shopper index j, offset, item, text ('' = none), history, popularity, basket, purchase (0/1),
---   event millis
--- Returns the number of increments applied.
+--   event millis, feedback ('' | 'impression' | 'click'), strategy ('' for none)
+-- Returns { increments applied, then per feedback counted: segment ('none' without one), strategy, kind }.
 local NUL = string.char(0)
 local function greater(a, b)
     if #a ~= #b then return #a > #b end
@@ -28,35 +30,65 @@ local function segment_of(state)
 end
 
 local segprefix, M, N, G, S = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local global, baskets, buyers, repeaters, texts = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
+local window, shown_cap, shown_ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+local global, baskets, buyers, repeaters, texts, feedback = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local counted = {}
+local function count(segment, strategy, kind)
+    local s = segment or 'none'
+    redis.call('HINCRBY', feedback, s .. ':' .. strategy .. ':' .. kind, 1)
+    counted[#counted + 1] = s
+    counted[#counted + 1] = strategy
+    counted[#counted + 1] = kind
+end
 local shoppers = {}
 for j = 1, S do
-    local counts = KEYS[5 + 3 * j - 1]
-    local partition = ARGV[5 + j]
+    local counts = KEYS[6 + 4 * j - 2]
+    local partition = ARGV[8 + j]
     local last = nil
     local stored = redis.call('HGET', counts, NUL .. 'p')
     if stored then
         local p, o = string.match(stored, '^(-?%d+):(%d+)$')
         if p == partition then last = o end
     end
-    shoppers[j] = { items = KEYS[5 + 3 * j - 2], counts = counts, partition = partition, last = last, newest = last,
-        segment = segment_of(redis.call('GET', KEYS[5 + 3 * j])), touched = false }
+    shoppers[j] = { items = KEYS[6 + 4 * j - 3], counts = counts, shown = KEYS[6 + 4 * j], partition = partition,
+        last = last, newest = last, segment = segment_of(redis.call('GET', KEYS[6 + 4 * j - 1])), touched = false }
 end
 local touched_segments = {}
 local applied = 0
-local pos = 6 + S
+local pos = 9 + S
 while pos <= #ARGV do
     local u = shoppers[tonumber(ARGV[pos])]
     local offset, item, text = ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
     local history, popularity, basket = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
     local purchase, t = ARGV[pos + 7] == '1', ARGV[pos + 8]
-    pos = pos + 9
-    if u.last == nil or greater(offset, u.last) then
+    local fb, strategy = ARGV[pos + 9], ARGV[pos + 10]
+    pos = pos + 11
+    local fresh = u.last == nil or greater(offset, u.last)
+    if fresh then
         applied = applied + 1
         u.touched = true
         if u.newest == nil or greater(offset, u.newest) then u.newest = offset end
+        if fb ~= '' then
+            count(u.segment, strategy, fb == 'impression' and 'impressions' or 'clicks')
+            if redis.call('HEXISTS', u.shown, item) == 1 or redis.call('HLEN', u.shown) < shown_cap then
+                redis.call('HSET', u.shown, item, strategy .. ':' .. t)
+                redis.call('PEXPIRE', u.shown, shown_ttl)
+            end
+        end
+    end
+    -- An impression (or a click of weight 0) is feedback only.
+    if fresh and tonumber(popularity) > 0 then
         redis.call('ZINCRBY', u.items, history, item)
         if purchase then
+            local mark = redis.call('HGET', u.shown, item)
+            if mark then
+                local st, at = string.match(mark, '^(.*):(-?%d+)$')
+                local age = tonumber(t) - tonumber(at)
+                if age >= 0 and age <= window then
+                    count(u.segment, st, 'conversions')
+                    redis.call('HDEL', u.shown, item)
+                end
+            end
             local count, lastbuy = 0, nil
             local c = redis.call('HGET', u.counts, item)
             if c then
@@ -117,4 +149,6 @@ if n > G then
         redis.call('HDEL', repeaters, unpack(part))
     end
 end
-return applied
+local out = { applied }
+for i = 1, #counted do out[#out + 1] = counted[i] end
+return out

@@ -62,6 +62,14 @@ public interface RecommendationConfig {
     @WithDefault("0.3")
     double wishlistWeight();
 
+    /** A purchase of an item shown (or clicked) in a recommendation at most this long before is a conversion. */
+    @WithDefault("7d")
+    Duration conversionWindow();
+
+    /** Items shown to a shopper remembered for conversions; beyond this many, new ones are not remembered. */
+    @WithDefault("200")
+    int shownItems();
+
     /** Items a request may ask for at most ({@code limit}). */
     @WithDefault("100")
     int maxLimit();
@@ -81,7 +89,8 @@ public interface RecommendationConfig {
     static RecommendationParams params(RecommendationConfig c) {
         return new RecommendationParams(c.historyHalfLife().toMillis(), c.popularityHalfLife().toMillis(),
                 c.shopperItems(), c.segmentItems(), c.globalItems(), c.propensityPrior(), c.discoveryWeight(),
-                c.viewWeight(), c.cartWeight(), c.clickWeight(), c.wishlistWeight());
+                c.viewWeight(), c.cartWeight(), c.clickWeight(), c.wishlistWeight(), c.conversionWindow().toMillis(),
+                c.shownItems());
     }
 
     /** The A/B split; fails with a message naming the key on an unknown strategy or a bad share. */

@@ -70,6 +70,10 @@ public interface SegmentationConfig {
         @WithDefault("5")
         double purchase();
 
+        /** A click on a recommended item. */
+        @WithDefault("2")
+        double click();
+
         /** A removal from the cart (or a cancelled purchase): negative, it pulls the profile away from the item. */
         @WithName("remove_from_cart")
         @WithDefault("-1")
@@ -182,6 +186,7 @@ public interface SegmentationConfig {
         out.put(EventType.CART, w.cart());
         out.put(EventType.WISHLIST, w.wishlist());
         out.put(EventType.PURCHASE, w.purchase());
+        out.put(EventType.CLICK, w.click());
         out.put(EventType.REMOVE_FROM_CART, w.removeFromCart());
         out.forEach((t, v) -> {
             if (!Double.isFinite(v)) {

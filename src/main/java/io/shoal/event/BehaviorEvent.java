@@ -18,6 +18,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
  * @param occurredAt event time (defaults to the receive time)
  * @param receivedAt when Shoal accepted it
  * @param previousId {@link EventType#IDENTIFY} only: the shopper merged into {@code userId}; null otherwise
+ * @param recommendationId {@link EventType#IMPRESSION} and {@link EventType#CLICK}: the recommendation list the item
+ *                   was shown in ({@code <strategy>-<random>}, as the recommendation API names it); null otherwise
  */
 public record BehaviorEvent(
         String eventId,
@@ -30,12 +32,19 @@ public record BehaviorEvent(
         Integer quantity,
         Instant occurredAt,
         Instant receivedAt,
-        @JsonInclude(JsonInclude.Include.NON_NULL) String previousId) {
+        @JsonInclude(JsonInclude.Include.NON_NULL) String previousId,
+        @JsonInclude(JsonInclude.Include.NON_NULL) String recommendationId) {
 
     /** A behaviour event (every type but {@link EventType#IDENTIFY}). */
     public BehaviorEvent(String eventId, String userId, EventType type, String itemId, String text, String category,
             Double price, Integer quantity, Instant occurredAt, Instant receivedAt) {
-        this(eventId, userId, type, itemId, text, category, price, quantity, occurredAt, receivedAt, null);
+        this(eventId, userId, type, itemId, text, category, price, quantity, occurredAt, receivedAt, null, null);
+    }
+
+    /** A behaviour event or an identity merge (no recommendation). */
+    public BehaviorEvent(String eventId, String userId, EventType type, String itemId, String text, String category,
+            Double price, Integer quantity, Instant occurredAt, Instant receivedAt, String previousId) {
+        this(eventId, userId, type, itemId, text, category, price, quantity, occurredAt, receivedAt, previousId, null);
     }
 
     /**

@@ -15,7 +15,14 @@ public enum EventType {
      * Identity merge: the shopper {@code previousId} (e.g. an anonymous visitor) is the shopper {@code userId} from
      * now on. Carries no item; never a profile signal by itself (see io.shoal.segmenting.IdentityMergeStage).
      */
-    IDENTIFY(false);
+    IDENTIFY(false),
+    /**
+     * A recommended item was shown (one event per item, with the list's {@code recommendationId}). Feedback, not a
+     * profile signal: being shown something says nothing about the shopper.
+     */
+    IMPRESSION(false),
+    /** A recommended item was clicked (with the list's {@code recommendationId}): feedback and a profile signal. */
+    CLICK(false);
 
     private final boolean textRequired;
 
@@ -31,6 +38,16 @@ public enum EventType {
     /** Whether events of this type are behaviour (profile signals, activity counters), not identity changes. */
     public boolean behaviour() {
         return this != IDENTIFY;
+    }
+
+    /** Whether events of this type move the shopper's profile (behaviour, but not an impression). */
+    public boolean profileSignal() {
+        return behaviour() && this != IMPRESSION;
+    }
+
+    /** Whether events of this type are feedback on a recommendation and carry its {@code recommendationId}. */
+    public boolean feedback() {
+        return this == IMPRESSION || this == CLICK;
     }
 
     /** The name used in JSON, in config keys and in Redis. */

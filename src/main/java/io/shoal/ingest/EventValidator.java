@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 
 import io.shoal.event.BehaviorEvent;
 import io.shoal.event.EventType;
+import io.shoal.recommendation.Strategy;
 import io.shoal.event.Identifiers;
 
 /**
@@ -86,6 +87,7 @@ public final class EventValidator {
         Double price = price(node, index, errors);
         Integer quantity = quantity(node, index, errors);
         Instant occurredAt = occurredAt(node, index, now, errors);
+        String recommendationId = type != null && type.feedback() ? recommendationId(node, type, index, errors) : null;
 
         if (type != null && type.textRequired() && text == null && !errors.stream().anyMatch(e -> e.field().equals("text"))) {
             errors.add(new Rejection(index, "text", "text is required for type " + type.wireName()));
@@ -98,7 +100,28 @@ public final class EventValidator {
             return new Result(null, errors, false);
         }
         return new Result(new BehaviorEvent(eventId == null ? generatedId() : eventId, userId, type, itemId, text,
-                category, price, quantity, occurredAt == null ? now : occurredAt, now), List.of(), eventId == null);
+                category, price, quantity, occurredAt == null ? now : occurredAt, now, null, recommendationId),
+                List.of(), eventId == null);
+    }
+
+    /**
+     * The list an impression or click is about: required, as the recommendation API named it
+     * ({@code <strategy>-<random>}), so that the feedback counts for the strategy that made the list.
+     */
+    private static String recommendationId(JsonNode node, EventType type, int index, List<Rejection> errors) {
+        JsonNode v = node.get("recommendationId");
+        if (v == null || v.isNull()) {
+            errors.add(new Rejection(index, "recommendationId", "recommendationId is required for type "
+                    + type.wireName() + " (the id of the recommendation list the item was shown in)"));
+            return null;
+        }
+        String id = checkString(v, "recommendationId", MAX_EVENT_ID, true, index, errors);
+        if (id != null && Strategy.ofRecommendationId(id).isEmpty()) {
+            errors.add(new Rejection(index, "recommendationId", "recommendationId must be an id the recommendation"
+                    + " API gave (<strategy>-<random>, e.g. blended-5f0c...) but was '" + id + "'"));
+            return null;
+        }
+        return id;
     }
 
     /**

@@ -19,10 +19,21 @@ package io.shoal.recommendation;
  * @param cartWeight               weight of an add-to-cart
  * @param clickWeight              weight of a click on a recommendation
  * @param wishlistWeight           weight of a wishlist add
+ * @param conversionWindowMillis   a purchase of an item shown (or clicked) at most this long before converts
+ * @param shownItems               shown items remembered per shopper for conversions; beyond, new ones are not
  */
 public record RecommendationParams(long historyHalfLifeMillis, long popularityHalfLifeMillis, int shopperItems,
         int segmentItems, int globalItems, double propensityPrior, double discoveryWeight, double viewWeight,
-        double cartWeight, double clickWeight, double wishlistWeight) {
+        double cartWeight, double clickWeight, double wishlistWeight, long conversionWindowMillis, int shownItems) {
+
+    /** The same without feedback parameters: a 7-day conversion window, 200 shown items. */
+    public RecommendationParams(long historyHalfLifeMillis, long popularityHalfLifeMillis, int shopperItems,
+            int segmentItems, int globalItems, double propensityPrior, double discoveryWeight, double viewWeight,
+            double cartWeight, double clickWeight, double wishlistWeight) {
+        this(historyHalfLifeMillis, popularityHalfLifeMillis, shopperItems, segmentItems, globalItems,
+                propensityPrior, discoveryWeight, viewWeight, cartWeight, clickWeight, wishlistWeight,
+                7L * 24 * 3600 * 1000, 200);
+    }
 
     public RecommendationParams {
         positive("historyHalfLifeMillis", historyHalfLifeMillis);
@@ -36,6 +47,8 @@ public record RecommendationParams(long historyHalfLifeMillis, long popularityHa
         nonNegative("cartWeight", cartWeight);
         nonNegative("clickWeight", clickWeight);
         nonNegative("wishlistWeight", wishlistWeight);
+        positive("conversionWindowMillis", conversionWindowMillis);
+        positive("shownItems", shownItems);
     }
 
     /** The clock of shoppers' own items. */
@@ -56,6 +69,7 @@ public record RecommendationParams(long historyHalfLifeMillis, long popularityHa
             case VIEW -> viewWeight;
             case CLICK -> clickWeight;
             case WISHLIST -> wishlistWeight;
+            case IMPRESSION -> 0;
         };
     }
 

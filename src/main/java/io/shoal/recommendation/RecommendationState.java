@@ -24,8 +24,27 @@ public final class RecommendationState {
 
     private static final class Shopper {
         final Map<String, Double> weights = new HashMap<>();
+        final Map<String, Shown> shown = new HashMap<>();
         final Map<String, long[]> counts = new HashMap<>(); // purchases, last purchase millis
         long lastBasket = Long.MIN_VALUE;
+    }
+
+    private record Shown(Strategy strategy, long millis) {
+    }
+
+    /** Feedback counts per segment (null: none) and strategy. */
+    public record FeedbackKey(Long segmentId, Strategy strategy) {
+    }
+
+    /** Impressions, clicks and conversions of one (segment, strategy). */
+    public record FeedbackCounts(long impressions, long clicks, long conversions) {
+        FeedbackCounts plus(Interaction.Kind kind) {
+            return switch (kind) {
+                case IMPRESSION -> new FeedbackCounts(impressions + 1, clicks, conversions);
+                case CLICK -> new FeedbackCounts(impressions, clicks + 1, conversions);
+                default -> new FeedbackCounts(impressions, clicks, conversions + 1); // PURCHASE: a conversion
+            };
+        }
     }
 
     private static final class Popularity {
@@ -39,6 +58,7 @@ public final class RecommendationState {
     private final Popularity global = new Popularity();
     private final Map<String, long[]> repurchase = new HashMap<>();
     private final Map<String, String> texts = new HashMap<>();
+    private final Map<FeedbackKey, FeedbackCounts> feedback = new HashMap<>();
     private long buyers;
     private long repeaters;
 
@@ -61,10 +81,27 @@ public final class RecommendationState {
         for (RecommendationUpdate.Increment x : increments) {
             Shopper u = shoppers.computeIfAbsent(x.userId(), k -> new Shopper());
             touchedShoppers.add(x.userId());
-            u.weights.merge(x.item(), x.history(), Double::sum);
             Long segment = segmentOf.apply(x.userId());
+            if (x.feedback() != null) {
+                feedback.merge(new FeedbackKey(segment, x.strategy()), new FeedbackCounts(0, 0, 0).plus(x.feedback()),
+                        (a, b) -> a.plus(x.feedback()));
+                if (u.shown.containsKey(x.item()) || u.shown.size() < params.shownItems()) {
+                    u.shown.put(x.item(), new Shown(x.strategy(), x.eventMillis()));
+                }
+            }
+            if (x.popularity() <= 0) {
+                continue; // an impression (or a click of weight 0): feedback only
+            }
+            u.weights.merge(x.item(), x.history(), Double::sum);
             Popularity s = segment == null ? null : segments.computeIfAbsent(segment, k -> new Popularity());
             if (x.purchase()) {
+                Shown shown = u.shown.get(x.item());
+                if (shown != null && x.eventMillis() >= shown.millis()
+                        && x.eventMillis() - shown.millis() <= params.conversionWindowMillis()) {
+                    feedback.merge(new FeedbackKey(segment, shown.strategy()), new FeedbackCounts(0, 0, 1),
+                            (a, b) -> a.plus(Interaction.Kind.PURCHASE));
+                    u.shown.remove(x.item());
+                }
                 long[] c = u.counts.computeIfAbsent(x.item(), k -> new long[2]);
                 boolean again = c[0] > 0 && c[1] == x.eventMillis(); // a second line of the same basket
                 if (!again) {
@@ -99,6 +136,9 @@ public final class RecommendationState {
         }
         for (String id : touchedShoppers) {
             Shopper u = shoppers.get(id);
+            if (u.weights.isEmpty() && u.counts.isEmpty()) {
+                continue;
+            }
             for (String gone : trim(u.weights, params.shopperItems())) {
                 u.counts.remove(gone);
             }
@@ -156,7 +196,7 @@ public final class RecommendationState {
         }
         segmentTop.forEach(p -> addText(t, p.item()));
         globalTop.forEach(p -> addText(t, p.item()));
-        return new ShopperView(u != null || segmentId != null, segmentId, owned, segmentTop,
+        return new ShopperView((u != null && !u.weights.isEmpty()) || segmentId != null, segmentId, owned, segmentTop,
                 s == null ? 0 : s.baskets, globalTop, global.baskets, propensity,
                 new ShopperView.Repurchase(buyers, repeaters), t);
     }
@@ -177,6 +217,11 @@ public final class RecommendationState {
             out.add(new ShopperView.Popular(e.getKey(), e.getValue()));
         }
         return out;
+    }
+
+    /** The feedback counts so far. */
+    public Map<FeedbackKey, FeedbackCounts> feedback() {
+        return Map.copyOf(feedback);
     }
 
     /** Shoppers with state (for memory reports). */

@@ -23,6 +23,15 @@ import java.util.List;
  * highest P(·) (ties: the lowest key goes first, as Redis orders equal scores); an item that leaves the global list
  * loses its text and repurchase counts.</li>
  * </ul>
+ * Feedback, counted per (segment s after the batch, or none; strategy σ of the list; kind):
+ * <ul>
+ * <li>an impression of i in a list of strategy σ: impressions(s, σ) += 1, and u remembers shown(u, i) = (σ, t)
+ * (at most {@code shownItems} items per shopper: beyond, a new item is not remembered). It changes nothing else:
+ * being shown an item says nothing about the shopper;</li>
+ * <li>a click: clicks(s, σ) += 1, shown(u, i) = (σ, t) likewise, and it is an interaction of weight w_click;</li>
+ * <li>a purchase of i with shown(u, i) = (σ, t₀) and 0 ≤ t − t₀ ≤ the conversion window: conversions(s, σ) += 1,
+ * and shown(u, i) is forgotten (one conversion per showing).</li>
+ * </ul>
  * Approximations (documented in the README): an item trimmed from a shopper and bought again counts as a new buyer;
  * a basket is a shopper's purchases with one event time.
  */
@@ -35,9 +44,16 @@ public final class RecommendationUpdate {
      * @param popularity w_k · g_P(t), added to P(s, i) and P(i)
      * @param basket     g_P(t), added to β(s) and β when the purchase starts a basket
      * @param purchase   whether it counts as a purchase
+     * @param feedback   IMPRESSION or CLICK for feedback on a recommendation, else null
+     * @param strategy   the strategy of the list the feedback is about, else null
      */
     public record Increment(String userId, String item, String text, double history, double popularity,
-            double basket, boolean purchase, long eventMillis) {
+            double basket, boolean purchase, long eventMillis, Interaction.Kind feedback, Strategy strategy) {
+
+        /** An impression: feedback only. */
+        public boolean impression() {
+            return feedback == Interaction.Kind.IMPRESSION;
+        }
     }
 
     private RecommendationUpdate() {
@@ -55,14 +71,24 @@ public final class RecommendationUpdate {
         return out;
     }
 
-    /** What one interaction adds; null when its kind weighs 0 or it names no item. */
+    /** What one interaction adds; null when it names no item, or its kind weighs 0 and it is not feedback. */
     public static Increment of(Interaction x, RecommendationParams params) {
+        if (x.item() == null) {
+            return null;
+        }
+        boolean feedback = (x.kind() == Interaction.Kind.IMPRESSION || x.kind() == Interaction.Kind.CLICK)
+                && x.strategy() != null;
+        if (x.kind() == Interaction.Kind.IMPRESSION) {
+            return feedback ? new Increment(x.userId(), x.item(), x.text(), 0, 0, 0, false, x.eventMillis(),
+                    Interaction.Kind.IMPRESSION, x.strategy()) : null;
+        }
         double w = params.weight(x.kind());
-        if (w <= 0 || x.item() == null) {
+        if (w <= 0 && !feedback) {
             return null;
         }
         double gp = params.popularityClock().growing(x.eventMillis());
         return new Increment(x.userId(), x.item(), x.text(), w * params.historyClock().growing(x.eventMillis()),
-                w * gp, gp, x.kind() == Interaction.Kind.PURCHASE, x.eventMillis());
+                w * gp, gp, x.kind() == Interaction.Kind.PURCHASE, x.eventMillis(),
+                feedback ? Interaction.Kind.CLICK : null, feedback ? x.strategy() : null);
     }
 }

@@ -19,6 +19,13 @@ public enum Strategy {
         return name().toLowerCase(Locale.ROOT);
     }
 
+    /** The strategy that made a list, from its recommendationId ({@code <strategy>-<random>}); empty if none. */
+    public static Optional<Strategy> ofRecommendationId(String recommendationId) {
+        int dash = recommendationId == null ? -1 : recommendationId.indexOf('-');
+        return dash <= 0 || dash == recommendationId.length() - 1 ? Optional.empty()
+                : parse(recommendationId.substring(0, dash));
+    }
+
     /** Parses a wire name case-insensitively; empty when unknown. */
     public static Optional<Strategy> parse(String value) {
         if (value == null) {

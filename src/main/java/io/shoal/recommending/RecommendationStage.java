@@ -16,6 +16,7 @@ import io.shoal.pipeline.MicroBatch;
 import io.shoal.recommendation.Interaction;
 import io.shoal.recommendation.ItemKey;
 import io.shoal.recommendation.RecommendationUpdate;
+import io.shoal.recommendation.Strategy;
 import io.shoal.store.RecommendationStore;
 import io.smallrye.mutiny.Uni;
 
@@ -31,10 +32,12 @@ public class RecommendationStage implements BatchStage {
     private final RecommendationStore store;
     private final RecommendationConfig config;
     private final Counter applied;
+    private final MeterRegistry registry;
 
     public RecommendationStage(RecommendationStore store, RecommendationConfig config, MeterRegistry registry) {
         this.store = store;
         this.config = config;
+        this.registry = registry;
         this.applied = Counter.builder("shoal.recommendation.interactions")
                 .description("Item interactions applied to the recommendation state (each event once)")
                 .register(registry);
@@ -62,13 +65,26 @@ public class RecommendationStage implements BatchStage {
             if (kind.isEmpty()) {
                 continue;
             }
+            Strategy strategy = e.recommendationId() == null ? null
+                    : Strategy.ofRecommendationId(e.recommendationId()).orElse(null);
             RecommendationUpdate.Increment x = RecommendationUpdate.of(new Interaction(e.userId(), kind.get(),
-                    ItemKey.of(e.itemId(), e.text()), e.text(), e.occurredAt().toEpochMilli()), store.params());
+                    ItemKey.of(e.itemId(), e.text()), e.text(), e.occurredAt().toEpochMilli(), strategy),
+                    store.params());
             if (x != null) {
                 positioned.add(new RecommendationStore.Positioned(x, batch.position(i)));
             }
         }
-        return store.apply(positioned).invoke(n -> applied.increment(n)).replaceWithVoid();
+        return store.apply(positioned).invoke(a -> {
+            applied.increment(a.increments());
+            for (RecommendationStore.Counted c : a.feedback()) {
+                Counter.builder("shoal.recommendation.feedback")
+                        .description("Feedback on recommendations: impressions, clicks and conversions (a purchase of"
+                                + " an item shown within the conversion window), per strategy and segment")
+                        .tag("strategy", c.strategy()).tag("kind", c.kind())
+                        .tag("segment", c.segmentId() == null ? "none" : Long.toString(c.segmentId()))
+                        .register(registry).increment();
+            }
+        }).replaceWithVoid();
     }
 
     /** The interaction an event type is, if any (a search names no item; a removal is not interest). */
@@ -78,6 +94,8 @@ public class RecommendationStage implements BatchStage {
             case CART -> Optional.of(Interaction.Kind.CART);
             case VIEW -> Optional.of(Interaction.Kind.VIEW);
             case WISHLIST -> Optional.of(Interaction.Kind.WISHLIST);
+            case CLICK -> Optional.of(Interaction.Kind.CLICK);
+            case IMPRESSION -> Optional.of(Interaction.Kind.IMPRESSION);
             default -> Optional.empty();
         };
     }

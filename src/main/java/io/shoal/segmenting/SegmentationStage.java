@@ -98,7 +98,7 @@ public class SegmentationStage implements BatchStage {
         // positions move with the atomic Redis update, which fails as stale if another worker moved them meanwhile.
         // The same round trip reads the shoppers' identity links: events of a merged-away shopper (IdentityMergeStage)
         // go to the shopper it became, their positions staying their own.
-        List<String> batchUsers = batch.events().stream().filter(e -> e.type().behaviour()).map(BehaviorEvent::userId)
+        List<String> batchUsers = batch.events().stream().filter(e -> e.type().profileSignal()).map(BehaviorEvent::userId)
                 .distinct().toList();
         return store.locate(batchUsers).chain(located -> {
             MicroBatch fresh = unapplied(batch, located.positions());
@@ -108,15 +108,16 @@ public class SegmentationStage implements BatchStage {
     }
 
     /**
-     * The batch's behaviour events without those their users' stored positions already cover (identity merges are
-     * the IdentityMergeStage's).
+     * The batch's profile signals without those their users' stored positions already cover (identity merges are
+     * the IdentityMergeStage's, impressions only the recommendation state's).
      */
     static MicroBatch unapplied(MicroBatch batch, Map<String, String> applied) {
         List<BehaviorEvent> events = new ArrayList<>(batch.size());
         List<EventPosition> positions = new ArrayList<>(batch.size());
         for (int i = 0; i < batch.size(); i++) {
             BehaviorEvent e = batch.events().get(i);
-            if (e.type().behaviour() && !batch.position(i).appliedBy(EventPosition.decode(applied.get(e.userId())))) {
+            if (e.type().profileSignal()
+                    && !batch.position(i).appliedBy(EventPosition.decode(applied.get(e.userId())))) {
                 events.add(e);
                 positions.add(batch.position(i));
             }

@@ -14,6 +14,8 @@ import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.shoal.config.RecommendationConfig;
 import io.shoal.event.EventPosition;
 import io.shoal.recommendation.RecommendationParams;
+import io.shoal.recommendation.RecommendationState;
+import io.shoal.recommendation.Strategy;
 import io.shoal.recommendation.RecommendationUpdate;
 import io.shoal.recommendation.ShopperView;
 import io.smallrye.mutiny.Uni;
@@ -58,15 +60,22 @@ public class RecommendationStore {
     public record Positioned(RecommendationUpdate.Increment increment, EventPosition position) {
     }
 
+    /** One feedback count the script added: segment (null: none), strategy, kind. */
+    public record Counted(Long segmentId, String strategy, String kind) {
+    }
+
+    /** What a batch applied: increments, and the feedback counts among them. */
+    public record Applied(long increments, List<Counted> feedback) {
+        static final Applied NONE = new Applied(0, List.of());
+    }
+
     /**
      * Applies the increments in order, each at most once per shopper position (a redelivered batch adds nothing).
      * All of one shopper's events must be on one partition (they are: the log is keyed by shopper).
-     *
-     * @return how many increments were applied now
      */
-    public Uni<Long> apply(List<Positioned> increments) {
+    public Uni<Applied> apply(List<Positioned> increments) {
         if (increments.isEmpty()) {
-            return Uni.createFrom().item(0L);
+            return Uni.createFrom().item(Applied.NONE);
         }
         Map<String, Integer> shopper = new LinkedHashMap<>();
         Map<String, Integer> partition = new HashMap<>();
@@ -74,14 +83,17 @@ public class RecommendationStore {
             shopper.putIfAbsent(p.increment().userId(), shopper.size() + 1);
             partition.putIfAbsent(p.increment().userId(), p.position().partition());
         }
-        Request eval = Request.cmd(Command.EVAL).arg(APPLY).arg(5 + 3 * shopper.size())
+        Request eval = Request.cmd(Command.EVAL).arg(APPLY).arg(6 + 4 * shopper.size())
                 .arg(keys.recommendationGlobal()).arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers())
-                .arg(keys.recommendationRepeaters()).arg(keys.recommendationTexts());
+                .arg(keys.recommendationRepeaters()).arg(keys.recommendationTexts()).arg(keys.recommendationFeedback());
         for (String user : shopper.keySet()) {
-            eval.arg(keys.recommendationItems(user)).arg(keys.recommendationCounts(user)).arg(keys.userProfile(user));
+            eval.arg(keys.recommendationItems(user)).arg(keys.recommendationCounts(user)).arg(keys.userProfile(user))
+                    .arg(keys.recommendationShown(user));
         }
+        // Shown marks are judged by event time; the TTL (a day past the window, wall clock) only collects garbage.
         eval.arg(keys.recommendationSegmentPrefix()).arg(params.shopperItems()).arg(params.segmentItems())
-                .arg(params.globalItems()).arg(shopper.size());
+                .arg(params.globalItems()).arg(shopper.size()).arg(params.conversionWindowMillis())
+                .arg(params.shownItems()).arg(params.conversionWindowMillis() + 24 * 3600 * 1000L);
         for (String user : shopper.keySet()) {
             eval.arg(partition.get(user));
         }
@@ -90,9 +102,47 @@ public class RecommendationStore {
             eval.arg(shopper.get(x.userId())).arg(Long.toString(p.position().offset())).arg(x.item())
                     .arg(x.text() == null ? "" : x.text()).arg(Double.toString(x.history()))
                     .arg(Double.toString(x.popularity())).arg(Double.toString(x.basket())).arg(x.purchase() ? 1 : 0)
-                    .arg(Long.toString(x.eventMillis()));
+                    .arg(Long.toString(x.eventMillis()))
+                    .arg(x.feedback() == null ? "" : x.feedback().name().toLowerCase(java.util.Locale.ROOT))
+                    .arg(x.strategy() == null ? "" : x.strategy().wireName());
         }
-        return redis.send(eval).map(Response::toLong);
+        return redis.send(eval).map(r -> {
+            List<Counted> counted = new ArrayList<>();
+            for (int i = 1; i + 2 <= r.size() - 1; i += 3) {
+                String segment = r.get(i).toString();
+                counted.add(new Counted(segment.equals("none") ? null : Long.parseLong(segment), r.get(i + 1).toString(),
+                        r.get(i + 2).toString()));
+            }
+            return new Applied(r.get(0).toLong(), counted);
+        });
+    }
+
+    /** The feedback counts so far, per (segment, strategy), as {@link RecommendationState#feedback()} has them. */
+    public Uni<Map<RecommendationState.FeedbackKey, RecommendationState.FeedbackCounts>> feedback() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.recommendationFeedback())).map(r -> {
+            Map<RecommendationState.FeedbackKey, long[]> counts = new HashMap<>();
+            for (String field : r.getKeys()) {
+                String[] parts = field.split(":");
+                if (parts.length != 3) {
+                    continue;
+                }
+                Strategy strategy = Strategy.parse(parts[1]).orElse(null);
+                if (strategy == null) {
+                    continue;
+                }
+                long[] c = counts.computeIfAbsent(new RecommendationState.FeedbackKey(
+                        parts[0].equals("none") ? null : Long.parseLong(parts[0]), strategy), k -> new long[3]);
+                int slot = switch (parts[2]) {
+                    case "impressions" -> 0;
+                    case "clicks" -> 1;
+                    default -> 2;
+                };
+                c[slot] = r.get(field).toLong();
+            }
+            Map<RecommendationState.FeedbackKey, RecommendationState.FeedbackCounts> out = new HashMap<>();
+            counts.forEach((k, c) -> out.put(k, new RecommendationState.FeedbackCounts(c[0], c[1], c[2])));
+            return out;
+        });
     }
 
     /**

@@ -152,6 +152,16 @@ public class RedisKeys {
         return prefix + "rec:r";
     }
 
+    /** Hash: the items recently shown to a shopper in a recommendation list (item to "strategy:millis"). */
+    public String recommendationShown(String userId) {
+        return prefix + "rec:shown:" + userId;
+    }
+
+    /** Hash: feedback counts, field "segment:strategy:kind" (segment "none" without one). */
+    public String recommendationFeedback() {
+        return prefix + "rec:fb";
+    }
+
     /** Hash: item key to text. */
     public String recommendationTexts() {
         return prefix + "rec:t";

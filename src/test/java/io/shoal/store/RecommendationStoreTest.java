@@ -28,6 +28,7 @@ import io.shoal.recommendation.RecommendationParams;
 import io.shoal.recommendation.RecommendationState;
 import io.shoal.recommendation.RecommendationUpdate;
 import io.shoal.recommendation.ShopperView;
+import io.shoal.recommendation.Strategy;
 import io.shoal.segmentation.UserProfile;
 import io.shoal.testing.ShoalTestResources;
 
@@ -78,8 +79,9 @@ class RecommendationStoreTest {
     @Test
     void theScriptsApplyAndReadExactlyAsTheJavaRule() {
         SplittableRandom random = new SplittableRandom(2026);
+        // Conversion window 3 days, 4 shown items per shopper: both limits are reached.
         RecommendationParams params = new RecommendationParams(30 * DAY, 7 * DAY, 6, 5, 12, 5, 0.25, 0.1, 0.5, 0.3,
-                0.3);
+                0.3, 3 * DAY, 4);
         RedisKeys k = myKeys();
         RecommendationStore store = new RecommendationStore(reactive.getRedis(), k, params);
         RecommendationState memory = new RecommendationState(params);
@@ -91,7 +93,7 @@ class RecommendationStoreTest {
         Map<String, Long> offsets = new HashMap<>();
         long t = DecayClock.EPOCH + 2000 * DAY;
         Interaction.Kind[] kinds = Interaction.Kind.values();
-        for (int batch = 0; batch < 30; batch++) {
+        for (int batch = 0; batch < 60; batch++) {
             // Shoppers change segment (or have none) between batches, as the segmentation stage decides.
             for (String u : users) {
                 Long s = random.nextInt(4) == 0 ? null : (long) random.nextInt(3) + 1;
@@ -103,9 +105,12 @@ class RecommendationStoreTest {
             for (int i = 0; i < n; i++) {
                 t += random.nextInt(3) == 0 ? 0 : random.nextLong(DAY); // same time: lines of one basket
                 String item = "item-" + random.nextInt(25);
-                interactions.add(new Interaction(users.get(random.nextInt(users.size())),
-                        random.nextInt(3) == 0 ? kinds[random.nextInt(kinds.length)] : Interaction.Kind.PURCHASE,
-                        item, random.nextInt(5) == 0 ? null : "Text of " + item + " ✓", t));
+                Interaction.Kind kind = random.nextInt(3) == 0 ? kinds[random.nextInt(kinds.length)]
+                        : Interaction.Kind.PURCHASE;
+                Strategy strategy = kind == Interaction.Kind.IMPRESSION || kind == Interaction.Kind.CLICK
+                        ? Strategy.values()[random.nextInt(Strategy.values().length)] : null;
+                interactions.add(new Interaction(users.get(random.nextInt(users.size())), kind, item,
+                        random.nextInt(5) == 0 ? null : "Text of " + item + " ✓", t, strategy));
             }
             List<RecommendationUpdate.Increment> plan = RecommendationUpdate.plan(interactions, params);
             List<RecommendationStore.Positioned> positioned = new ArrayList<>();
@@ -113,12 +118,17 @@ class RecommendationStoreTest {
                 long offset = offsets.merge(x.userId(), 1L, Long::sum) + 9_007_199_254_740_990L; // beyond 2^53
                 positioned.add(new RecommendationStore.Positioned(x, new EventPosition(3, offset)));
             }
-            long applied = store.apply(positioned).await().atMost(Duration.ofSeconds(5));
-            assertThat(applied).isEqualTo(plan.size());
+            RecommendationStore.Applied applied = store.apply(positioned).await().atMost(Duration.ofSeconds(5));
+            assertThat(applied.increments()).isEqualTo(plan.size());
             memory.apply(plan, segments::get);
             // Redelivered: nothing applies twice.
-            assertThat(store.apply(positioned).await().atMost(Duration.ofSeconds(5))).isZero();
+            RecommendationStore.Applied again = store.apply(positioned).await().atMost(Duration.ofSeconds(5));
+            assertThat(again.increments()).isZero();
+            assertThat(again.feedback()).isEmpty();
         }
+        assertThat(store.feedback().await().atMost(Duration.ofSeconds(5))).isEqualTo(memory.feedback())
+                .as("impressions, clicks and conversions happened").isNotEmpty();
+        assertThat(memory.feedback().values().stream().mapToLong(c -> c.conversions()).sum()).isPositive();
         for (String u : users) {
             RecommendationStore.StoredView read = store.view(u, 7).await().atMost(Duration.ofSeconds(5));
             ShopperView stored = read.view();
