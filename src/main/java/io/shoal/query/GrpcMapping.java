@@ -9,6 +9,8 @@ import io.grpc.StatusRuntimeException;
 import io.quarkus.logging.Log;
 import io.shoal.event.SegmentChangeEvent;
 import io.shoal.query.grpc.RecommendResponse;
+import io.shoal.query.grpc.RecommendationStatsResponse;
+import io.shoal.query.grpc.RecommendationStatsRow;
 import io.shoal.query.grpc.RecommendedItem;
 import io.shoal.query.grpc.HistoryEntry;
 import io.shoal.query.grpc.Membership;
@@ -57,6 +59,22 @@ final class GrpcMapping {
             b.addItems(RecommendedItem.newBuilder().setItemId(i.itemId() == null ? "" : i.itemId())
                     .setText(i.text() == null ? "" : i.text()).setScore(i.score()).setReason(i.reason())
                     .setReasonKind(i.reasonKind()));
+        }
+        return b.build();
+    }
+
+    static RecommendationStatsResponse recommendationStats(RecommendationStats stats) {
+        RecommendationStatsResponse.Builder b = RecommendationStatsResponse.newBuilder();
+        for (RecommendationStats.Row r : stats.rows()) {
+            RecommendationStatsRow.Builder row = RecommendationStatsRow.newBuilder().setStrategy(r.strategy())
+                    .setImpressions(r.impressions()).setClicks(r.clicks()).setConversions(r.conversions());
+            if (r.segmentId() != null) {
+                row.setSegmentId(r.segmentId()).setSegmentLabel(r.segmentLabel());
+            }
+            if (r.ctr() != null) {
+                row.setCtr(r.ctr()).setConversionRate(r.conversionRate());
+            }
+            b.addRows(row);
         }
         return b.build();
     }

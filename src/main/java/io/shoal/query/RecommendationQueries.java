@@ -80,6 +80,26 @@ public class RecommendationQueries {
                 .map(stored -> list(userId, chosen, n, excludeRecent, stored.view(), stored.modelVersion()));
     }
 
+    /** The feedback counts per segment and strategy; {@code segmentId} keeps one segment's rows (null: all). */
+    public Uni<RecommendationStats> stats(Long segmentId) {
+        return store.feedback().map(all -> {
+            List<RecommendationStats.Row> rows = new ArrayList<>();
+            all.forEach((key, c) -> {
+                if (segmentId != null && !segmentId.equals(key.segmentId())) {
+                    return;
+                }
+                rows.add(new RecommendationStats.Row(key.segmentId(),
+                        key.segmentId() == null ? null : descriptions.label(key.segmentId(), 0),
+                        key.strategy().wireName(), c.impressions(), c.clicks(), c.conversions(),
+                        c.impressions() == 0 ? null : (double) c.clicks() / c.impressions(),
+                        c.impressions() == 0 ? null : (double) c.conversions() / c.impressions()));
+            });
+            rows.sort(java.util.Comparator.comparing((RecommendationStats.Row r) -> r.segmentId() == null ? -1
+                    : r.segmentId()).thenComparing(RecommendationStats.Row::strategy));
+            return new RecommendationStats(rows);
+        });
+    }
+
     private RecommendationList list(String userId, Strategy strategy, int limit, boolean excludeRecent,
             ShopperView view, long modelVersion) {
         Instant now = clock.instant();

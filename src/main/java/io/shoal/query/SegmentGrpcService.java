@@ -12,7 +12,9 @@ import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.shoal.event.SegmentChangeEvent;
+import io.shoal.query.grpc.GetRecommendationStatsRequest;
 import io.shoal.query.grpc.RecommendRequest;
+import io.shoal.query.grpc.RecommendationStatsResponse;
 import io.shoal.query.grpc.RecommendResponse;
 import io.shoal.query.grpc.BatchGetUserSegmentsRequest;
 import io.shoal.query.grpc.BatchGetUserSegmentsResponse;
@@ -46,6 +48,13 @@ public class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBas
         this.queries = queries;
         this.recommendations = recommendations;
         this.broadcaster = broadcaster;
+    }
+
+    @Override
+    public void getRecommendationStats(GetRecommendationStatsRequest request,
+            StreamObserver<RecommendationStatsResponse> response) {
+        answer(recommendations.stats(request.hasSegmentId() ? request.getSegmentId() : null)
+                .map(GrpcMapping::recommendationStats), response);
     }
 
     @Override

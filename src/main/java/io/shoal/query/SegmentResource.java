@@ -45,6 +45,27 @@ public class SegmentResource {
     }
 
     @GET
+    @Path("/recommendations/stats")
+    @Operation(summary = "Feedback on recommendations", description = "Per segment and strategy: impressions, "
+            + "clicks, conversions (a purchase of an item shown or clicked within the conversion window), CTR and "
+            + "conversion rate, from the impression, click and purchase events the pipeline applied. With segmentId, "
+            + "one segment's rows.")
+    @APIResponse(responseCode = "200",
+            content = @Content(schema = @Schema(implementation = RecommendationStats.class)))
+    @APIResponse(responseCode = "400", description = "segmentId is not an integer",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<RecommendationStats> recommendationStats(
+            @Parameter(description = "only this segment's rows") @RestQuery String segmentId) {
+        Long segment;
+        try {
+            segment = segmentId == null || segmentId.isEmpty() ? null : parseLong("segmentId", segmentId);
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return recommendations.stats(segment);
+    }
+
+    @GET
     @Path("/users/{userId}/recommendations")
     @Operation(summary = "Recommendations for a shopper, each with a reason", description = "Ranked items (item id, "
             + "text, score, a reason a person can read), the strategy used, the shopper's segment and a "

@@ -177,6 +177,82 @@ class RecommendationResourceTest {
                 .containsExactly("sku-old-" + run);
     }
 
+    /** Per strategy, the sums over segments of impressions, clicks, conversions. */
+    private static Map<String, long[]> totals() {
+        JsonPath stats = given().get("/v1/recommendations/stats").then().statusCode(200).extract().jsonPath();
+        Map<String, long[]> out = new java.util.HashMap<>();
+        for (Map<String, Object> row : stats.<Map<String, Object>>getList("rows")) {
+            long[] t = out.computeIfAbsent((String) row.get("strategy"), k -> new long[3]);
+            t[0] += ((Number) row.get("impressions")).longValue();
+            t[1] += ((Number) row.get("clicks")).longValue();
+            t[2] += ((Number) row.get("conversions")).longValue();
+        }
+        return out;
+    }
+
+    private static Map<String, Object> feedback(String id, String user, String type, String item, String rid,
+            Instant at) {
+        return Map.of("eventId", id, "userId", user, "type", type, "itemId", item, "recommendationId", rid,
+                "occurredAt", at.toString());
+    }
+
+    @Test
+    void feedbackCountersAreExactOnAScriptedStream() {
+        String user = "fb-" + run;
+        Instant t = Instant.now().minus(20, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        post(List.of(event(run + "-p", user, "purchase", "sku-p-" + run, IdentityMergeTest.text(3, 0), t)));
+        String rid = recommend(user, "?strategy=global").getString("recommendationId");
+        assertThat(rid).startsWith("global-");
+        long[] before = totals().getOrDefault("global", new long[3]);
+        // Three items shown, one clicked; x bought an hour later (converts) and again (no second conversion), y
+        // bought after its click (converts), z bought 8 days later (past the 7-day window: does not).
+        Instant shown = t.plus(1, ChronoUnit.HOURS);
+        post(List.of(feedback(run + "-ix", user, "impression", "x-" + run, rid, shown),
+                feedback(run + "-iy", user, "impression", "y-" + run, rid, shown),
+                feedback(run + "-iz", user, "impression", "z-" + run, rid, shown),
+                feedback(run + "-cy", user, "click", "y-" + run, rid, shown.plusSeconds(30))));
+        post(List.of(event(run + "-bx", user, "purchase", "x-" + run, IdentityMergeTest.text(3, 1),
+                shown.plus(1, ChronoUnit.HOURS)), event(run + "-bx2", user, "purchase", "x-" + run,
+                        IdentityMergeTest.text(3, 1), shown.plus(2, ChronoUnit.HOURS)),
+                event(run + "-by", user, "purchase", "y-" + run, IdentityMergeTest.text(3, 2),
+                        shown.plus(3, ChronoUnit.HOURS)),
+                event(run + "-bz", user, "purchase", "z-" + run, IdentityMergeTest.text(3, 3),
+                        shown.plus(8, ChronoUnit.DAYS))));
+        // The same events again (a client retry): deduplicated, nothing counts twice.
+        given().contentType(ContentType.JSON).body(List.of(feedback(run + "-ix", user, "impression", "x-" + run, rid,
+                shown))).post("/v1/events").then().statusCode(202).body("duplicates", org.hamcrest.Matchers.equalTo(1));
+        IdentityMergeTest.awaitQuiet(limiter, manager);
+
+        long[] after = totals().get("global");
+        assertThat(new long[] {after[0] - before[0], after[1] - before[1], after[2] - before[2]})
+                .containsExactly(3, 1, 2);
+        JsonPath stats = given().get("/v1/recommendations/stats").then().statusCode(200).extract().jsonPath();
+        Map<String, Object> row = stats.<Map<String, Object>>getList("rows").stream()
+                .filter(r -> "global".equals(r.get("strategy"))).findFirst().orElseThrow();
+        // (JsonPath reads JSON numbers as floats.)
+        assertThat(((Number) row.get("ctr")).doubleValue()).isCloseTo(
+                ((Number) row.get("clicks")).doubleValue() / ((Number) row.get("impressions")).doubleValue(),
+                org.assertj.core.api.Assertions.within(1e-6));
+        // gRPC says the same.
+        var g = grpc.getRecommendationStats(io.shoal.query.grpc.GetRecommendationStatsRequest.getDefaultInstance());
+        assertThat(g.getRowsList().stream().filter(r -> r.getStrategy().equals("global"))
+                .mapToLong(r -> r.getConversions()).sum()).isEqualTo(after[2]);
+        // And Prometheus.
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertThat(metrics).containsPattern("shoal_recommendation_feedback_total\\{kind=\"conversions\",segment=\"[^\"]+\","
+                + "strategy=\"global\"\\} [1-9]");
+    }
+
+    @Test
+    void feedbackWithoutAValidRecommendationIdIsRejectedByField() {
+        given().contentType(ContentType.JSON).body(List.of(Map.of("userId", "u", "type", "impression", "itemId",
+                "x"))).post("/v1/events").then().statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("recommendationId is required for type impression"));
+        given().contentType(ContentType.JSON).body(List.of(Map.of("userId", "u", "type", "click", "itemId", "x",
+                "recommendationId", "bogus"))).post("/v1/events").then().statusCode(400)
+                .body(org.hamcrest.Matchers.containsString("recommendationId must be an id the recommendation API"));
+    }
+
     @Test
     void badParametersAreNamed() {
         given().get("/v1/users/u/recommendations?limit=0").then().statusCode(400)
