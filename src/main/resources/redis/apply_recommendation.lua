@@ -9,6 +9,7 @@
 --   shown items (hash: item -> strategy:millis)
 -- ARGV[1] segment zset prefix, ARGV[2] M, ARGV[3] N, ARGV[4] G, ARGV[5] number of shoppers S,
 -- ARGV[6] conversion window (ms), ARGV[7] shown items kept per shopper, ARGV[8] TTL of a shown hash (ms)
+-- (the baskets zset also keeps, under member 'clock', the newest event time applied: the state's "now")
 -- ARGV[9 .. 8 + S] per shopper: partition, its events' stored positions are compared on it
 -- then per increment: shopper index j, offset, item, text ('' = none), history, popularity, basket, purchase (0/1),
 --   event millis, feedback ('' | 'impression' | 'click'), strategy ('' for none)
@@ -54,6 +55,7 @@ for j = 1, S do
         last = last, newest = last, segment = segment_of(redis.call('GET', KEYS[6 + 4 * j - 1])), touched = false }
 end
 local touched_segments = {}
+local newest_t = nil
 local applied = 0
 local pos = 9 + S
 while pos <= #ARGV do
@@ -66,6 +68,7 @@ while pos <= #ARGV do
     local fresh = u.last == nil or greater(offset, u.last)
     if fresh then
         applied = applied + 1
+        if newest_t == nil or tonumber(t) > newest_t then newest_t = tonumber(t) end
         u.touched = true
         if u.newest == nil or greater(offset, u.newest) then u.newest = offset end
         if fb ~= '' then
@@ -148,6 +151,10 @@ if n > G then
         redis.call('HDEL', buyers, unpack(part))
         redis.call('HDEL', repeaters, unpack(part))
     end
+end
+if newest_t then
+    local clock = redis.call('ZSCORE', baskets, 'clock')
+    if not clock or tonumber(clock) < newest_t then redis.call('ZADD', baskets, newest_t, 'clock') end
 end
 local out = { applied }
 for i = 1, #counted do out[#out + 1] = counted[i] end

@@ -6,7 +6,8 @@
 -- ARGV[1] segment zset prefix, ARGV[2] candidates from the segment's and the global top
 -- Returns { segment id or '', own items and weights (flat), their counts, their buyers, their repeaters,
 --           { total buyers, total repeaters }, segment top (flat), segment baskets, global top (flat),
---           global baskets, texts of every item above (item, text, ...), model version of the assignment or '0' }
+--           global baskets, texts of every item above (item, text, ...), model version of the assignment or '0',
+--           the newest event time applied (ms) or '0' }
 local NUL = string.char(0)
 -- The segment and model version of a stored user (io.shoal.store.StoredUserCodec): byte format, byte flags
 -- (1 profile, 2 segment), [double weight, long last millis], [long segment id, long since, float similarity,
@@ -38,6 +39,7 @@ if segment then
 end
 local global = redis.call('ZREVRANGE', KEYS[4], 0, n - 1, 'WITHSCORES')
 local allbaskets = redis.call('ZSCORE', KEYS[5], '*') or '0'
+local clock = redis.call('ZSCORE', KEYS[5], 'clock') or '0'
 local want, seen = {}, {}
 local function add(list, step)
     for i = 1, #list, step do
@@ -54,4 +56,4 @@ if #want > 0 then
         if found[i] then texts[#texts + 1] = want[i]; texts[#texts + 1] = found[i] end
     end
 end
-return { segment or '', own, counts, b, r, totals, seg, segbaskets, global, allbaskets, texts, version or '0' }
+return { segment or '', own, counts, b, r, totals, seg, segbaskets, global, allbaskets, texts, version or '0', clock }

@@ -77,7 +77,7 @@ public class RecommendationQueries {
             return Uni.createFrom().failure(e);
         }
         return store.view(userId, recommender.candidates(n))
-                .map(stored -> list(userId, chosen, n, excludeRecent, stored.view(), stored.modelVersion()));
+                .map(stored -> list(userId, chosen, n, excludeRecent, stored));
     }
 
     /** The feedback counts per segment and strategy; {@code segmentId} keeps one segment's rows (null: all). */
@@ -101,11 +101,14 @@ public class RecommendationQueries {
     }
 
     private RecommendationList list(String userId, Strategy strategy, int limit, boolean excludeRecent,
-            ShopperView view, long modelVersion) {
+            RecommendationStore.StoredView stored) {
         Instant now = clock.instant();
-        String label = view.segmentId() == null ? null : descriptions.label(view.segmentId(), modelVersion);
-        long since = excludeRecent ? now.minus(config.justBoughtWindow()).toEpochMilli() : 0;
-        List<Recommendation> ranked = recommender.recommend(strategy, view, limit, now.toEpochMilli(), since, label);
+        ShopperView view = stored.view();
+        String label = view.segmentId() == null ? null : descriptions.label(view.segmentId(), stored.modelVersion());
+        // Decay is read at the state's own time (its newest event), never later than now.
+        long at = stored.stateMillis() > 0 ? Math.min(stored.stateMillis(), now.toEpochMilli()) : now.toEpochMilli();
+        long since = excludeRecent ? at - config.justBoughtWindow().toMillis() : 0;
+        List<Recommendation> ranked = recommender.recommend(strategy, view, limit, at, since, label);
         List<RecommendationList.Item> items = new ArrayList<>(ranked.size());
         for (Recommendation r : ranked) {
             items.add(new RecommendationList.Item(r.itemId(), r.text(), r.score(), r.reason().text(),

@@ -146,9 +146,11 @@ public class RecommendationStore {
     }
 
     /**
-     * A shopper's view and the model version that placed them in their segment (0 without one), for its label.
+     * A shopper's view, the model version that placed them in their segment (0 without one), for its label, and
+     * the newest event time the state has applied (0 before any): the time its decayed weights are read at, so a
+     * replay of last year's events reads as of then, not as of today.
      */
-    public record StoredView(ShopperView view, long modelVersion) {
+    public record StoredView(ShopperView view, long modelVersion, long stateMillis) {
     }
 
     /** One shopper's view, reading the top {@code candidates} of their segment and of all shoppers. */
@@ -157,7 +159,8 @@ public class RecommendationStore {
                 .arg(keys.recommendationCounts(userId)).arg(keys.userProfile(userId)).arg(keys.recommendationGlobal())
                 .arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers()).arg(keys.recommendationRepeaters())
                 .arg(keys.recommendationTexts()).arg(keys.recommendationSegmentPrefix()).arg(candidates);
-        return redis.send(eval).map(r -> new StoredView(parse(r), Long.parseLong(r.get(11).toString())));
+        return redis.send(eval).map(r -> new StoredView(parse(r), Long.parseLong(r.get(11).toString()),
+                (long) Double.parseDouble(r.get(12).toString())));
     }
 
     static ShopperView parse(Response r) {
