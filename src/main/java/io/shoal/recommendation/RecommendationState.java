@@ -61,6 +61,8 @@ public final class RecommendationState {
     private final Map<FeedbackKey, FeedbackCounts> feedback = new HashMap<>();
     private long buyers;
     private long repeaters;
+    /** Top lists read since the last apply (key: segment id, or null for global; then n): the state is fixed. */
+    private final Map<List<Object>, List<ShopperView.Popular>> tops = new HashMap<>();
 
     public RecommendationState(RecommendationParams params) {
         this.params = params;
@@ -76,6 +78,7 @@ public final class RecommendationState {
      * @param segmentOf each shopper's segment after the batch (null: none)
      */
     public void apply(List<RecommendationUpdate.Increment> increments, Function<String, Long> segmentOf) {
+        tops.clear();
         Set<String> touchedShoppers = new LinkedHashSet<>();
         Set<Long> touchedSegments = new LinkedHashSet<>();
         for (RecommendationUpdate.Increment x : increments) {
@@ -188,8 +191,10 @@ public final class RecommendationState {
             });
         }
         Popularity s = segmentId == null ? null : segments.get(segmentId);
-        List<ShopperView.Popular> segmentTop = s == null ? List.of() : top(s.items, candidates);
-        List<ShopperView.Popular> globalTop = top(global.items, candidates);
+        List<ShopperView.Popular> segmentTop = s == null ? List.of()
+                : tops.computeIfAbsent(java.util.Arrays.asList(segmentId, candidates), k -> top(s.items, candidates));
+        List<ShopperView.Popular> globalTop = tops.computeIfAbsent(java.util.Arrays.asList(null, candidates),
+                k -> top(global.items, candidates));
         Map<String, String> t = new HashMap<>();
         for (ShopperView.Owned o : owned) {
             addText(t, o.item());

@@ -153,7 +153,11 @@ public class SegmentWriter {
     /** Counts applied moves and publishes their events. */
     void published(int moveCount, List<SegmentChangeEvent> events) {
         moves.increment(moveCount);
-        events.forEach(changes::sendAndForget);
+        // CloudEvents attributes ride along as metadata: the Kafka connector writes them as ce_* headers (worker
+        // role); the in-process broadcaster reads the payload only.
+        events.forEach(e -> changes.sendMessageAndForget(
+                org.eclipse.microprofile.reactive.messaging.Message.of(e)
+                        .addMetadata(SegmentChangeCloudEvents.metadata(e))));
     }
 
     /**

@@ -112,6 +112,28 @@ class KafkaWorkersIT {
             assertThat(r.key()).isEqualTo("poison");
             assertThat(new String(r.value(), StandardCharsets.UTF_8)).isEqualTo("{not an event");
         });
+        // Segment changes are CloudEvents (binary mode): the change as JSON, the attributes as ce_* headers.
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> !KafkaTestBroker.readAll(bootstrap, changes).isEmpty());
+        for (ConsumerRecord<String, byte[]> r : KafkaTestBroker.readAll(bootstrap, changes)) {
+            com.fasterxml.jackson.databind.JsonNode change = new com.fasterxml.jackson.databind.ObjectMapper()
+                    .readTree(r.value());
+            String kind = change.get("kind").asText().toLowerCase(java.util.Locale.ROOT);
+            assertThat(header(r, "ce_specversion")).isEqualTo("1.0");
+            assertThat(header(r, "ce_type")).isEqualTo("io.shoal.segment." + kind);
+            assertThat(header(r, "ce_source")).isEqualTo("/shoal/segments/" + change.get("segmentId").asLong());
+            assertThat(header(r, "ce_id")).hasSize(32);
+            assertThat(header(r, "ce_time")).isNotBlank();
+            assertThat(header(r, "ce_shoalreason")).isEqualTo(change.get("reason").asText());
+            if (!kind.equals("lineage")) {
+                assertThat(header(r, "ce_subject")).isEqualTo(change.get("userId").asText());
+            }
+        }
+    }
+
+    private static String header(ConsumerRecord<String, byte[]> r, String name) {
+        org.apache.kafka.common.header.Header h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), StandardCharsets.UTF_8);
     }
 
     /**
