@@ -91,8 +91,9 @@ class KafkaWorkersIT {
     @Test
     void twoWorkersShareTheStreamAndApplyEveryEventOnce() throws Exception {
         ShoalProcess ingest = start("ingest", "ingest", List.of());
-        ShoalProcess first = start("worker", "worker-1", List.of());
-        ShoalProcess second = start("worker", "worker-2", List.of());
+        // A model after 20 profiles (of 40), so that the workers publish segment changes.
+        ShoalProcess first = start("worker", "worker-1", List.of("-Dshoal.segmentation.bootstrap-profiles=20"));
+        ShoalProcess second = start("worker", "worker-2", List.of("-Dshoal.segmentation.bootstrap-profiles=20"));
         for (ShoalProcess p : processes) {
             p.awaitReady();
         }
