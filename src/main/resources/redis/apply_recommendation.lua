@@ -1,7 +1,8 @@
 -- Applies a batch's recommendation increments, planned by io.shoal.recommendation.RecommendationUpdate; this script
 -- only adds what Java computed and mirrors RecommendationState.apply (RecommendationStoreTest holds the two equal on
 -- random batches). Each event at most once: per shopper the counts hash keeps the position of the last event it
--- applied (field NUL 'p'), and an event at or below it is skipped, as activity_once.lua does.
+-- applied (field NUL 'p'), and an event at or below it is skipped, as activity_once.lua does. Prelude:
+-- stored_user.lua.
 --
 -- KEYS[1] global popularity (zset)   KEYS[2] baskets (zset: segment id or '*')   KEYS[3] buyers (hash)
 -- KEYS[4] repeaters (hash)           KEYS[5] texts (hash)       KEYS[6] feedback counts (hash: segment:strategy:kind)
@@ -19,17 +20,6 @@ local function greater(a, b)
     if #a ~= #b then return #a > #b end
     return a > b
 end
--- The segment of a stored user (io.shoal.store.StoredUserCodec): byte format, byte flags (1 profile, 2 segment),
--- [double weight, long last millis], [long segment id, ...].
-local function segment_of(state)
-    if not state or #state < 2 then return nil end
-    local _, flags = struct.unpack('>BB', state)
-    if bit.band(flags, 2) == 0 then return nil end
-    local at = 3
-    if bit.band(flags, 1) ~= 0 then at = at + 16 end
-    return string.format('%d', struct.unpack('>i8', state, at))
-end
-
 local segprefix, M, N, G, S = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local window, shown_cap, shown_ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
 local global, baskets, buyers, repeaters, texts, feedback = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
@@ -52,7 +42,7 @@ for j = 1, S do
         if p == partition then last = o end
     end
     shoppers[j] = { items = KEYS[6 + 4 * j - 3], counts = counts, shown = KEYS[6 + 4 * j], partition = partition,
-        last = last, newest = last, segment = segment_of(redis.call('GET', KEYS[6 + 4 * j - 1])), touched = false }
+        last = last, newest = last, segment = (stored_segment(redis.call('GET', KEYS[6 + 4 * j - 1]))), touched = false }
 end
 local touched_segments = {}
 local newest_t = nil

@@ -9,19 +9,8 @@
 --           global baskets, texts of every item above (item, text, ...), model version of the assignment or '0',
 --           the newest event time applied (ms) or '0' }
 local NUL = string.char(0)
--- The segment and model version of a stored user (io.shoal.store.StoredUserCodec): byte format, byte flags
--- (1 profile, 2 segment), [double weight, long last millis], [long segment id, long since, float similarity,
--- float margin, long model version, ...].
-local function segment_of(state)
-    if not state or #state < 2 then return nil, nil end
-    local _, flags = struct.unpack('>BB', state)
-    if bit.band(flags, 2) == 0 then return nil, nil end
-    local at = 3
-    if bit.band(flags, 1) ~= 0 then at = at + 16 end
-    return string.format('%d', struct.unpack('>i8', state, at)), string.format('%d', struct.unpack('>i8', state, at + 24))
-end
 local n = tonumber(ARGV[2])
-local segment, version = segment_of(redis.call('GET', KEYS[3]))
+local segment, version = stored_segment(redis.call('GET', KEYS[3]))
 local own = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local items = {}
 for i = 1, #own, 2 do items[#items + 1] = own[i] end

@@ -33,8 +33,8 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class RecommendationStore {
 
-    private static final String APPLY = RedisScripts.load("apply_recommendation.lua");
-    private static final String RECOMMEND = RedisScripts.load("recommend.lua");
+    private static final String APPLY = RedisScripts.load("stored_user.lua", "apply_recommendation.lua");
+    private static final String RECOMMEND = RedisScripts.load("stored_user.lua", "recommend.lua");
 
     private final Redis redis;
     private final RedisKeys keys;

@@ -11,6 +11,11 @@ final class RedisScripts {
     private RedisScripts() {
     }
 
+    /** The sources of {@code redis/<name>}s joined in order: a prelude (shared Lua functions), then the script. */
+    static String load(String prelude, String name) {
+        return load(prelude) + "\n" + load(name);
+    }
+
     /** The source of {@code redis/<name>} from the classpath; fails loudly when the build left it out. */
     static String load(String name) {
         try (InputStream in = RedisScripts.class.getClassLoader().getResourceAsStream("redis/" + name)) {
