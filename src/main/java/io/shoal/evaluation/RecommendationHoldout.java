@@ -37,7 +37,8 @@ public final class RecommendationHoldout {
      * @param catalogue distinct items bought before the cutoff
      * @param scores    per strategy
      */
-    public record Result(long cutoffMillis, int trainEvents, int customers, int catalogue, Map<Strategy, Score> scores) {
+    public record Result(long cutoffMillis, int trainEvents, int customers, int catalogue,
+            Map<Strategy, Score> scores) {
 
         /** One strategy's HR@10 over another's. */
         public double lift(Strategy s, Strategy over) {

@@ -38,7 +38,8 @@ final class RecommendationReplay implements InMemoryDriver.BatchObserver {
         List<Interaction> interactions = new ArrayList<>(events.size());
         for (EvaluationEvent e : events) {
             if (e.type() == EventType.PURCHASE && recommendable.test(e.itemId())) {
-                interactions.add(new Interaction(e.userId(), Interaction.Kind.PURCHASE, ItemKey.of(e.itemId(), e.text()),
+                interactions.add(new Interaction(e.userId(), Interaction.Kind.PURCHASE,
+                        ItemKey.of(e.itemId(), e.text()),
                         e.text(), e.eventMillis()));
             }
         }

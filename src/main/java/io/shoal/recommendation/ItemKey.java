@@ -1,6 +1,7 @@
 package io.shoal.recommendation;
 
 import java.util.Locale;
+import java.util.regex.Pattern;
 
 /**
  * The key that identifies an item in the recommendation state: the shop's {@code itemId} when the event has one,
@@ -13,16 +14,21 @@ public final class ItemKey {
     /** Longest key kept; longer texts are cut (the text itself is kept whole beside it). */
     public static final int MAX_LENGTH = 256;
 
+    // Compiled once: the key is taken for every event of every batch.
+    private static final Pattern CONTROL = Pattern.compile("\\p{Cntrl}");
+    private static final Pattern SPACE_OR_CONTROL = Pattern.compile("[\\s\\p{Cntrl}]+");
+
     private ItemKey() {
     }
 
     /** @return the key, or null when the event names no item (neither id nor text, e.g. a search without text) */
     public static String of(String itemId, String text) {
-        String id = itemId == null ? "" : itemId.replaceAll("\\p{Cntrl}", " ").trim();
+        String id = itemId == null ? "" : CONTROL.matcher(itemId).replaceAll(" ").trim();
         if (!id.isEmpty()) {
             return cut(id);
         }
-        String normal = text == null ? "" : text.replaceAll("[\\s\\p{Cntrl}]+", " ").trim().toLowerCase(Locale.ROOT);
+        String normal = text == null ? ""
+                : SPACE_OR_CONTROL.matcher(text).replaceAll(" ").trim().toLowerCase(Locale.ROOT);
         return normal.isEmpty() ? null : "t:" + cut(normal);
     }
 

@@ -2,7 +2,9 @@ package io.shoal.recommending;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,6 +35,8 @@ public class RecommendationStage implements BatchStage {
     private final RecommendationConfig config;
     private final Counter applied;
     private final MeterRegistry registry;
+    /** One counter per (segment, strategy, kind), built once. */
+    private final Map<RecommendationStore.Counted, Counter> feedback = new ConcurrentHashMap<>();
 
     public RecommendationStage(RecommendationStore store, RecommendationConfig config, MeterRegistry registry) {
         this.store = store;
@@ -77,14 +81,18 @@ public class RecommendationStage implements BatchStage {
         return store.apply(positioned).invoke(a -> {
             applied.increment(a.increments());
             for (RecommendationStore.Counted c : a.feedback()) {
-                Counter.builder("shoal.recommendation.feedback")
-                        .description("Feedback on recommendations: impressions, clicks and conversions (a purchase of"
-                                + " an item shown within the conversion window), per strategy and segment")
-                        .tag("strategy", c.strategy()).tag("kind", c.kind())
-                        .tag("segment", c.segmentId() == null ? "none" : Long.toString(c.segmentId()))
-                        .register(registry).increment();
+                feedback.computeIfAbsent(c, this::feedbackCounter).increment();
             }
         }).replaceWithVoid();
+    }
+
+    private Counter feedbackCounter(RecommendationStore.Counted c) {
+        return Counter.builder("shoal.recommendation.feedback")
+                .description("Feedback on recommendations: impressions, clicks and conversions (a purchase of an"
+                        + " item shown within the conversion window), per strategy and segment")
+                .tag("strategy", c.strategy()).tag("kind", c.kind())
+                .tag("segment", c.segmentId() == null ? "none" : Long.toString(c.segmentId()))
+                .register(registry);
     }
 
     /** The interaction an event type is, if any (a search names no item; a removal is not interest). */

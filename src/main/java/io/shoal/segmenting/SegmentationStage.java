@@ -98,7 +98,8 @@ public class SegmentationStage implements BatchStage {
         // positions move with the atomic Redis update, which fails as stale if another worker moved them meanwhile.
         // The same round trip reads the shoppers' identity links: events of a merged-away shopper (IdentityMergeStage)
         // go to the shopper it became, their positions staying their own.
-        List<String> batchUsers = batch.events().stream().filter(e -> e.type().profileSignal()).map(BehaviorEvent::userId)
+        List<String> batchUsers = batch.events().stream().filter(e -> e.type().profileSignal())
+                .map(BehaviorEvent::userId)
                 .distinct().toList();
         return store.locate(batchUsers).chain(located -> {
             MicroBatch fresh = unapplied(batch, located.positions());

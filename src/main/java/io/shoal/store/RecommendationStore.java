@@ -110,7 +110,8 @@ public class RecommendationStore {
             List<Counted> counted = new ArrayList<>();
             for (int i = 1; i + 2 <= r.size() - 1; i += 3) {
                 String segment = r.get(i).toString();
-                counted.add(new Counted(segment.equals("none") ? null : Long.parseLong(segment), r.get(i + 1).toString(),
+                counted.add(new Counted(segment.equals("none") ? null : Long.parseLong(segment),
+                        r.get(i + 1).toString(),
                         r.get(i + 2).toString()));
             }
             return new Applied(r.get(0).toLong(), counted);

@@ -239,7 +239,8 @@ class RecommendationResourceTest {
                 .mapToLong(r -> r.getConversions()).sum()).isEqualTo(after[2]);
         // And Prometheus.
         String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertThat(metrics).containsPattern("shoal_recommendation_feedback_total\\{kind=\"conversions\",segment=\"[^\"]+\","
+        assertThat(metrics).containsPattern("shoal_recommendation_feedback_total\\{kind=\"conversions\","
+                + "segment=\"[^\"]+\","
                 + "strategy=\"global\"\\} [1-9]");
     }
 
