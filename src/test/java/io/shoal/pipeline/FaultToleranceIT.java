@@ -146,10 +146,13 @@ class FaultToleranceIT {
         EventFeeder feeder = feed(port, 60);
         await().atMost(Duration.ofSeconds(60)).until(() -> feeder.acknowledged() >= USERS * EVENTS_PER_USER / 3);
         ownRedis.kill();
+        // A request that had done its Redis work before the kill may still be answered 202 after it (a race the
+        // first CI runs of 2026-12-02 lost once: 1,100 acknowledged against 1,000 read right after the kill):
+        // count from the first 503, when the service has seen Redis gone.
+        await().atMost(Duration.ofSeconds(10)).until(() -> feeder.statuses().containsKey(503));
         int before = feeder.acknowledged();
         Thread.sleep(30_000);
         assertThat(feeder.acknowledged()).as("nothing is acknowledged while Redis is down").isEqualTo(before);
-        assertThat(feeder.statuses()).containsKey(503);
         ownRedis.restart();
         await().atMost(Duration.ofSeconds(120)).until(feeder::done);
         try (AppliedOnce redis = new AppliedOnce(ownRedis.url(), prefix)) {
