@@ -1,5 +1,7 @@
 package io.shoal.ingest;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.shoal.security.Roles;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -33,6 +35,7 @@ import io.smallrye.mutiny.Uni;
  * dedup marks were removed when they failed) and marks those accepted as replayed; one that fails again comes back
  * as open. {@code ./shoal dead-letters list | replay} calls these.
  */
+@RolesAllowed(Roles.ADMIN)
 @Path("/v1/dead-letters")
 @Tag(name = "Operations")
 public class DeadLetterResource {

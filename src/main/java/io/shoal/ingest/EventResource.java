@@ -1,5 +1,7 @@
 package io.shoal.ingest;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.shoal.security.Roles;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,6 +28,7 @@ import io.shoal.config.IngestConfig;
 import io.smallrye.mutiny.Uni;
 
 /** {@code POST /v1/events}: one event or an array of events, acknowledged as soon as they are queued. */
+@RolesAllowed(Roles.EVENTS_WRITE)
 @Path("/v1/events")
 @Tag(name = "Ingestion")
 public class EventResource {

@@ -1,5 +1,8 @@
 package io.shoal.ingest;
 
+import jakarta.annotation.security.PermitAll;
+import jakarta.annotation.security.RolesAllowed;
+import io.shoal.security.Roles;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -60,6 +63,7 @@ import jakarta.enterprise.event.Observes;
  * <li>503 with Retry-After under overload or while a dependency is down; the clients retry it.</li>
  * </ul>
  */
+@RolesAllowed(Roles.EVENTS_WRITE)
 @Path("/v1")
 @Tag(name = "Segment-compatible tracking")
 @Consumes(MediaType.WILDCARD)
@@ -108,6 +112,7 @@ public class TrackingResource {
                 .description("Tracking requests refused for a missing or unknown write key").register(registry);
     }
 
+    @PermitAll // a start hook, not an endpoint
     void warnIfOpen(@Observes StartupEvent ignored) {
         if (config.enabled() && writeKeys.isEmpty()) {
             Log.warn("The Segment-compatible endpoints (/v1/batch, /v1/track, ...) accept any write key: set "

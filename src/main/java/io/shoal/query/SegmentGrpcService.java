@@ -1,5 +1,7 @@
 package io.shoal.query;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.shoal.security.Roles;
 import java.time.Instant;
 
 import java.util.HashSet;
@@ -37,6 +39,7 @@ import io.smallrye.mutiny.subscription.MultiSubscriber;
  * piling messages up in the server's write queue.
  */
 @GrpcService
+@RolesAllowed(Roles.SEGMENTS_READ)
 public class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBase {
 
     private final SegmentQueries queries;

@@ -1,5 +1,7 @@
 package io.shoal.query;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.shoal.security.Roles;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.HashSet;
@@ -28,6 +30,7 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /** REST mirrors of the gRPC {@code shoal.v1.SegmentService}, same answers and limits. */
+@RolesAllowed(Roles.SEGMENTS_READ)
 @Path("/v1")
 @Tag(name = "Segments")
 @Produces(MediaType.APPLICATION_JSON)

@@ -1,5 +1,7 @@
 package io.shoal.segmenting;
 
+import jakarta.annotation.security.RolesAllowed;
+import io.shoal.security.Roles;
 import java.util.Map;
 
 import jakarta.ws.rs.POST;
@@ -16,6 +18,7 @@ import io.shoal.store.SegmentStore;
 import io.smallrye.mutiny.Uni;
 
 /** Operations on the segment model (docs/operations.md). */
+@RolesAllowed(Roles.ADMIN)
 @Path("/v1/model")
 @Produces(MediaType.APPLICATION_JSON)
 public class ModelResource {
