@@ -30,15 +30,17 @@ measure() { # label, extra JVM flags...
     local label=$1; shift
     psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
     redis-cli --scan --pattern "$prefix*" | xargs -r -n 500 redis-cli unlink >/dev/null
-    java -Dquarkus.http.port="$PORT" -Dshoal.redis.key-prefix="$prefix" \
+    # authentication off: this measures tracing's cost, not the credential check's
+    java -Dquarkus.http.port="$PORT" -Dquarkus.management.port="$((PORT + 2))" -Dshoal.auth.enabled=false \
+        -Dshoal.redis.key-prefix="$prefix" \
         -Dquarkus.datasource.reactive.url="postgresql://127.0.0.1:5432/$db" \
         -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$db" \
         -Dshoal.segmentation.enabled=false -Dshoal.ingest.max-in-flight=5000000 "$@" \
         -jar target/quarkus-app/quarkus-run.jar >"target/bench-tracing-$label.log" 2>&1 &
     local pid=$!
-    for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$PORT/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
+    for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$((PORT + 2))/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done
     echo "== tracing $label"
-    DURATION=$DURATION scripts/load-ingest.sh "http://127.0.0.1:$PORT"
+    MANAGEMENT_URL="http://127.0.0.1:$((PORT + 2))" DURATION=$DURATION scripts/load-ingest.sh "http://127.0.0.1:$PORT"
     kill -TERM $pid; wait $pid 2>/dev/null || true
 }
 

@@ -30,7 +30,7 @@ trap cleanup EXIT
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
-wait_ready() { # port, seconds, log
+wait_ready() { # management port, seconds, log
     for _ in $(seq 1 "$2"); do
         curl -fsS "http://127.0.0.1:$1/q/health/ready" >/dev/null 2>&1 && return 0
         sleep 1
@@ -41,7 +41,7 @@ wait_ready() { # port, seconds, log
 
 # Every subcommand ./shoal help lists has a check below (a new subcommand without one fails here).
 listed=$(./shoal help | awk '/^  [a-z-]+ /{print $1}' | sort | tr '\n' ' ')
-checked="build dead-letters demo evaluate help load-test replay serve "
+checked="build dead-letters demo evaluate hash-key help load-test replay serve "
 [ "$listed" = "$checked" ] || fail "./shoal help lists [$listed] but this script checks [$checked]"
 say "./shoal help lists: $listed"
 
@@ -49,40 +49,56 @@ say "./shoal build"
 ./shoal build
 [ -f target/quarkus-app/quarkus-run.jar ] || fail "./shoal build left no target/quarkus-app/quarkus-run.jar"
 
-say "./shoal demo --limit 3000"
+say "./shoal hash-key"
+out=$(./shoal hash-key check-key-123)
+grep -q "$(printf '%s' check-key-123 | sha256sum | cut -c1-64)" <<<"$out" || { echo "$out" >&2; fail "./shoal hash-key"; }
+
+say "./shoal demo --limit 3000 (provisions its own key)"
 port=$(free_port)
-out=$(./shoal demo --limit 3000 --port "$port" 2>&1) || { echo "$out" >&2; fail "./shoal demo"; }
+out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    ./shoal demo --limit 3000 --port "$port" 2>&1) || { echo "$out" >&2; fail "./shoal demo"; }
 grep -q "Shoal demo report" <<<"$out" || { echo "$out" >&2; fail "./shoal demo printed no report"; }
 grep -Eq "accepted [1-9]" <<<"$out" || fail "./shoal demo accepted nothing"
+grep -q "export SHOAL_API_KEY=shoal_" <<<"$out" || { echo "$out" >&2; fail "./shoal demo printed no API key"; }
 
-say "./shoal serve (own database, created), then replay, dead-letters and load-test against it"
+say "./shoal serve (own database, created; an operator's admin key), then replay, dead-letters, load-test"
 port=$(free_port)
+mport=$(free_port)
+export SHOAL_API_KEY="check-admin-$run"
+export SHOAL_AUTH_API_KEYS="ops:$(printf '%s' "$SHOAL_API_KEY" | sha256sum | cut -c1-64):admin"
 db="shoal_cmdcheck_$run"
 prefix="shoal-cmdcheck-$run:"
 CLEAN_DBS+=("$db")
 CLEAN_PREFIXES+=("$prefix")
 log=$(mktemp -t shoal-serve-XXXX.log)
-SHOAL_PG_DATABASE=$db SHOAL_REDIS_KEY_PREFIX=$prefix QUARKUS_HTTP_PORT=$port setsid ./shoal serve >"$log" 2>&1 &
+SHOAL_PG_DATABASE=$db SHOAL_REDIS_KEY_PREFIX=$prefix QUARKUS_HTTP_PORT=$port QUARKUS_MANAGEMENT_PORT=$mport \
+    SHOAL_AUTH_RATE_LIMIT_REQUESTS_PER_SECOND=0 setsid ./shoal serve >"$log" 2>&1 &
 PIDS+=($!)
-wait_ready "$port" 180 "$log"
+wait_ready "$mport" 180 "$log"
+code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/segments")
+[ "$code" = "401" ] || fail "./shoal serve answered $code without a credential (401 expected)"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $SHOAL_API_KEY" "http://127.0.0.1:$port/v1/segments")
+[ "$code" = "200" ] || fail "./shoal serve answered $code with the operator's admin key"
 [ "$($PG -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" = "1" ] || fail "./shoal serve did not create $db"
 ./shoal replay "$DATA" --limit 2000 --url "http://127.0.0.1:$port" >/dev/null
 ./shoal dead-letters list --url "http://127.0.0.1:$port"
-out=$(DURATION=2s CONNECTIONS=8 ./shoal load-test "http://127.0.0.1:$port") || { echo "$out" >&2; fail "./shoal load-test"; }
+out=$(MANAGEMENT_URL="http://127.0.0.1:$mport" DURATION=2s CONNECTIONS=8 ./shoal load-test "http://127.0.0.1:$port") || { echo "$out" >&2; fail "./shoal load-test"; }
 echo "$out" >&2
 grep -q "events/s: [1-9]" <<<"$out" || fail "./shoal load-test reported no rate"
 
 say "./mvnw quarkus:dev (own database shoal_devcheck_$run, created; Dev UI; live reload)"
 port=$(free_port)
+mport=$(free_port)
 db="shoal_devcheck_$run"
 CLEAN_DBS+=("$db")
 CLEAN_PREFIXES+=("shoal-devcheck-$run:")
 [ -z "$($PG -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" ] || fail "$db exists before the check"
 log=$(mktemp -t shoal-dev-XXXX.log)
 SHOAL_DEV_DATABASE=$db SHOAL_DEV_KEY_PREFIX="shoal-devcheck-$run:" \
-    setsid ./mvnw -B quarkus:dev -Dquarkus.http.port="$port" -Ddebug=false </dev/null >"$log" 2>&1 &
+    setsid ./mvnw -B quarkus:dev -Dquarkus.http.port="$port" -Dquarkus.management.port="$mport" -Ddebug=false \
+    </dev/null >"$log" 2>&1 &
 PIDS+=($!)
-wait_ready "$port" 300 "$log"
+wait_ready "$mport" 300 "$log"
 [ "$($PG -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" = "1" ] || fail "dev mode did not create $db"
 ! grep -E "ERROR|Unrecognized configuration key" "$log" || fail "dev mode logged errors (above)"
 code=$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/q/dev-ui/")
@@ -92,6 +108,7 @@ cat >"$PROBE/ReloadProbe.java" <<'JAVA'
 package io.shoal.devcheck;
 
 @jakarta.ws.rs.Path("/dev-reload-probe")
+@jakarta.annotation.security.PermitAll
 public class ReloadProbe {
     @jakarta.ws.rs.GET
     public String get() {

@@ -10,6 +10,17 @@ function setup(thread)
     table.insert(threads, thread)
 end
 
+-- The API key (X-API-Key) comes from SHOAL_API_KEY, when set.
+local api_key = os.getenv("SHOAL_API_KEY")
+
+local function headers()
+    local h = { ["Content-Type"] = "application/json" }
+    if api_key and api_key ~= "" then
+        h["X-API-Key"] = api_key
+    end
+    return h
+end
+
 function init(args)
     per_request = tonumber(args[1]) or 1
     run = args[2] or tostring(os.time())
@@ -42,7 +53,7 @@ function request()
         for i = 1, per_request do
             parts[i] = event()
         end
-        return wrk.format("POST", "/v1/batch", { ["Content-Type"] = "application/json" },
+        return wrk.format("POST", "/v1/batch", headers(),
             '{"batch":[' .. table.concat(parts, ",") .. ']}')
     end
     if per_request == 1 then
@@ -54,7 +65,7 @@ function request()
         end
         body = "[" .. table.concat(parts, ",") .. "]"
     end
-    return wrk.format("POST", "/v1/events", { ["Content-Type"] = "application/json" }, body)
+    return wrk.format("POST", "/v1/events", headers(), body)
 end
 
 function response(status, headers, body)

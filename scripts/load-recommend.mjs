@@ -9,6 +9,8 @@ const users = readFileSync(usersFile, 'utf8').split('\n').filter(Boolean);
 const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
 const target = new URL(url);
 const total = Number(rate) * Number(seconds);
+// SHOAL_API_KEY: a key with segments:read (README "Security")
+const headers = process.env.SHOAL_API_KEY ? { 'X-API-Key': process.env.SHOAL_API_KEY } : {};
 const latencies = [];
 let errors = 0, done = 0, cold = 0;
 const start = performance.now();
@@ -16,7 +18,7 @@ const start = performance.now();
 function send(i) {
     const scheduled = start + (i * 1000) / Number(rate);
     const user = encodeURIComponent(users[i % users.length]);
-    const req = http.get({ host: target.hostname, port: target.port, agent,
+    const req = http.get({ host: target.hostname, port: target.port, agent, headers,
         path: `/v1/users/${user}/recommendations?limit=10` }, res => {
         let body = '';
         res.on('data', c => body += c);

@@ -10,7 +10,8 @@ RATE=${RATE:-1000}
 DURATION_S=${DURATION_S:-20}
 LINES=${LINES:-50000}
 DATA=${SHOAL_DATA:-../shared/data}/online-retail/online-retail.csv.gz
-curl -fsS "$URL/q/health/ready" >/dev/null || { echo "no ready service at $URL (./shoal serve)" >&2; exit 1; }
+MANAGEMENT_URL=${MANAGEMENT_URL:-http://127.0.0.1:9000}
+curl -fsS "$MANAGEMENT_URL/q/health/ready" >/dev/null || { echo "no ready service at $MANAGEMENT_URL (./shoal serve)" >&2; exit 1; }
 users=$(mktemp)
 trap 'rm -f "$users"' EXIT
 # CustomerID (7th column, "17850.0") of the first LINES lines, as the replay maps it ("17850").

@@ -21,7 +21,8 @@ cleanup() {
 trap cleanup EXIT
 start() { # role port
     SHOAL_KAFKA_TOPIC=$topic SHOAL_KAFKA_CONSUMER_GROUP=$run QUARKUS_PROFILE=prod,$1 java -Xmx1g \
-        -Dquarkus.http.port="$2" -Dshoal.redis.key-prefix="$prefix" \
+        -Dquarkus.http.port="$2" -Dquarkus.management.port="$(($2 + 1000))" -Dshoal.auth.enabled=false \
+        -Dshoal.redis.key-prefix="$prefix" \
         -Dquarkus.datasource.reactive.url="postgresql://127.0.0.1:5432/shoal_$run" \
         -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/shoal_$run" \
         -jar target/quarkus-app/quarkus-run.jar >"target/kafka/tp-$1-$2.log" 2>&1 &
@@ -30,7 +31,7 @@ start() { # role port
 start ingest 18180
 for w in $(seq 1 "$workers"); do start worker $((18180 + w)); done
 for p in $(seq 18180 $((18180 + workers))); do
-    until curl -sf "localhost:$p/q/health/ready" >/dev/null; do sleep 0.5; done
+    until curl -sf "localhost:$((p + 1000))/q/health/ready" >/dev/null; do sleep 0.5; done
 done
 texts=("glass star frosted t-light holder" "white hanging heart t-light holder" "red retrospot cake stand"
     "jumbo bag red retrospot" "assorted colour bird ornament" "regency cakestand 3 tier")

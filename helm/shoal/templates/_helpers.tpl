@@ -69,7 +69,7 @@ app.kubernetes.io/component: {{ .role }}
 checksum/config: {{ include (print .root.Template.BasePath "/configmap.yaml") .root | sha256sum }}
 {{- if .root.Values.metrics.podAnnotations }}
 prometheus.io/scrape: "true"
-prometheus.io/port: "8080"
+prometheus.io/port: "9000"
 prometheus.io/path: /q/metrics
 {{- end }}
 {{- with .podAnnotations }}
@@ -96,6 +96,28 @@ prometheus.io/path: /q/metrics
       name: {{ . }}
       key: {{ $.Values.redis.passwordKey }}
 {{- end }}
+{{- if .Values.auth.enabled }}
+- name: SHOAL_AUTH_API_KEYS
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.auth.existingSecret }}
+      key: {{ .Values.auth.apiKeysKey }}
+{{- else }}
+- name: SHOAL_AUTH_ENABLED
+  value: "false"
+{{- end }}
+{{- if .Values.auth.jwt.enabled }}
+- name: SHOAL_AUTH_JWT_ENABLED
+  value: "true"
+- name: MP_JWT_VERIFY_PUBLICKEY_LOCATION
+  value: file:/etc/shoal/jwt/{{ .Values.auth.jwt.publicKeyKey }}
+{{- with .Values.auth.jwt.issuer }}
+- name: MP_JWT_VERIFY_ISSUER
+  value: {{ . | quote }}
+{{- end }}
+- name: SMALLRYE_JWT_PATH_GROUPS
+  value: {{ .Values.auth.jwt.rolesClaim | quote }}
+{{- end }}
 {{- with .Values.tracking.existingSecret }}
 - name: SHOAL_TRACKING_WRITE_KEYS
   valueFrom:
@@ -112,26 +134,42 @@ prometheus.io/path: /q/metrics
 {{- end }}
 {{- end }}
 
-{{/* Probes on the Quarkus health endpoints; startup gates the other two. */}}
+{{/* The JWT verification key, mounted from its Secret when JWTs are on (volume and mount). */}}
+{{- define "shoal.jwtVolume" -}}
+{{- if .Values.auth.jwt.enabled }}
+- name: jwt
+  secret:
+    secretName: {{ .Values.auth.jwt.existingSecret }}
+{{- end }}
+{{- end }}
+{{- define "shoal.jwtMount" -}}
+{{- if .Values.auth.jwt.enabled }}
+- name: jwt
+  mountPath: /etc/shoal/jwt
+  readOnly: true
+{{- end }}
+{{- end }}
+
+{{/* Probes on the Quarkus health endpoints (the management port); startup gates the other two. */}}
 {{- define "shoal.probes" -}}
 startupProbe:
   httpGet:
     path: /q/health/started
-    port: http
+    port: management
   periodSeconds: {{ .startup.periodSeconds }}
   failureThreshold: {{ .startup.failureThreshold }}
   timeoutSeconds: 2
 livenessProbe:
   httpGet:
     path: /q/health/live
-    port: http
+    port: management
   periodSeconds: 10
   failureThreshold: 3
   timeoutSeconds: 2
 readinessProbe:
   httpGet:
     path: /q/health/ready
-    port: http
+    port: management
   periodSeconds: 5
   failureThreshold: 3
   timeoutSeconds: 2

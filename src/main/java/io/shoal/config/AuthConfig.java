@@ -42,12 +42,15 @@ public interface AuthConfig {
     }
 
     interface RateLimit {
-        /** Requests per second a credential may make on average (per process); 0: unlimited. */
-        @WithDefault("500")
+        /**
+         * Requests per second a credential may make on average (per process); 0: unlimited. A request may carry up
+         * to 1,000 events, so the default admits millions of events per second from one well-behaved client.
+         */
+        @WithDefault("2000")
         int requestsPerSecond();
 
         /** Requests a credential may make at once after a quiet spell (the bucket size). */
-        @WithDefault("1000")
+        @WithDefault("4000")
         int burst();
     }
 }

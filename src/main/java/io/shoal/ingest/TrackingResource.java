@@ -39,6 +39,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
+import io.shoal.config.AuthConfig;
 import io.shoal.config.IngestConfig;
 import io.shoal.config.TrackingConfig;
 import io.shoal.ingest.SegmentSpec.Call;
@@ -89,8 +90,11 @@ public class TrackingResource {
     private final Map<Call, Map<Outcome, Counter>> messages = new EnumMap<>(Call.class);
     private final Counter unauthorized;
 
+    private final boolean authenticated;
+
     public TrackingResource(EventIngestor ingestor, ObjectMapper json, IngestConfig ingest, TrackingConfig config,
-            MeterRegistry registry) {
+            AuthConfig auth, MeterRegistry registry) {
+        this.authenticated = auth.enabled();
         this.ingestor = ingestor;
         this.json = json;
         this.ingest = ingest;
@@ -114,7 +118,9 @@ public class TrackingResource {
 
     @PermitAll // a start hook, not an endpoint
     void warnIfOpen(@Observes StartupEvent ignored) {
-        if (config.enabled() && writeKeys.isEmpty()) {
+        // With authentication on, the request's credential (an API key with events:write, which Segment's clients
+        // send as their write key) is checked before; the write keys are then an extra, optional check.
+        if (config.enabled() && writeKeys.isEmpty() && !authenticated) {
             Log.warn("The Segment-compatible endpoints (/v1/batch, /v1/track, ...) accept any write key: set "
                     + "shoal.tracking.write-keys (SHOAL_TRACKING_WRITE_KEYS) to require one");
         }

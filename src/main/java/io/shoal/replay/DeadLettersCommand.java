@@ -62,17 +62,22 @@ public final class DeadLettersCommand {
         try {
             HttpResponse<String> r;
             if (args[0].equals("list")) {
-                r = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/dead-letters?open=" + !all + "&limit=" + limit))
+                r = client.send(ApiKey.authorize(HttpRequest.newBuilder(
+                        URI.create(url + "/v1/dead-letters?open=" + !all + "&limit=" + limit)))
                         .GET().build(), HttpResponse.BodyHandlers.ofString());
             } else {
                 ObjectNode body = json.createObjectNode();
                 if (!ids.isEmpty()) {
                     ids.forEach(body.putArray("ids")::add);
                 }
-                r = client.send(HttpRequest.newBuilder(URI.create(url + "/v1/dead-letters/replay"))
+                r = client.send(ApiKey.authorize(HttpRequest.newBuilder(URI.create(url + "/v1/dead-letters/replay")))
                         .header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                         HttpResponse.BodyHandlers.ofString());
+            }
+            if (r.statusCode() == 401 || r.statusCode() == 403) {
+                err.println("dead-letters: " + ApiKey.hint(r.statusCode(), r.body()));
+                return 77;
             }
             if (r.statusCode() != 200) {
                 err.println("dead-letters: the service answered " + r.statusCode() + ": " + r.body());

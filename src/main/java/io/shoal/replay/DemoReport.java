@@ -30,7 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * the item texts that describe them), who moved and when (from the audit trail), how fast it went, and where to look
  * next. A plain client of the running service's REST API and of its PostgreSQL database.
  * <p>
- * {@code DemoReport --url http://127.0.0.1:8080 --jdbc jdbc:postgresql://127.0.0.1:5432/shoal --summary FILE}
+ * {@code DemoReport --url http://127.0.0.1:8080 --management-url http://127.0.0.1:9000 --jdbc jdbc:postgresql://127.0.0.1:5432/shoal --summary FILE}
  */
 public final class DemoReport {
 
@@ -53,13 +53,14 @@ public final class DemoReport {
             opts.put(args[i], args[i + 1]);
         }
         String url = opts.getOrDefault("--url", "http://127.0.0.1:8080");
+        String management = opts.getOrDefault("--management-url", "http://127.0.0.1:9000");
         String jdbc = opts.getOrDefault("--jdbc", "jdbc:postgresql://127.0.0.1:5432/shoal");
         String user = opts.getOrDefault("--db-user", "postgres");
         Path summary = opts.containsKey("--summary") ? Path.of(opts.get("--summary")) : null;
-        new DemoReport(System.out).print(url, jdbc, user, summary);
+        new DemoReport(System.out).print(url, management, jdbc, user, summary);
     }
 
-    void print(String url, String jdbc, String dbUser, Path summaryFile) throws IOException, InterruptedException {
+    void print(String url, String management, String jdbc, String dbUser, Path summaryFile) throws IOException, InterruptedException {
         line('=');
         out.println(" Shoal demo report");
         line('=');
@@ -75,12 +76,12 @@ public final class DemoReport {
                     s.path("latencyMs").path("p50").asDouble(), s.path("latencyMs").path("p95").asDouble(),
                     s.path("latencyMs").path("p99").asDouble());
         }
-        Map<String, Double> quantiles = quantiles(url, QUANTILE);
+        Map<String, Double> quantiles = quantiles(management, QUANTILE);
         if (!quantiles.isEmpty()) {
             out.printf(Locale.ROOT, "   micro-batch processing (embed + segment + audit) p50 %.0f ms, p99 %.0f ms%n",
                     1000 * quantiles.getOrDefault("0.5", Double.NaN), 1000 * quantiles.getOrDefault("0.99", Double.NaN));
         }
-        Map<String, Double> visible = quantiles(url, VISIBLE);
+        Map<String, Double> visible = quantiles(management, VISIBLE);
         if (!visible.isEmpty()) {
             out.printf(Locale.ROOT, "   event accepted -> shopper's segment state updated: p50 %.0f ms, p95 %.0f ms, "
                     + "p99 %.0f ms (last minute)%n", 1000 * visible.getOrDefault("0.5", Double.NaN),
@@ -120,12 +121,13 @@ public final class DemoReport {
         movements(jdbc, dbUser);
         line('-');
         out.println(" Where next");
-        out.println("   Swagger UI      " + url + "/q/swagger-ui");
-        out.println("   a shopper       curl " + url + "/v1/users/<customerId>/segment  (and /history)");
-        out.println("   live changes    curl -N " + url + "/v1/segment-changes");
-        out.println("   gRPC            grpcurl -plaintext " + url.replaceFirst("^https?://", "")
-                + " list shoal.v1.SegmentService");
-        out.println("   metrics         " + url + "/q/metrics");
+        String key = ApiKey.fromEnvironment().isPresent() ? "$" + ApiKey.ENV : "<API key>";
+        out.println("   a shopper       curl -H \"X-API-Key: " + key + "\" " + url
+                + "/v1/users/<customerId>/segment  (and /history, /recommendations)");
+        out.println("   live changes    curl -N -H \"X-API-Key: " + key + "\" " + url + "/v1/segment-changes");
+        out.println("   gRPC            grpcurl -plaintext -H \"authorization: Bearer " + key + "\" -proto "
+                + "src/main/proto/shoal/v1/segments.proto " + url.replaceFirst("^https?://", "") + " shoal.v1.SegmentService/ListSegments");
+        out.println("   metrics         " + management + "/q/metrics   (management port: health, metrics)");
         out.println("   quality report  ./shoal evaluate");
         line('=');
     }
@@ -181,7 +183,7 @@ public final class DemoReport {
     }
 
     private JsonNode getJson(String url) throws IOException, InterruptedException {
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(url)).build(),
+        HttpResponse<String> r = http.send(ApiKey.authorize(HttpRequest.newBuilder(URI.create(url))).build(),
                 HttpResponse.BodyHandlers.ofString());
         return r.statusCode() == 200 ? mapper.readTree(r.body()) : null;
     }

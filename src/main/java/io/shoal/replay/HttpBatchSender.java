@@ -57,7 +57,7 @@ public final class HttpBatchSender implements BatchSender {
 
     @Override
     public void send(List<ReplayEvent> batch) throws InterruptedException {
-        HttpRequest request = HttpRequest.newBuilder(endpoint).timeout(requestTimeout)
+        HttpRequest request = ApiKey.authorize(HttpRequest.newBuilder(endpoint)).timeout(requestTimeout)
                 .header("Content-Type", "application/json").header("Accept", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofByteArray(EventJson.write(batch))).build();
         int throttled = 0;
@@ -94,6 +94,9 @@ public final class HttpBatchSender implements BatchSender {
                         .orElse(null));
                 clock.sleepNanos(backoff.delayNanos(throttled, retryAfter));
                 continue;
+            }
+            if (status == 401 || status == 403) {
+                throw new ReplayFailedException(ApiKey.hint(status, response.body()), null);
             }
             if (status >= 500 || status < 200 || (status >= 300 && status < 400)) {
                 failed++;

@@ -26,6 +26,15 @@ final class DeploymentChecks {
         assertThat(pod.getContainers()).as("%s containers", name).isNotEmpty();
         for (V1Container container : pod.getContainers()) {
             String where = name + "/" + container.getName();
+            assertThat(container.getPorts()).as("%s ports", where)
+                    .anySatisfy(p -> {
+                        assertThat(p.getName()).isEqualTo("management");
+                        assertThat(p.getContainerPort()).isEqualTo(9000);
+                    });
+            assertThat(container.getEnv()).as("%s env", where).anySatisfy(e -> {
+                assertThat(e.getName()).isEqualTo("SHOAL_AUTH_API_KEYS");
+                assertThat(e.getValueFrom().getSecretKeyRef()).as("API keys come from a Secret").isNotNull();
+            });
             assertHealthProbe(container.getStartupProbe(), "/q/health/started", where + " startupProbe");
             assertHealthProbe(container.getLivenessProbe(), "/q/health/live", where + " livenessProbe");
             assertHealthProbe(container.getReadinessProbe(), "/q/health/ready", where + " readinessProbe");
@@ -72,5 +81,7 @@ final class DeploymentChecks {
         assertThat(probe).as(where).isNotNull();
         assertThat(probe.getHttpGet()).as("%s httpGet", where).isNotNull();
         assertThat(probe.getHttpGet().getPath()).as("%s path", where).isEqualTo(path);
+        // health is served on the management interface only, never on the public API port
+        assertThat(probe.getHttpGet().getPort().getStrValue()).as("%s port", where).isEqualTo("management");
     }
 }

@@ -48,7 +48,8 @@ class HelmChartTest {
 
         assertThat(manifests).extracting(Manifest::kind).containsExactlyInAnyOrder(
                 "ServiceAccount", "ConfigMap", "Service", "Service", "Deployment", "Deployment",
-                "HorizontalPodAutoscaler", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PodDisruptionBudget");
+                "HorizontalPodAutoscaler", "HorizontalPodAutoscaler", "PodDisruptionBudget", "PodDisruptionBudget",
+                "NetworkPolicy", "NetworkPolicy");
         for (Manifest deployment : ofKind(manifests, "Deployment")) {
             DeploymentChecks.assertProductionReady(deployment.as(V1Deployment.class));
             assertThat(deployment.as(V1Deployment.class).getSpec().getReplicas())
@@ -155,10 +156,9 @@ class HelmChartTest {
                         org.assertj.core.groups.Tuple.tuple("http", "http", "http"),
                         org.assertj.core.groups.Tuple.tuple("grpc", "kubernetes.io/h2c", "http"));
         assertThat(ingest.getSpec().getTemplate().getSpec().getContainers().get(0).getPorts())
-                .singleElement().satisfies(p -> {
-                    assertThat(p.getName()).isEqualTo("http");
-                    assertThat(p.getContainerPort()).isEqualTo(8080);
-                });
+                .extracting(p -> p.getName(), p -> p.getContainerPort())
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("http", 8080),
+                        org.assertj.core.groups.Tuple.tuple("management", 9000));
         assertThat(service.getSpec().getSelector())
                 .isEqualTo(ingest.getSpec().getSelector().getMatchLabels());
         V2HorizontalPodAutoscaler hpa = single(manifests, "HorizontalPodAutoscaler", "-ingest")
@@ -189,6 +189,64 @@ class HelmChartTest {
                 .containsEntry("SHOAL_SEGMENTATION_K", "8");
     }
 
+    @Test
+    void apiKeysAndJwtKeyComeFromSecretsAndOperationsStayOffThePublicPort() {
+        List<Manifest> manifests = render(t -> t.set("auth.jwt.enabled", true).set("auth.jwt.issuer", "https://id.example"));
+        for (Manifest deployment : ofKind(manifests, "Deployment")) {
+            V1Deployment typed = deployment.as(V1Deployment.class);
+            assertThat(envVar(typed, "SHOAL_AUTH_API_KEYS").getValueFrom().getSecretKeyRef().getName())
+                    .isEqualTo("shoal-api-keys");
+            assertThat(envVar(typed, "MP_JWT_VERIFY_PUBLICKEY_LOCATION").getValue())
+                    .isEqualTo("file:/etc/shoal/jwt/public-key.pem");
+            assertThat(envVar(typed, "MP_JWT_VERIFY_ISSUER").getValue()).isEqualTo("https://id.example");
+            assertThat(typed.getSpec().getTemplate().getSpec().getVolumes()).filteredOn(v -> v.getSecret() != null)
+                    .singleElement().satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("shoal-jwt"));
+            assertThat(typed.getSpec().getTemplate().getMetadata().getAnnotations())
+                    .containsEntry("prometheus.io/port", "9000");
+        }
+        assertThat(ofKind(manifests, "Secret")).as("no secret is rendered by the chart").isEmpty();
+        V1Service worker = single(manifests, "Service", "-worker").as(V1Service.class);
+        assertThat(worker.getSpec().getPorts()).extracting(V1ServicePort::getName).containsExactly("management");
+
+        List<Manifest> off = render(t -> t.set("auth.enabled", false));
+        for (Manifest deployment : ofKind(off, "Deployment")) {
+            assertThat(envVar(deployment.as(V1Deployment.class), "SHOAL_AUTH_ENABLED").getValue()).isEqualTo("false");
+        }
+    }
+
+    @Test
+    void networkPoliciesOpenTheApiPortAndTheManagementPortOnlyToTheScraper() {
+        List<Manifest> manifests = render(t -> t);
+        var ingest = single(manifests, "NetworkPolicy", "-ingest").as(io.kubernetes.client.openapi.models.V1NetworkPolicy.class);
+        assertThat(ingest.getSpec().getIngress()).hasSize(2);
+        assertThat(ingest.getSpec().getIngress().get(0).getPorts().get(0).getPort().getStrValue()).isEqualTo("http");
+        assertThat(ingest.getSpec().getIngress().get(0).getFrom()).as("API from anywhere by default").isNullOrEmpty();
+        var management = ingest.getSpec().getIngress().get(1);
+        assertThat(management.getPorts().get(0).getPort().getStrValue()).isEqualTo("management");
+        assertThat(management.getFrom()).singleElement().satisfies(peer -> assertThat(
+                peer.getNamespaceSelector().getMatchLabels()).containsEntry("kubernetes.io/metadata.name", "monitoring"));
+        var worker = single(manifests, "NetworkPolicy", "-worker").as(io.kubernetes.client.openapi.models.V1NetworkPolicy.class);
+        assertThat(worker.getSpec().getIngress()).singleElement()
+                .satisfies(r -> assertThat(r.getPorts().get(0).getPort().getStrValue()).isEqualTo("management"));
+        assertThat(ofKind(render(t -> t.set("networkPolicy.enabled", false)), "NetworkPolicy")).isEmpty();
+    }
+
+    @Test
+    void theOptionalIngressRoutesTheApiPortWithTls() {
+        assertThat(ofKind(render(t -> t), "Ingress")).isEmpty();
+        List<Manifest> manifests = render(t -> t.set("ingress.enabled", true).set("ingress.host", "api.shop.example")
+                .set("ingress.className", "nginx"));
+        var ingress = single(manifests, "Ingress", "-ingest").as(io.kubernetes.client.openapi.models.V1Ingress.class);
+        assertThat(ingress.getSpec().getIngressClassName()).isEqualTo("nginx");
+        assertThat(ingress.getSpec().getTls()).singleElement().satisfies(tls -> {
+            assertThat(tls.getHosts()).containsExactly("api.shop.example");
+            assertThat(tls.getSecretName()).isEqualTo("shoal-tls");
+        });
+        var backend = ingress.getSpec().getRules().get(0).getHttp().getPaths().get(0).getBackend().getService();
+        assertThat(backend.getPort().getName()).isEqualTo("http");
+        assertThat(backend.getName()).endsWith("-ingest");
+    }
+
     static Stream<Arguments> badValues() {
         return Stream.of(
                 Arguments.of("ingest.replicas", "two", "/ingest/replicas"),
@@ -196,6 +254,8 @@ class HelmChartTest {
                 Arguments.of("worker.inference.device", "tpu", "/worker/inference/device"),
                 Arguments.of("ingest.image.repository", "", "/ingest/image/repository"),
                 Arguments.of("postgres.existingSecret", "", "/postgres/existingSecret"),
+                Arguments.of("auth.existingSecret", "", "/auth/existingSecret"),
+                Arguments.of("ingress.host", "bad host/", "/ingress/host"),
                 Arguments.of("worker.autoscaling.keda.lagThreshold", -5, "/worker/autoscaling/keda/lagThreshold"),
                 Arguments.of("kafka.securityProtocol", "SASL", "/kafka/securityProtocol"),
                 Arguments.of("config.shoal_segmentation_k", "8", "shoal_segmentation_k"),

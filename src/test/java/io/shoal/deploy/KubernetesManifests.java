@@ -45,7 +45,9 @@ final class KubernetesManifests {
             "v1/ConfigMap", V1ConfigMap.class,
             "v1/ServiceAccount", V1ServiceAccount.class,
             "autoscaling/v2/HorizontalPodAutoscaler", V2HorizontalPodAutoscaler.class,
-            "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class);
+            "policy/v1/PodDisruptionBudget", V1PodDisruptionBudget.class,
+            "networking.k8s.io/v1/NetworkPolicy", io.kubernetes.client.openapi.models.V1NetworkPolicy.class,
+            "networking.k8s.io/v1/Ingress", io.kubernetes.client.openapi.models.V1Ingress.class);
 
     private KubernetesManifests() {
     }

@@ -31,7 +31,8 @@ class PlainManifestsTest {
                 "Deployment/shoal-ingest", "Service/shoal-ingest", "HorizontalPodAutoscaler/shoal-ingest",
                 "PodDisruptionBudget/shoal-ingest",
                 "Deployment/shoal-worker", "Service/shoal-worker", "PodDisruptionBudget/shoal-worker",
-                "HorizontalPodAutoscaler/shoal-worker", "ScaledObject/shoal-worker");
+                "HorizontalPodAutoscaler/shoal-worker", "ScaledObject/shoal-worker",
+                "NetworkPolicy/shoal-ingest", "NetworkPolicy/shoal-worker");
         assertThat(ofKind(manifests, "Secret")).as("credentials stay out of the repository").isEmpty();
     }
 

@@ -11,6 +11,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.shoal.testing.ShoalTestResources;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
+import io.shoal.testing.Management;
 
 import java.time.Duration;
 import java.util.List;
@@ -31,7 +32,7 @@ class EmbeddingServiceTest {
     @Test
     void modelBecomesReadyAndEmbedsThroughTheCache() {
         await().atMost(WAIT).until(model::isReady);
-        given().when().get("/q/health/ready")
+        Management.given().when().get("/q/health/ready")
                 .then().body("checks.name", hasItem("sentence-model"));
 
         List<float[]> vectors = embeddings.embed(List.of("Red retrospot mug", "red  RETROSPOT mug", "garden hose"))

@@ -25,6 +25,7 @@ import io.restassured.http.ContentType;
 import io.shoal.store.RedisKeys;
 import io.shoal.testing.Events;
 import io.shoal.testing.ShoalTestResources;
+import io.shoal.testing.Management;
 import jakarta.inject.Inject;
 
 @QuarkusTest
@@ -179,13 +180,13 @@ class EventResourceTest {
 
     @Test
     void healthMetricsAndOpenApiAreServed() {
-        given().when().get("/q/health/ready").then().statusCode(200)
+        Management.given().when().get("/q/health/ready").then().statusCode(200)
                 .body("checks.name", org.hamcrest.Matchers.hasItems("pipeline"));
-        given().when().get("/q/health/live").then().statusCode(200);
-        given().when().get("/q/metrics").then().statusCode(200)
+        Management.given().when().get("/q/health/live").then().statusCode(200);
+        Management.given().when().get("/q/metrics").then().statusCode(200)
                 .body(containsString("shoal_ingest_events_total"))
                 .body(containsString("shoal_pipeline_in_flight"));
-        given().when().get("/q/openapi?format=json").then().statusCode(200)
+        Management.given().when().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.'/v1/events'.post", notNullValue());
     }
 }

@@ -34,6 +34,7 @@ import io.shoal.pipeline.InFlightLimiter;
 import io.shoal.segmenting.SegmentModelManager;
 import io.shoal.store.RedisKeys;
 import io.shoal.testing.ShoalTestResources;
+import io.shoal.testing.Management;
 
 /**
  * The real tracking clients against the running service: {@code @segment/analytics-node} and
@@ -117,7 +118,7 @@ class TrackingClientsTest {
             });
             assertThat(redis.value(String.class).get(keys.identityLink(anonymous))).isEqualTo(userId);
         }
-        given().get("/q/metrics").then().statusCode(200)
+        Management.given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("shoal_tracking_messages_total{call=\"page\",outcome=\"ignored\"}"))
                 .body(org.hamcrest.Matchers.containsString("shoal_identity_merges_total{outcome=\"merged\"}"));
     }

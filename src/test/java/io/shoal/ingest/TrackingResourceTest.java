@@ -31,6 +31,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import io.restassured.http.ContentType;
 import io.shoal.testing.ShoalTestResources;
+import io.shoal.testing.Management;
 
 /** The Segment-compatible endpoints' shapes, limits, answers and write keys, on the running service. */
 @QuarkusTest
@@ -169,7 +170,7 @@ class TrackingResourceTest {
         }
         IdentityMergeTest.track(Map.of("userId", "t-" + run, "previousId", "t-old-" + run), "/v1/alias").then()
                 .statusCode(200).body("accepted", is(2));
-        given().get("/q/openapi?format=json").then().statusCode(200)
+        Management.given().get("/q/openapi?format=json").then().statusCode(200)
                 .body("paths.keySet()", hasItem("/v1/batch"));
     }
 }

@@ -24,6 +24,7 @@ import io.shoal.store.RedisKeys;
 import io.shoal.testing.Events;
 import io.shoal.testing.PoisonStage;
 import io.shoal.testing.ShoalTestResources;
+import io.shoal.testing.Management;
 import jakarta.inject.Inject;
 
 /**
@@ -90,7 +91,7 @@ class DeadLetterTest {
         assertThat(hasState(bad)).isFalse();
         assertThat(activity(bad)).as("a dead letter has no effect at all").isNull();
         assertThat(good).allMatch(u -> "1".equals(activity(u)));
-        assertThat(given().get("/q/metrics").asString()).containsPattern(
+        assertThat(Management.given().get("/q/metrics").asString()).containsPattern(
                 "shoal_pipeline_events_total\\{.*outcome=\"dead-lettered\".*\\} [1-9]");
         int openBefore = openListed();
         assertThat(openBefore).isPositive();
@@ -128,7 +129,7 @@ class DeadLetterTest {
     /** shoal_dead_letters_open as the service exports it. */
     private static long openGauge() {
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?m)^shoal_dead_letters_open(?:\\{[^}]*\\})? ([0-9.eE+-]+)$")
-                .matcher(given().get("/q/metrics").asString());
+                .matcher(Management.given().get("/q/metrics").asString());
         return m.find() ? (long) Double.parseDouble(m.group(1)) : -1;
     }
 

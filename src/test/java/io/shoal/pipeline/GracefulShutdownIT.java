@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.shoal.testing.RedisCleaner;
+import io.shoal.testing.ShoalProcess;
 import io.shoal.testing.ShoalTestResources;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
@@ -61,6 +62,8 @@ class GracefulShutdownIT {
         Path log = Files.createTempFile("shoal-it", ".log");
         process = new ProcessBuilder("java",
                 "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + ShoalProcess.managementPort(port),
+                "-Dshoal.auth.api-keys=it-admin:" + io.shoal.security.ApiKeys.sha256Hex(ShoalProcess.API_KEY) + ":admin",
                 "-Dquarkus.datasource.reactive.url=postgresql://127.0.0.1:5432/" + database,
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://127.0.0.1:5432/" + database,
                 "-Dquarkus.redis.hosts=" + ShoalTestResources.REDIS_URL,
@@ -72,7 +75,7 @@ class GracefulShutdownIT {
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        URI ready = URI.create("http://127.0.0.1:" + ShoalProcess.managementPort(port) + "/q/health/ready");
         await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250))
                 .failFast("service process exited; log: " + log, () -> !process.isAlive())
                 .until(() -> isUp(http, ready));
@@ -87,7 +90,7 @@ class GracefulShutdownIT {
             }
             body.append(']');
             HttpResponse<String> resp = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port
-                    + "/v1/events")).header("Content-Type", "application/json")
+                    + "/v1/events")).header("Content-Type", "application/json").header("X-API-Key", ShoalProcess.API_KEY)
                     .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(),
                     HttpResponse.BodyHandlers.ofString());
             assertThat(resp.statusCode()).isEqualTo(202);

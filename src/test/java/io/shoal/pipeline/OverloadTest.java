@@ -25,6 +25,7 @@ import io.shoal.store.RedisKeys;
 import io.shoal.testing.Events;
 import io.shoal.testing.GateStage;
 import io.shoal.testing.ShoalTestResources;
+import io.shoal.testing.Management;
 import jakarta.inject.Inject;
 
 /** Sustained overload: a stalled pipeline makes ingestion answer 503 with Retry-After, and it recovers. */
@@ -118,6 +119,6 @@ class OverloadTest {
         gate.open();
         int total = sent;
         await().atMost(Duration.ofSeconds(10)).until(() -> processed() - before == total);
-        given().when().get("/q/health/ready").then().statusCode(200).body(containsString("pipeline"));
+        Management.given().when().get("/q/health/ready").then().statusCode(200).body(containsString("pipeline"));
     }
 }

@@ -38,6 +38,7 @@ import io.shoal.query.grpc.SegmentServiceGrpc.SegmentServiceBlockingStub;
 import io.shoal.segmenting.SegmentModelManager;
 import io.shoal.store.SegmentStore;
 import io.shoal.testing.ShoalTestResources;
+import io.shoal.testing.Management;
 
 /**
  * The recommendation API over the real pipeline, Redis, HTTP and gRPC: events in through /v1/events, the state kept
@@ -238,7 +239,7 @@ class RecommendationResourceTest {
         assertThat(g.getRowsList().stream().filter(r -> r.getStrategy().equals("global"))
                 .mapToLong(r -> r.getConversions()).sum()).isEqualTo(after[2]);
         // And Prometheus.
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("shoal_recommendation_feedback_total\\{kind=\"conversions\","
                 + "segment=\"[^\"]+\","
                 + "strategy=\"global\"\\} [1-9]");

@@ -28,6 +28,7 @@ import io.shoal.segmenting.SegmentModelManager;
 import io.shoal.store.SegmentStore;
 import io.shoal.testing.RetailTexts;
 import io.shoal.testing.ShoalTestResources;
+import io.shoal.testing.Management;
 
 /**
  * The operators' contract: after a replay of real Online Retail purchases through {@code ./shoal replay}'s code, the
@@ -71,7 +72,7 @@ class MetricsContractTest {
         await().atMost(Duration.ofSeconds(120)).until(() -> store.model().await().atMost(Duration.ofSeconds(5)) != null
                 && manager.idle());
 
-        String scrape = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        String scrape = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         Set<String> exported = ObservabilityAssets.exported(scrape);
         Set<String> read = new TreeSet<>(ObservabilityAssets.metricsIn(ObservabilityAssets.ruleExpressions()));
         read.addAll(ObservabilityAssets.metricsIn(ObservabilityAssets.dashboardExpressions()));
@@ -83,7 +84,7 @@ class MetricsContractTest {
 
         // The runbook's "refit now": a manual refit swaps the model and is counted as such.
         given().post("/v1/model/refit").then().statusCode(202);
-        await().atMost(Duration.ofSeconds(60)).until(() -> given().get("/q/metrics").then().extract().asString()
+        await().atMost(Duration.ofSeconds(60)).until(() -> Management.given().get("/q/metrics").then().extract().asString()
                 .contains("shoal_segmentation_swaps_total{cause=\"refit\",trigger=\"manual\"}"));
     }
 }

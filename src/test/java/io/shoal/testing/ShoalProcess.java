@@ -26,14 +26,21 @@ public final class ShoalProcess implements AutoCloseable {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
+    /** The admin API key every process of the tests is started with (its hash in shoal.auth.api-keys). */
+    public static final String API_KEY = "it-admin-key-5c1e0f7a9b3d4e21";
+    private static final java.util.Map<Integer, Integer> MANAGEMENT_PORTS = new java.util.concurrent.ConcurrentHashMap<>();
+
     public final String name;
     public final int port;
+    /** Health and metrics (the management interface), the same again when a test restarts a process on its port. */
+    public final int managementPort;
     public final Path log;
     private final Process process;
 
     private ShoalProcess(String name, int port, Path log, Process process) {
         this.name = name;
         this.port = port;
+        this.managementPort = managementPort(port);
         this.log = log;
         this.process = process;
     }
@@ -64,6 +71,8 @@ public final class ShoalProcess implements AutoCloseable {
         Path log = Files.createTempFile("shoal-" + name + "-", ".log");
         List<String> command = new ArrayList<>(List.of("java", "-Xmx768m",
                 "-Dquarkus.http.port=" + port,
+                "-Dquarkus.management.port=" + managementPort(port),
+                "-Dshoal.auth.api-keys=it-admin:" + io.shoal.security.ApiKeys.sha256Hex(API_KEY) + ":admin",
                 "-Dquarkus.datasource.reactive.url=postgresql://" + postgres + "/" + database,
                 "-Dquarkus.datasource.jdbc.url=jdbc:postgresql://" + postgres + "/" + database,
                 "-Dquarkus.redis.hosts=" + redisUrl,
@@ -79,7 +88,7 @@ public final class ShoalProcess implements AutoCloseable {
     }
 
     public ShoalProcess awaitReady() {
-        URI ready = URI.create("http://127.0.0.1:" + port + "/q/health/ready");
+        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/q/health/ready");
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .failFast(name + " exited; log: " + log, () -> !process.isAlive())
                 .until(() -> status(ready) == 200);
@@ -92,7 +101,8 @@ public final class ShoalProcess implements AutoCloseable {
 
     /** The process's Prometheus scrape. */
     public String scrape() throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(uri("/q/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+        return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/q/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString())
                 .body();
     }
 
@@ -113,7 +123,8 @@ public final class ShoalProcess implements AutoCloseable {
 
     public HttpResponse<String> post(String path, String json, java.util.Map<String, String> headers)
             throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json");
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .header("X-API-Key", API_KEY);
         headers.forEach(b::header);
         return HTTP.send(b.POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
     }
@@ -153,6 +164,17 @@ public final class ShoalProcess implements AutoCloseable {
     public boolean terminate(int seconds) throws InterruptedException {
         process.destroy();
         return process.waitFor(seconds, TimeUnit.SECONDS);
+    }
+
+    /** The management port that goes with an HTTP port (chosen once, kept for restarts). */
+    public static int managementPort(int httpPort) {
+        return MANAGEMENT_PORTS.computeIfAbsent(httpPort, p -> {
+            try {
+                return freePort();
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
     }
 
     public static int freePort() throws IOException {
