@@ -34,6 +34,22 @@ public class RedisKeys {
         return prefix + "seen:" + userId.length() + ':' + userId + ':' + eventId;
     }
 
+    /** The SCAN pattern of every dedup marker of one shopper (the id's glob characters escaped). */
+    public String seenEventPattern(String userId) {
+        return globEscape(prefix + "seen:" + userId.length() + ':' + userId + ':') + '*';
+    }
+
+    private static String globEscape(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 8);
+        for (char c : s.toCharArray()) {
+            if (c == '*' || c == '?' || c == '[' || c == ']' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.toString();
+    }
+
     /** Stream: the durable log of accepted, not yet applied events of the embedded default (see EventLog). */
     public String eventLog() {
         return prefix + "events";

@@ -130,7 +130,7 @@ public class SegmentStore {
     public SegmentStore(Redis redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
-        for (String name : List.of(APPLY, REPLACE, SWEEP, MERGE)) {
+        for (String name : List.of(APPLY, REPLACE, SWEEP, MERGE, ERASE)) {
             scripts.put(name, RedisScripts.load(name + ".lua"));
         }
     }
@@ -511,6 +511,55 @@ public class SegmentStore {
         });
     }
 
+    /** What erase_user.lua removed; {@code stale} when the state changed since it was read (read again). */
+    public record Erased(boolean stale, long keysDeleted, boolean sumsTouched, long sampleEntries) {
+    }
+
+    /**
+     * Erases a shopper's Redis state (see erase_user.lua for what, and what is approximate), if the state is still
+     * {@code stateRead}.
+     *
+     * @param user      the decoded {@code stateRead}, or null when there was none
+     * @param otherKeys further keys of the shopper to delete in the same step (e.g. of ids linked into it)
+     */
+    public Uni<Erased> erase(String userId, byte[] stateRead, StoredUser user, List<String> otherKeys) {
+        List<String> k = new ArrayList<>(List.of(keys.model(), keys.segmentSizes(), keys.sample(),
+                keys.sampleIndex(), keys.profiled(), keys.userProfile(userId), keys.userActivity(userId),
+                keys.userPosition(userId), keys.identityLink(userId), keys.recommendationItems(userId),
+                keys.recommendationCounts(userId), keys.recommendationShown(userId)));
+        k.addAll(otherKeys);
+        boolean profiled = user != null && user.profile() != null;
+        Long segment = user == null ? null : user.segmentId();
+        Object vector = profiled && segment != null && user.memberships() == null
+                ? VectorCodec.float32(user.profile().vector()) : "-";
+        List<Object> args = List.of(userId, stateRead == null ? "" : digest(stateRead),
+                segment == null ? "" : segment.toString(), vector, profiled ? "1" : "0");
+        return eval(ERASE, k, args).map(r -> "stale".equals(r.get(0).toString())
+                ? new Erased(true, 0, false, 0)
+                : new Erased(false, r.get(1).toLong(), r.get(2).toLong() == 1, r.get(3).toLong()));
+    }
+
+    /** Every key matching a SCAN pattern, unlinked in pages; the number removed. */
+    public Uni<Long> unlinkMatching(String pattern) {
+        return unlinkMatching(pattern, "0", 0);
+    }
+
+    private Uni<Long> unlinkMatching(String pattern, String cursor, long removed) {
+        return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
+                .chain(r -> {
+                    String next = r.get(0).toString();
+                    Response page = r.get(1);
+                    Uni<Long> step = Uni.createFrom().item(0L);
+                    if (page.size() > 0) {
+                        Request unlink = Request.cmd(Command.UNLINK);
+                        page.forEach(key -> unlink.arg(key.toString()));
+                        step = redis.send(unlink).map(Response::toLong);
+                    }
+                    return step.chain(n -> "0".equals(next) ? Uni.createFrom().item(removed + n)
+                            : unlinkMatching(pattern, next, removed + n));
+                });
+    }
+
     /**
      * Writes sweep decisions (see sweep_users.lua).
      *
@@ -583,6 +632,7 @@ public class SegmentStore {
     private static final String REPLACE = "replace_model";
     private static final String SWEEP = "sweep_users";
     private static final String MERGE = "merge_identity";
+    private static final String ERASE = "erase_user";
 
     private Uni<Response> eval(String script, List<String> scriptKeys, List<Object> args) {
         String sha = shas.get(script);

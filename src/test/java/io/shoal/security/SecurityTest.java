@@ -83,7 +83,9 @@ class SecurityTest {
                 new Endpoint("GET", "/v1/segments", null, Roles.SEGMENTS_READ),
                 new Endpoint("GET", "/v1/dead-letters", null, Roles.ADMIN),
                 new Endpoint("POST", "/v1/dead-letters/replay", "{}", Roles.ADMIN),
-                new Endpoint("POST", "/v1/model/refit", null, Roles.ADMIN));
+                new Endpoint("POST", "/v1/model/refit", null, Roles.ADMIN),
+                new Endpoint("DELETE", "/v1/users/sec-erased", null, Roles.USERS_ERASE),
+                new Endpoint("POST", "/v1/users/erasures", "{\"userIds\":[\"sec-erased-2\"]}", Roles.USERS_ERASE));
     }
 
     /** A key that holds a role other than the one asked for (admin holds them all). */

@@ -1,0 +1,51 @@
+package io.shoal.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/** Erasure, receipts and retention of shoppers' data (README "Privacy"). */
+@ConfigMapping(prefix = "shoal.privacy")
+public interface PrivacyConfig {
+
+    /**
+     * The key of the keyed hash (HMAC-SHA256) that names a shopper in erasure receipts. Unset: a random key for this
+     * process only (a warning says so), so receipts cannot be matched to an id later. Set it from a Secret
+     * ({@code SHOAL_PRIVACY_HMAC_KEY}), at least 32 characters.
+     */
+    Optional<String> hmacKey();
+
+    /** Most user ids in one bulk erasure request ({@code POST /v1/users/erasures}). */
+    @WithDefault("5000")
+    int maxErasureBatch();
+
+    /** Shoppers erased at once within one bulk request (each erasure is a few round trips). */
+    @WithDefault("16")
+    int erasureConcurrency();
+
+    /** Open receipts (a crash interrupted their erasure) finished at each start, per pass. */
+    @WithDefault("1000")
+    int resumeBatch();
+
+    /** Retention of the audit trail; see {@link Retention}. */
+    Retention retention();
+
+    interface Retention {
+        /**
+         * Segment-history rows older than this are deleted by a scheduled job in bounded batches; 0 keeps them
+         * forever.
+         */
+        @WithDefault("400d")
+        Duration history();
+
+        /** How often the history purge runs. */
+        @WithDefault("1h")
+        Duration purgeInterval();
+
+        /** Rows deleted per statement of the purge (each its own short transaction). */
+        @WithDefault("5000")
+        int purgeBatch();
+    }
+}

@@ -1,0 +1,293 @@
+package io.shoal.privacy;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+import io.shoal.audit.AuditRelay;
+import io.shoal.ingest.IdentityMergeTest;
+import io.shoal.ingest.TrackingProfile;
+import io.shoal.pipeline.InFlightLimiter;
+import io.shoal.segmenting.SegmentModelManager;
+import io.shoal.store.SegmentStore;
+import io.shoal.testing.ShoalTestResources;
+
+/**
+ * Erasure over the real pipeline, Redis and PostgreSQL: a shopper with events, purchases, a merged anonymous id and
+ * audit history is erased; afterwards no Redis key, field, member or value and no row of any table holds either id;
+ * the receipt names the shopper only by a keyed hash; erasing again is harmless; an erasure left open by a crash is
+ * finished by the resume pass; bad requests name the field.
+ */
+@QuarkusTest
+@TestProfile(TrackingProfile.class)
+@WithTestResource(value = ShoalTestResources.class, scope = TestResourceScope.GLOBAL)
+class ErasureTest {
+
+    @Inject
+    SegmentStore store;
+
+    @Inject
+    SegmentModelManager manager;
+
+    @Inject
+    InFlightLimiter limiter;
+
+    @Inject
+    AuditRelay relay;
+
+    @Inject
+    ErasureService erasure;
+
+    @Inject
+    RedisDataSource redis;
+
+    @ConfigProperty(name = "shoal.redis.key-prefix")
+    String prefix;
+
+    @ConfigProperty(name = "quarkus.datasource.jdbc.url")
+    String jdbc;
+
+    private final String run = UUID.randomUUID().toString().substring(0, 8);
+
+    @BeforeEach
+    void aModelExists() {
+        IdentityMergeTest.seedModel(store, limiter, manager);
+    }
+
+    /** A shopper with views, purchases (recommendation state), an identity merge and audit history. */
+    private void shopper(String user, String anonymous) {
+        Instant t = Instant.now().minus(2, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            events.add(Map.of("eventId", user + "-a" + i, "userId", anonymous, "type", "view", "text",
+                    IdentityMergeTest.text(0, i), "occurredAt", t.plusSeconds(i).toString()));
+        }
+        post(events);
+        post(List.of(Map.of("eventId", user + "-merge", "userId", user, "type", "identify", "previousId",
+                anonymous, "occurredAt", t.plusSeconds(10).toString())));
+        events.clear();
+        for (int i = 0; i < 4; i++) {
+            events.add(Map.of("eventId", user + "-p" + i, "userId", user, "type", i % 2 == 0 ? "purchase" : "view",
+                    "itemId", "sku-" + i + "-" + UUID.randomUUID(), "text", IdentityMergeTest.text(1, i), "occurredAt",
+                    t.plusSeconds(20 + i).toString()));
+        }
+        post(events);
+        await().atMost(Duration.ofSeconds(30)).until(() -> rows("segment_history", user) > 0
+                && rows("identity_link", user) > 0 && relay.backlog() == 0);
+    }
+
+    private void post(List<Map<String, Object>> events) {
+        given().contentType(ContentType.JSON).body(events).post("/v1/events").then().statusCode(202);
+        IdentityMergeTest.awaitQuiet(limiter, manager);
+    }
+
+    @Test
+    void anErasedShopperLeavesNoTraceInRedisOrPostgresAndGetsAReceipt() throws Exception {
+        String user = "erase-" + run;
+        String anonymous = "anon-" + run;
+        shopper(user, anonymous);
+        assertThat(traces(user)).as("the shopper is in Redis before the erasure").isNotEmpty();
+        assertThat(traces(anonymous)).as("so are the dedup marks of the merged id").isNotEmpty();
+        long history = rows("segment_history", user) + rows("segment_history", anonymous);
+
+        JsonPath receipt = given().delete("/v1/users/" + user).then().statusCode(200).extract().jsonPath();
+        assertThat(receipt.getString("subject")).matches("[0-9a-f]{64}").isEqualTo(erasure.subject(user))
+                .doesNotContain(user);
+        assertThat(receipt.getLong("receiptId")).isPositive();
+        assertThat(receipt.getString("completedAt")).isNotNull();
+        assertThat(receipt.getLong("removed.linkedIds")).isEqualTo(1);
+        assertThat(receipt.getLong("removed.redisKeys")).isPositive();
+        assertThat(receipt.getLong("removed.dedupMarks")).isGreaterThanOrEqualTo(8);
+        assertThat(receipt.getLong("removed.historyRows")).isEqualTo(history);
+        assertThat(receipt.getLong("removed.identityLinks")).isEqualTo(1);
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.backlog() == 0);
+        assertThat(traces(user)).as("Redis keys, fields, members and values naming the shopper").isEmpty();
+        assertThat(traces(anonymous)).as("... or the merged anonymous id").isEmpty();
+        assertThat(tablesNaming(user)).as("PostgreSQL rows naming the shopper").isEmpty();
+        assertThat(tablesNaming(anonymous)).isEmpty();
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                PreparedStatement st = c.prepareStatement(
+                        "SELECT state, pending_user_id, removed FROM erasure_receipt WHERE id = ?")) {
+            st.setLong(1, receipt.getLong("receiptId"));
+            try (ResultSet rs = st.executeQuery()) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("done");
+                assertThat(rs.getString(2)).isNull();
+                assertThat(rs.getString(3)).contains("\"historyRows\":" + receipt.getLong("removed.historyRows"));
+            }
+        }
+
+        // Idempotent: again, nothing left to remove.
+        JsonPath again = given().delete("/v1/users/" + user).then().statusCode(200).extract().jsonPath();
+        assertThat(again.getLong("removed.redisKeys")).isZero();
+        assertThat(again.getLong("removed.historyRows")).isZero();
+
+        // Later events start a new shopper, without the old history.
+        post(List.of(Map.of("eventId", user + "-later", "userId", user, "type", "view", "text",
+                IdentityMergeTest.text(2, 0))));
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.backlog() == 0);
+        assertThat(traces(user)).as("the new shopper's state").isNotEmpty();
+        assertThat(rows("segment_history", user)).as("none of the old history comes back").isLessThanOrEqualTo(1);
+        assertThat(rows("identity_link", user)).isZero();
+    }
+
+    @Test
+    void anErasureACrashLeftOpenIsFinishedByTheResumePass() throws Exception {
+        String user = "crash-" + run;
+        shopper(user, "anon-crash-" + run);
+        long receipt;
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                PreparedStatement st = c.prepareStatement("INSERT INTO erasure_receipt (subject_hash, "
+                        + "requested_by, state, pending_user_id) VALUES (?, 'test', 'pending', ?) RETURNING id")) {
+            st.setString(1, erasure.subject(user));
+            st.setString(2, user);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                receipt = rs.getLong(1);
+            }
+        }
+        erasure.resume().await().atMost(Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(10)).until(() -> relay.backlog() == 0);
+        assertThat(traces(user)).isEmpty();
+        assertThat(tablesNaming(user)).isEmpty();
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT state FROM erasure_receipt WHERE id = " + receipt)) {
+            rs.next();
+            assertThat(rs.getString(1)).isEqualTo("done");
+        }
+    }
+
+    @Test
+    void bulkErasureAnswersOneReceiptPerDistinctIdAndNamesBadFields() {
+        String a = "bulk-a-" + run;
+        String b = "bulk-b-" + run;
+        post(List.of(Map.of("eventId", a + "-1", "userId", a, "type", "view", "text", IdentityMergeTest.text(3, 0)),
+                Map.of("eventId", b + "-1", "userId", b, "type", "view", "text", IdentityMergeTest.text(3, 1))));
+        JsonPath r = given().contentType(ContentType.JSON).body(Map.of("userIds", List.of(a, b, a)))
+                .post("/v1/users/erasures").then().statusCode(200).extract().jsonPath();
+        assertThat(r.getInt("erased")).isEqualTo(2);
+        assertThat(r.getList("receipts.subject")).containsExactly(erasure.subject(a), erasure.subject(b));
+        assertThat(traces(a)).isEmpty();
+        assertThat(traces(b)).isEmpty();
+
+        given().contentType(ContentType.JSON).body(Map.of("userIds", List.of(a, "x".repeat(129))))
+                .post("/v1/users/erasures").then().statusCode(400)
+                .body("field", org.hamcrest.Matchers.equalTo("userIds[1]"));
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 5001; i++) {
+            many.add("u" + i);
+        }
+        given().contentType(ContentType.JSON).body(Map.of("userIds", many)).post("/v1/users/erasures").then()
+                .statusCode(400).body("error", org.hamcrest.Matchers.containsString("at most 5000"));
+        given().contentType(ContentType.JSON).body("{\"ids\":[]}").post("/v1/users/erasures").then().statusCode(400)
+                .body("field", org.hamcrest.Matchers.equalTo("userIds"));
+    }
+
+    /** Every place under the test's key prefix that names {@code id}: key names, hash fields and values, members. */
+    private List<String> traces(String id) {
+        List<String> found = new ArrayList<>();
+        for (String key : redis.key().keys(prefix + "*")) {
+            if (key.contains(id)) {
+                found.add("key " + key);
+                continue;
+            }
+            String type = redis.key().type(key).name();
+            switch (type) {
+                case "STRING" -> {
+                    String v = redis.value(String.class).get(key);
+                    if (v != null && v.contains(id)) {
+                        found.add("value of " + key);
+                    }
+                }
+                case "HASH" -> redis.hash(String.class).hgetall(key).forEach((f, v) -> {
+                    if (f.contains(id) || (v != null && v.contains(id))) {
+                        found.add("field " + f + " of " + key);
+                    }
+                });
+                case "ZSET" -> redis.sortedSet(String.class).zrange(key, 0, -1).forEach(m -> {
+                    if (m.contains(id)) {
+                        found.add("member " + m + " of " + key);
+                    }
+                });
+                case "STREAM" -> {
+                    String entries = redis.execute("XRANGE", key, "-", "+").toString();
+                    if (entries.contains(id)) {
+                        found.add("an entry of " + key);
+                    }
+                }
+                default -> {
+                }
+            }
+        }
+        return found;
+    }
+
+    private long rows(String table, String userId) throws SQLException {
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                PreparedStatement st = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE user_id = ?")) {
+            st.setString(1, userId);
+            try (ResultSet rs = st.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
+    /** Every table.column of text type in which some row contains {@code id}. */
+    private List<String> tablesNaming(String id) throws SQLException {
+        List<String> found = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
+            List<String[]> columns = new ArrayList<>();
+            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
+                    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
+                            + "AND data_type IN ('character varying', 'text', 'jsonb', 'json')")) {
+                while (rs.next()) {
+                    columns.add(new String[] { rs.getString(1), rs.getString(2) });
+                }
+            }
+            assertThat(columns).as("the scan sees the audit tables").isNotEmpty();
+            for (String[] col : columns) {
+                try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM \"" + col[0] + "\" WHERE \""
+                        + col[1] + "\"::text LIKE ?")) {
+                    st.setString(1, "%" + id + "%");
+                    try (ResultSet rs = st.executeQuery()) {
+                        rs.next();
+                        if (rs.getLong(1) > 0) {
+                            found.add(col[0] + "." + col[1]);
+                        }
+                    }
+                }
+            }
+        }
+        return found;
+    }
+}
