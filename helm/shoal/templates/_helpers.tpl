@@ -118,6 +118,13 @@ prometheus.io/path: /q/metrics
 - name: SMALLRYE_JWT_PATH_GROUPS
   value: {{ .Values.auth.jwt.rolesClaim | quote }}
 {{- end }}
+{{- with .Values.privacy.existingSecret }}
+- name: SHOAL_PRIVACY_HMAC_KEY
+  valueFrom:
+    secretKeyRef:
+      name: {{ . }}
+      key: {{ $.Values.privacy.hmacKeyKey }}
+{{- end }}
 {{- with .Values.tracking.existingSecret }}
 - name: SHOAL_TRACKING_WRITE_KEYS
   valueFrom:

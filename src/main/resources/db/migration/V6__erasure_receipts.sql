@@ -14,3 +14,6 @@ CREATE TABLE erasure_receipt (
 );
 CREATE INDEX erasure_receipt_pending ON erasure_receipt (id) WHERE state = 'pending';
 CREATE INDEX erasure_receipt_subject ON erasure_receipt (subject_hash);
+
+-- Retention (io.shoal.privacy.RetentionJobs) purges history rows by when they were stored.
+CREATE INDEX segment_history_recorded ON segment_history (recorded_at);

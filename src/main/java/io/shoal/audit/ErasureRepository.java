@@ -74,6 +74,14 @@ public class ErasureRepository {
                 .map(OffsetDateTime::toInstant)));
     }
 
+    /** Deletes up to {@code limit} segment-history rows stored before {@code cutoff}; the number deleted. */
+    public Uni<Integer> purgeHistory(Instant cutoff, int limit) {
+        return context.run(() -> sessions.withTransaction((s, tx) -> s.createNativeQuery(
+                "DELETE FROM segment_history WHERE id IN (SELECT id FROM segment_history WHERE recorded_at < ?1 "
+                        + "ORDER BY recorded_at LIMIT ?2)")
+                .setParameter(1, cutoff.atOffset(java.time.ZoneOffset.UTC)).setParameter(2, limit).executeUpdate()));
+    }
+
     /** Receipts a crash left open, oldest first. */
     public Uni<List<Pending>> pending(int limit) {
         return context.run(() -> sessions.withSession(s -> s.createNativeQuery(

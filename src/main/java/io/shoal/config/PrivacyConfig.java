@@ -34,11 +34,23 @@ public interface PrivacyConfig {
 
     interface Retention {
         /**
-         * Segment-history rows older than this are deleted by a scheduled job in bounded batches; 0 keeps them
-         * forever.
+         * Segment-history rows stored longer ago than this are deleted by a scheduled job in bounded batches; 0 (the
+         * default) keeps them. The chart sets 400d.
          */
-        @WithDefault("400d")
+        @WithDefault("0s")
         Duration history();
+
+        /**
+         * Shoppers whose last event is older than this (event time) are removed from Redis by a scheduled sweep,
+         * as an erasure without receipt removes them (sizes, sample and sums kept consistent); 0 (the default) keeps
+         * them. Event time, so replays of old data (./shoal demo replays 2011) keep it off. The chart sets 400d.
+         */
+        @WithDefault("0s")
+        Duration idleShoppers();
+
+        /** User states examined per sweep run (the sweep resumes where it stopped). */
+        @WithDefault("20000")
+        int sweepBudget();
 
         /** How often the history purge runs. */
         @WithDefault("1h")

@@ -164,6 +164,9 @@ final class GrpcMapping {
         if (f instanceof UnknownUserException e) {
             return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
         }
+        if (f instanceof SegmentChangeBroadcaster.WatchLimitException e) {
+            return Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();
+        }
         if (f instanceof BackPressureFailure) {
             return Status.RESOURCE_EXHAUSTED
                     .withDescription("the stream fell too far behind the segment changes and was dropped")

@@ -48,6 +48,14 @@ public interface QueryConfig {
     @WithDefault("100")
     int maxRetiredListed();
 
+    /** Live watchers (gRPC streams and SSE) one process serves at once; one more is refused (503 / RESOURCE_EXHAUSTED). */
+    @WithDefault("1000")
+    int maxWatchers();
+
+    /** Most segment ids in one watch filter; more is 400 / INVALID_ARGUMENT. */
+    @WithDefault("100")
+    int maxWatchSegments();
+
     /** Change events a live watcher (gRPC stream or SSE) may lag behind before it is dropped. */
     @WithDefault("1024")
     int watcherBuffer();

@@ -31,6 +31,9 @@ public class SegmentChangeBroadcaster {
     }
 
     private final Set<Watcher> watchers = ConcurrentHashMap.newKeySet();
+    private final int maxWatchers;
+    private final int maxSegments;
+    private final Counter refused;
     private final int buffer;
     private final Counter dropped;
     private final Counter published;
@@ -41,6 +44,11 @@ public class SegmentChangeBroadcaster {
                     + config.watcherBuffer());
         }
         this.buffer = config.watcherBuffer();
+        this.maxWatchers = config.maxWatchers();
+        this.maxSegments = config.maxWatchSegments();
+        this.refused = Counter.builder("shoal.query.watchers.refused")
+                .description("Segment-change watchers refused because shoal.query.max-watchers were connected")
+                .register(registry);
         this.dropped = Counter.builder("shoal.query.watchers.dropped")
                 .description("Segment-change watchers dropped because they fell behind").register(registry);
         this.published = Counter.builder("shoal.segment.changes")
@@ -64,6 +72,10 @@ public class SegmentChangeBroadcaster {
      * A subscriber that lets more than the buffer pile up gets a {@link BackPressureFailure} and is removed.
      */
     public Multi<SegmentChangeEvent> watch(Set<Long> segmentIds) {
+        if (segmentIds.size() > maxSegments) {
+            return Multi.createFrom().failure(new InvalidQueryException("segment", "a watch may name at most "
+                    + maxSegments + " segments (shoal.query.max-watch-segments) but named " + segmentIds.size()));
+        }
         Set<Long> ids = Set.copyOf(segmentIds);
         return watch(ids.isEmpty() ? e -> true : e -> ids.contains(e.segmentId()));
     }
@@ -71,7 +83,14 @@ public class SegmentChangeBroadcaster {
     Multi<SegmentChangeEvent> watch(Predicate<SegmentChangeEvent> filter) {
         return Multi.createFrom().<SegmentChangeEvent>emitter(emitter -> {
             Watcher w = new Watcher(emitter, filter);
-            watchers.add(w);
+            synchronized (watchers) {
+                if (watchers.size() >= maxWatchers) {
+                    refused.increment();
+                    emitter.fail(new WatchLimitException(maxWatchers));
+                    return;
+                }
+                watchers.add(w);
+            }
             emitter.onTermination(() -> watchers.remove(w));
         }, BackPressureStrategy.ERROR)
                 .onOverflow().buffer(buffer)
@@ -84,5 +103,13 @@ public class SegmentChangeBroadcaster {
 
     public double droppedCount() {
         return dropped.count();
+    }
+
+    /** A watch refused because the process serves {@code shoal.query.max-watchers} already. */
+    public static final class WatchLimitException extends RuntimeException {
+        WatchLimitException(int max) {
+            super("this process serves " + max + " live watchers already (shoal.query.max-watchers); try again "
+                    + "later or on another instance");
+        }
     }
 }

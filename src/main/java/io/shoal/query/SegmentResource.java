@@ -167,6 +167,12 @@ public class SegmentResource {
                 .entity(new QueryError(e.parameter(), e.getMessage())).build();
     }
 
+    @ServerExceptionMapper(SegmentChangeBroadcaster.WatchLimitException.class)
+    public Response watchLimit(SegmentChangeBroadcaster.WatchLimitException e) {
+        return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
+                .header("Retry-After", 5).entity(new QueryError(null, e.getMessage())).build();
+    }
+
     @ServerExceptionMapper(UnknownUserException.class)
     public Response unknown(UnknownUserException e) {
         return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)

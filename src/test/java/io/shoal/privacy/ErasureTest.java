@@ -66,6 +66,9 @@ class ErasureTest {
     ErasureService erasure;
 
     @Inject
+    RetentionJobs retention;
+
+    @Inject
     RedisDataSource redis;
 
     @ConfigProperty(name = "shoal.redis.key-prefix")
@@ -210,6 +213,40 @@ class ErasureTest {
                 .statusCode(400).body("error", org.hamcrest.Matchers.containsString("at most 5000"));
         given().contentType(ContentType.JSON).body("{\"ids\":[]}").post("/v1/users/erasures").then().statusCode(400)
                 .body("field", org.hamcrest.Matchers.equalTo("userIds"));
+    }
+
+    @Test
+    void retentionDeletesOldHistoryInBatchesAndRemovesIdleShoppers() throws Exception {
+        String user = "ret-" + run;
+        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
+                PreparedStatement st = c.prepareStatement("INSERT INTO segment_history (user_id, to_segment, "
+                        + "changed_at, model_version, reason, recorded_at) VALUES (?, 1, now(), 1, 'assigned', "
+                        + "now() - make_interval(days => ?))")) {
+            for (int days : new int[] { 30, 20, 10, 0 }) {
+                st.setString(1, user);
+                st.setInt(2, days);
+                st.executeUpdate();
+            }
+        }
+        assertThat(retention.purgeHistoryBefore(Instant.now().minus(5, ChronoUnit.DAYS))
+                .await().atMost(Duration.ofSeconds(30))).isEqualTo(3);
+        assertThat(rows("segment_history", user)).as("the row stored today stays").isEqualTo(1);
+
+        // Idle by event time: a shopper last seen in 2003 goes, one seen now stays.
+        String idle = "idle-" + run;
+        String active = "active-" + run;
+        post(List.of(Map.of("eventId", idle + "-1", "userId", idle, "type", "view", "text",
+                IdentityMergeTest.text(2, 1), "occurredAt", "2003-05-01T10:00:00Z"),
+                Map.of("eventId", active + "-1", "userId", active, "type", "view", "text",
+                        IdentityMergeTest.text(2, 2))));
+        assertThat(store.user(idle).await().atMost(Duration.ofSeconds(5))).isNotNull();
+        long removed = retention.expireIdleBefore(Instant.parse("2004-01-01T00:00:00Z").toEpochMilli())
+                .await().atMost(Duration.ofSeconds(60));
+        assertThat(removed).isGreaterThanOrEqualTo(1);
+        assertThat(store.user(idle).await().atMost(Duration.ofSeconds(5))).isNull();
+        assertThat(traces(idle).stream().filter(t -> !t.contains(":seen:")).toList())
+                .as("everything but the dedup marks (they expire with the dedup TTL)").isEmpty();
+        assertThat(store.user(active).await().atMost(Duration.ofSeconds(5))).isNotNull();
     }
 
     /** Every place under the test's key prefix that names {@code id}: key names, hash fields and values, members. */

@@ -17,7 +17,19 @@ import io.smallrye.mutiny.subscription.BackPressureFailure;
 class SegmentChangeBroadcasterTest {
 
     private static QueryConfig config(int buffer) {
+        return config(buffer, 1000, 100);
+    }
+
+    private static QueryConfig config(int buffer, int maxWatchers, int maxSegments) {
         return new QueryConfig() {
+            public int maxWatchers() {
+                return maxWatchers;
+            }
+
+            public int maxWatchSegments() {
+                return maxSegments;
+            }
+
             public int maxUserIdLength() {
                 return 128;
             }
@@ -63,6 +75,22 @@ class SegmentChangeBroadcasterTest {
     private static SegmentChangeEvent entered(long segment, String user) {
         return new SegmentChangeEvent(SegmentChangeEvent.Kind.ENTERED, segment, user, null, Instant.EPOCH, 1,
                 "assigned", 0.9, 0.2);
+    }
+
+    @Test
+    void watchersAndFilterSizesAreCapped() {
+        SegmentChangeBroadcaster b = new SegmentChangeBroadcaster(new SimpleMeterRegistry(), config(4, 2, 3));
+        AssertSubscriber<SegmentChangeEvent> first = b.watch(Set.of()).subscribe()
+                .withSubscriber(AssertSubscriber.create(10));
+        b.watch(Set.of(1L)).subscribe().withSubscriber(AssertSubscriber.create(10));
+        b.watch(Set.of()).subscribe().withSubscriber(AssertSubscriber.create(10))
+                .assertFailedWith(SegmentChangeBroadcaster.WatchLimitException.class, "max-watchers");
+        assertThat(b.watcherCount()).isEqualTo(2);
+        first.cancel();
+        b.watch(Set.of()).subscribe().withSubscriber(AssertSubscriber.create(10)).assertNotTerminated();
+        assertThat(b.watcherCount()).isEqualTo(2);
+        b.watch(Set.of(1L, 2L, 3L, 4L)).subscribe().withSubscriber(AssertSubscriber.create(10))
+                .assertFailedWith(InvalidQueryException.class, "at most 3 segments");
     }
 
     @Test
