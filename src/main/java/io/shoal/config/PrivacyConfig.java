@@ -17,6 +17,14 @@ public interface PrivacyConfig {
      */
     Optional<String> hmacKey();
 
+    /**
+     * Replace every user id by its keyed hash (HMAC-SHA256 under {@code hmac-key}) at the edge, before anything is
+     * stored or sent: Redis keys, PostgreSQL rows, Kafka keys; queries hash the id the same way
+     * (io.shoal.security.Pseudonyms). Needs {@code hmac-key}. Turning it on or off later splits every shopper in two.
+     */
+    @WithDefault("false")
+    boolean pseudonymise();
+
     /** Most user ids in one bulk erasure request ({@code POST /v1/users/erasures}). */
     @WithDefault("5000")
     int maxErasureBatch();

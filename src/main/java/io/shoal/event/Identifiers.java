@@ -14,6 +14,9 @@ package io.shoal.event;
  */
 public final class Identifiers {
 
+    /** The reserved prefix of the ids Shoal gives anonymous visitors ({@code anonymous:<anonymousId>}). */
+    public static final String ANONYMOUS_PREFIX = "anonymous:";
+
     private Identifiers() {
     }
 

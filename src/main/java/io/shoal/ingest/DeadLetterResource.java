@@ -103,7 +103,7 @@ public class DeadLetterResource {
             for (DeadLetter d : letters) {
                 elements.add(parse(d));
             }
-            return ingestor.ingestWithAnonymousIds(elements).chain(outcome -> {
+            return ingestor.reingestStored(elements).chain(outcome -> {
                 if (outcome instanceof EventIngestor.Outcome.Saturated s) {
                     return Uni.createFrom().item(Response.status(Response.Status.SERVICE_UNAVAILABLE)
                             .header("Retry-After", config.retryAfterSeconds())

@@ -23,6 +23,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownEvent;
 import io.shoal.config.IngestConfig;
+import io.shoal.security.Pseudonyms;
 import io.shoal.config.RoleConfig;
 import io.shoal.config.RoleConfig.Role;
 import io.shoal.event.BehaviorEvent;
@@ -89,11 +90,13 @@ public class EventIngestor {
     private final Counter duplicates;
     private final Map<Refusal, Counter> saturated = new EnumMap<>(Refusal.class);
     private volatile boolean accepting = true;
+    private final Pseudonyms pseudonyms;
 
     public EventIngestor(EventLog log, ObjectMapper json, KafkaEventPublisher kafka, RoleConfig roles,
             InFlightLimiter limiter, Dependencies dependencies, DedupStore dedup, IngestConfig config,
-            Tracing tracing, MeterRegistry registry) {
+            Tracing tracing, Pseudonyms pseudonyms, MeterRegistry registry) {
         this.tracing = tracing;
+        this.pseudonyms = pseudonyms;
         this.dependencies = dependencies;
         this.log = log;
         this.json = json;
@@ -139,7 +142,7 @@ public class EventIngestor {
      * @param elements the request's events (a single event is a list of one)
      */
     public Uni<Outcome> ingest(List<JsonNode> elements) {
-        return ingest(elements, validator);
+        return ingest(elements, validator, true);
     }
 
     /**
@@ -148,10 +151,19 @@ public class EventIngestor {
      * handed back (Shoal accepted them once).
      */
     public Uni<Outcome> ingestWithAnonymousIds(List<JsonNode> elements) {
-        return ingest(elements, trackingValidator);
+        return ingest(elements, trackingValidator, true);
     }
 
-    private Uni<Outcome> ingest(List<JsonNode> elements, EventValidator validator) {
+    /** As {@link #ingestWithAnonymousIds(List)}, for events Shoal stored before (dead letters): ids already stored. */
+    public Uni<Outcome> reingestStored(List<JsonNode> elements) {
+        return ingest(elements, trackingValidator, false);
+    }
+
+    /**
+     * @param fromClient whether the ids are a client's (pseudonymised here, the edge, when that is on) or already
+     *                   in stored form
+     */
+    private Uni<Outcome> ingest(List<JsonNode> elements, EventValidator validator, boolean fromClient) {
         Context request = Context.current();
         Span validation = tracing.start(Tracing.VALIDATE, request).setAttribute("shoal.events", elements.size());
         Instant now = Instant.now();
@@ -161,9 +173,10 @@ public class EventIngestor {
         for (int i = 0; i < elements.size(); i++) {
             EventValidator.Result r = validator.validate(elements.get(i), i, now);
             if (r.valid()) {
-                valid.add(r.event());
+                BehaviorEvent event = fromClient ? pseudonyms.stored(r.event()) : r.event();
+                valid.add(event);
                 if (r.idGenerated()) {
-                    generatedIds.add(r.event());
+                    generatedIds.add(event);
                 }
             } else {
                 rejections.addAll(r.rejections());

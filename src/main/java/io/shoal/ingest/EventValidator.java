@@ -37,7 +37,7 @@ public final class EventValidator {
      * The user-id prefix of shoppers known only by a tracking client's {@code anonymousId} (see SegmentSpec); other
      * clients cannot use it, so an anonymous shopper never shares a key with a known one.
      */
-    public static final String ANONYMOUS_PREFIX = "anonymous:";
+    public static final String ANONYMOUS_PREFIX = io.shoal.event.Identifiers.ANONYMOUS_PREFIX;
 
     private final Duration maxFutureSkew;
     private final Instant earliest;

@@ -27,6 +27,7 @@ import io.quarkus.security.identity.SecurityIdentity;
 import io.shoal.config.PrivacyConfig;
 import io.shoal.event.Identifiers;
 import io.shoal.security.ApiKeyIdentityProvider;
+import io.shoal.security.Pseudonyms;
 import io.shoal.security.Roles;
 import io.smallrye.mutiny.Uni;
 
@@ -50,8 +51,11 @@ public class ErasureResource {
     private final ErasureService erasure;
     private final PrivacyConfig config;
     private final SecurityIdentity identity;
+    private final Pseudonyms pseudonyms;
 
-    public ErasureResource(ErasureService erasure, PrivacyConfig config, SecurityIdentity identity) {
+    public ErasureResource(ErasureService erasure, PrivacyConfig config, SecurityIdentity identity,
+            Pseudonyms pseudonyms) {
+        this.pseudonyms = pseudonyms;
         this.erasure = erasure;
         this.config = config;
         this.identity = identity;
@@ -72,7 +76,7 @@ public class ErasureResource {
         if (problem != null) {
             return Uni.createFrom().item(bad("userId", problem));
         }
-        return erasure.erase(userId, requester()).map(r -> Response.ok(r).build())
+        return erasure.erase(pseudonyms.stored(userId), requester()).map(r -> Response.ok(r).build())
                 .onFailure().recoverWithItem(ErasureResource::unavailable);
     }
 
@@ -104,7 +108,7 @@ public class ErasureResource {
             if (problem != null) {
                 return Uni.createFrom().item(bad("userIds[" + i + "]", problem));
             }
-            distinct.add(id.asText());
+            distinct.add(pseudonyms.stored(id.asText()));
         }
         return erasure.erase(new ArrayList<>(distinct), requester())
                 .map(r -> Response.ok(new Erasures(r.size(), r)).build())

@@ -14,6 +14,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.shoal.audit.ErasureRepository;
 import io.shoal.config.PrivacyConfig;
+import io.shoal.security.KeyedHash;
 import io.shoal.store.RedisKeys;
 import io.shoal.store.SegmentStore;
 import io.shoal.store.StoredUserCodec;

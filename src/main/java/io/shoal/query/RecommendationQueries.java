@@ -63,9 +63,11 @@ public class RecommendationQueries {
     public Uni<RecommendationList> recommend(String userId, String strategy, Integer limit, boolean excludeRecent) {
         Strategy chosen;
         int n;
+        String id;
         try {
             segments.checkUserId("userId", userId);
-            chosen = strategy == null || strategy.isEmpty() ? split.strategyOf(userId)
+            id = segments.stored(userId);
+            chosen = strategy == null || strategy.isEmpty() ? split.strategyOf(id)
                     : Strategy.parse(strategy).orElseThrow(() -> new InvalidQueryException("strategy",
                             "strategy must be blended, segment, personal or global but was '" + strategy + "'"));
             n = limit == null ? DEFAULT_LIMIT : limit;
@@ -76,8 +78,8 @@ public class RecommendationQueries {
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
-        return store.view(userId, recommender.candidates(n))
-                .map(stored -> list(userId, chosen, n, excludeRecent, stored));
+        return store.view(id, recommender.candidates(n))
+                .map(stored -> list(id, chosen, n, excludeRecent, stored));
     }
 
     /** The feedback counts per segment and strategy; {@code segmentId} keeps one segment's rows (null: all). */

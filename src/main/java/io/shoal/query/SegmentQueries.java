@@ -14,6 +14,7 @@ import io.shoal.event.Identifiers;
 import io.shoal.audit.HistoryRepository;
 import io.shoal.audit.SegmentChangeEntity;
 import io.shoal.audit.SegmentLifecycleEntity;
+import io.shoal.security.Pseudonyms;
 import io.shoal.store.SegmentStore;
 import io.shoal.segmentation.SegmentModel;
 import io.shoal.store.StoredUser;
@@ -35,13 +36,21 @@ public class SegmentQueries {
     private final SegmentDescriptions descriptions;
     private final QueryConfig config;
 
+    private final Pseudonyms pseudonyms;
+
     public SegmentQueries(SegmentStore store, HistoryRepository history, SegmentLifecycleQueries lifecycle,
-            SegmentDescriptions descriptions, QueryConfig config) {
+            SegmentDescriptions descriptions, QueryConfig config, Pseudonyms pseudonyms) {
+        this.pseudonyms = pseudonyms;
         this.store = store;
         this.history = history;
         this.lifecycle = lifecycle;
         this.descriptions = descriptions;
         this.config = config;
+    }
+
+    /** The form in which the id a client asks for is stored (its keyed hash when ids are pseudonymised). */
+    public String stored(String userId) {
+        return pseudonyms.stored(userId);
     }
 
     /** The user's current segment; fails with {@link UnknownUserException} or {@link InvalidQueryException}. */
@@ -51,12 +60,13 @@ public class SegmentQueries {
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
+        String id = pseudonyms.stored(userId);
         // A shopper merged into another (identity merge) answers as the one it became, under that one's id; the
         // link is read only when the id has no state, so a known shopper's answer stays one round trip.
-        return store.user(userId).chain(u -> u != null ? Uni.createFrom().item(assigned(userId, u))
-                : store.links(List.of(userId)).chain(links -> {
-                    String target = links.get(userId);
-                    return target == null ? Uni.createFrom().item(assigned(userId, null))
+        return store.user(id).chain(u -> u != null ? Uni.createFrom().item(assigned(id, u))
+                : store.links(List.of(id)).chain(links -> {
+                    String target = links.get(id);
+                    return target == null ? Uni.createFrom().item(assigned(id, null))
                             : store.user(target).map(t -> assigned(target, t));
                 }));
     }
@@ -81,12 +91,13 @@ public class SegmentQueries {
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
-        return store.users(userIds).map(stored -> {
+        List<String> ids = userIds.stream().map(pseudonyms::stored).toList();
+        return store.users(ids).map(stored -> {
             List<Optional<Assignment>> out = new ArrayList<>(stored.size());
             for (int i = 0; i < stored.size(); i++) {
                 StoredUser u = stored.get(i);
                 out.add(u == null || u.segmentId() == null ? Optional.empty()
-                        : Optional.of(assignment(userIds.get(i), u)));
+                        : Optional.of(assignment(ids.get(i), u)));
             }
             return out;
         });
@@ -159,15 +170,16 @@ public class SegmentQueries {
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
-        Uni<SegmentChangeEntity> inForce = asOf == null ? Uni.createFrom().nullItem() : history.asOf(userId, asOf);
-        return Uni.combine().all().unis(history.history(userId, page, pageSize), inForce).asTuple().map(t -> {
+        String id = pseudonyms.stored(userId);
+        Uni<SegmentChangeEntity> inForce = asOf == null ? Uni.createFrom().nullItem() : history.asOf(id, asOf);
+        return Uni.combine().all().unis(history.history(id, page, pageSize), inForce).asTuple().map(t -> {
             List<HistoryItem> items = new ArrayList<>(t.getItem1().size());
             for (SegmentChangeEntity e : t.getItem1()) {
                 items.add(new HistoryItem(e.fromSegment, e.toSegment, e.changedAt, e.modelVersion, e.distance,
                         e.margin, e.reason));
             }
             SegmentChangeEntity f = t.getItem2();
-            return new UserHistoryPage(userId, items, page, pageSize, items.size() == pageSize, asOf,
+            return new UserHistoryPage(id, items, page, pageSize, items.size() == pageSize, asOf,
                     f == null ? null : new SegmentInForce(f.toSegment, f.modelVersion, f.changedAt));
         });
     }

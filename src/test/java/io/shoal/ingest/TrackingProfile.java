@@ -12,6 +12,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 public class TrackingProfile implements QuarkusTestProfile {
 
     public static final String WRITE_KEY = "tracking-test-write-key";
+    public static final String LOG = "target/tracking-profile.log";
 
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -23,6 +24,9 @@ public class TrackingProfile implements QuarkusTestProfile {
         o.put("shoal.segmentation.snapshot-interval", "1h");
         o.put("shoal.pipeline.batch-size", "64");
         o.put("shoal.tracking.write-keys", WRITE_KEY + ",another-key");
+        // the service log, which ErasureTest reads for the ids it sent (none may appear)
+        o.put("quarkus.log.file.enabled", "true");
+        o.put("quarkus.log.file.path", LOG);
         return o;
     }
 }

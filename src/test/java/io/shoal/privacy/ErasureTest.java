@@ -117,6 +117,9 @@ class ErasureTest {
         String anonymous = "anon-" + run;
         shopper(user, anonymous);
         assertThat(traces(user)).as("the shopper is in Redis before the erasure").isNotEmpty();
+        String log = java.nio.file.Files.readString(java.nio.file.Path.of(TrackingProfile.LOG));
+        assertThat(log).as("the service log").contains("Installed features").doesNotContain(user)
+                .doesNotContain(anonymous);
         assertThat(traces(anonymous)).as("so are the dedup marks of the merged id").isNotEmpty();
         long history = rows("segment_history", user) + rows("segment_history", anonymous);
 

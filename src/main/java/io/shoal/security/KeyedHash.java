@@ -1,4 +1,4 @@
-package io.shoal.privacy;
+package io.shoal.security;
 
 import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
