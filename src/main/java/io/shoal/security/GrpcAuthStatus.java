@@ -12,16 +12,30 @@ import io.quarkus.grpc.GlobalInterceptor;
 import io.quarkus.security.AuthenticationException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
+import io.quarkus.security.identity.CurrentIdentityAssociation;
+import io.quarkus.security.identity.SecurityIdentity;
 
 /**
  * The gRPC answers of the security checks ({@code @RolesAllowed} on the services; the credential is read by
  * {@link ShoalAuthMechanism}, gRPC sharing the HTTP server): no credential or a failed one is
  * {@code UNAUTHENTICATED}, the wrong role {@code PERMISSION_DENIED}, each with the reason, instead of gRPC's
- * {@code UNKNOWN} for an exception thrown by a service method.
+ * {@code UNKNOWN} for an exception thrown by a service method. And the credential's rate limit
+ * ({@link RateLimits}, shared with REST): over it, {@code RESOURCE_EXHAUSTED} with a {@code retry-after} trailer.
  */
 @ApplicationScoped
 @GlobalInterceptor
 public class GrpcAuthStatus implements ServerInterceptor {
+
+    private static final Metadata.Key<String> RETRY_AFTER = Metadata.Key.of("retry-after",
+            Metadata.ASCII_STRING_MARSHALLER);
+
+    private final CurrentIdentityAssociation identity;
+    private final RateLimits limits;
+
+    public GrpcAuthStatus(CurrentIdentityAssociation identity, RateLimits limits) {
+        this.identity = identity;
+        this.limits = limits;
+    }
 
     @Override
     public <Q, R> ServerCall.Listener<Q> interceptCall(ServerCall<Q, R> call, Metadata headers,
@@ -35,9 +49,27 @@ public class GrpcAuthStatus implements ServerInterceptor {
 
             @Override
             public void onHalfClose() {
+                // The call's method runs now: the credential's rate limit first (the identity is known, proactive
+                // authentication read it before the call was routed).
+                SecurityIdentity id = known();
+                RateLimiter.Decision d = id == null ? null : limits.take(id);
+                if (d != null && !d.allowed()) {
+                    Metadata trailers = new Metadata();
+                    trailers.put(RETRY_AFTER, Long.toString(d.retryAfterSeconds()));
+                    call.close(Status.RESOURCE_EXHAUSTED.withDescription(RateLimits.refusal(id, d)), trailers);
+                    return;
+                }
                 guard(call, super::onHalfClose);
             }
         };
+    }
+
+    private SecurityIdentity known() {
+        try {
+            return identity.getIdentity();
+        } catch (RuntimeException e) {
+            return null; // not known here: the method's own security check decides
+        }
     }
 
     private static void guard(ServerCall<?, ?> call, Runnable step) {

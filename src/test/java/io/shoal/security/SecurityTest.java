@@ -233,7 +233,20 @@ class SecurityTest {
                 // another credential is not affected
                 given().header("X-API-Key", TestKeys.READER).get("/v1/recommendations/stats").then()
                         .statusCode(200);
-                return;
+                // the same credential over gRPC shares the budget: the bucket is empty, so at most the few
+                // tokens refilled since (20/s) go through before RESOURCE_EXHAUSTED
+                for (int g = 0; g < 20; g++) {
+                    try {
+                        stub(TestKeys.LIMITED).listSegments(ListSegmentsRequest.newBuilder().build());
+                    } catch (StatusRuntimeException e) {
+                        assertThat(e.getStatus().getCode()).isEqualTo(Status.Code.RESOURCE_EXHAUSTED);
+                        assertThat(e.getStatus().getDescription()).contains("key:limited");
+                        assertThat(e.getTrailers().get(Metadata.Key.of("retry-after",
+                                Metadata.ASCII_STRING_MARSHALLER))).isNotNull();
+                        return;
+                    }
+                }
+                fail("20 gRPC calls of a credential over its limit went through");
             }
             assertThat(r.statusCode()).isEqualTo(200);
         }
