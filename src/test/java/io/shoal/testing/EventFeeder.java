@@ -133,6 +133,7 @@ public final class EventFeeder implements Runnable {
                 HttpResponse<String> r = http.send(HttpRequest.newBuilder(
                         URI.create("http://127.0.0.1:" + port.getAsInt() + "/v1/events"))
                         .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                        .header("X-API-Key", ShoalProcess.API_KEY)
                         .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
                 statuses.merge(r.statusCode(), 1, Integer::sum);
                 if (r.statusCode() == 202) {
