@@ -70,18 +70,8 @@ public class ErasureService {
 
     /** Erases shoppers, {@code erasure-concurrency} at a time; receipts in request order. */
     public Uni<List<ErasureReceipt>> erase(List<String> userIds, String requestedBy) {
-        return Multi.createFrom().iterable(userIds)
-                .onItem().transformToUni(id -> erase(id, requestedBy)).merge(config.erasureConcurrency())
-                .collect().asList()
-                .map(list -> {
-                    // mergeConcurrently loses the order: put the receipts back in request order
-                    List<ErasureReceipt> ordered = new ArrayList<>(list.size());
-                    for (String id : userIds) {
-                        String subject = hash.hex(id);
-                        list.stream().filter(r -> r.subject().equals(subject)).findFirst().ifPresent(ordered::add);
-                    }
-                    return ordered;
-                });
+        List<Uni<ErasureReceipt>> each = userIds.stream().map(id -> erase(id, requestedBy)).toList();
+        return Uni.join().all(each).usingConcurrencyOf(config.erasureConcurrency()).andFailFast();
     }
 
     public Uni<ErasureReceipt> erase(String userId, String requestedBy) {

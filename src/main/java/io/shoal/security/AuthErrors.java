@@ -9,12 +9,14 @@ import jakarta.ws.rs.core.Response;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 import org.jboss.resteasy.reactive.server.SimpleResourceInfo;
 
-import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
 import io.quarkus.security.UnauthorizedException;
 import io.quarkus.security.identity.SecurityIdentity;
 
-/** The REST answers of the security checks: 401 says what to send, 403 names the credential and the role needed. */
+/**
+ * The REST answers of the endpoint security checks: 401 for no credential says what to send, 403 names the credential
+ * and the role needed. A credential that fails is answered before any endpoint runs, by {@link AuthFailures}.
+ */
 public class AuthErrors {
 
     private final SecurityIdentity identity;
@@ -28,13 +30,6 @@ public class AuthErrors {
     @ServerExceptionMapper(UnauthorizedException.class)
     public Response missing(UnauthorizedException e) {
         return unauthorized("this endpoint needs a credential: " + HOW);
-    }
-
-    @ServerExceptionMapper(AuthenticationFailedException.class)
-    public Response failed(AuthenticationFailedException e) {
-        String reason = e.getMessage() == null || e.getMessage().isBlank() ? "the credential was not accepted"
-                : e.getMessage();
-        return unauthorized(reason);
     }
 
     @ServerExceptionMapper(ForbiddenException.class)

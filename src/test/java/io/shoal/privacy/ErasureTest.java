@@ -79,8 +79,23 @@ class ErasureTest {
 
     private final String run = UUID.randomUUID().toString().substring(0, 8);
 
+    private Traces scan;
+
+    private List<String> traces(String id) {
+        return scan.inRedis(id);
+    }
+
+    private List<String> tablesNaming(String id) throws SQLException {
+        return scan.inPostgres(id);
+    }
+
+    private long rows(String table, String userId) throws SQLException {
+        return scan.rows(table, userId);
+    }
+
     @BeforeEach
     void aModelExists() {
+        scan = new Traces(redis, prefix, jdbc);
         IdentityMergeTest.seedModel(store, limiter, manager);
     }
 
@@ -250,84 +265,5 @@ class ErasureTest {
         assertThat(traces(idle).stream().filter(t -> !t.contains(":seen:")).toList())
                 .as("everything but the dedup marks (they expire with the dedup TTL)").isEmpty();
         assertThat(store.user(active).await().atMost(Duration.ofSeconds(5))).isNotNull();
-    }
-
-    /** Every place under the test's key prefix that names {@code id}: key names, hash fields and values, members. */
-    private List<String> traces(String id) {
-        List<String> found = new ArrayList<>();
-        for (String key : redis.key().keys(prefix + "*")) {
-            if (key.contains(id)) {
-                found.add("key " + key);
-                continue;
-            }
-            String type = redis.key().type(key).name();
-            switch (type) {
-                case "STRING" -> {
-                    String v = redis.value(String.class).get(key);
-                    if (v != null && v.contains(id)) {
-                        found.add("value of " + key);
-                    }
-                }
-                case "HASH" -> redis.hash(String.class).hgetall(key).forEach((f, v) -> {
-                    if (f.contains(id) || (v != null && v.contains(id))) {
-                        found.add("field " + f + " of " + key);
-                    }
-                });
-                case "ZSET" -> redis.sortedSet(String.class).zrange(key, 0, -1).forEach(m -> {
-                    if (m.contains(id)) {
-                        found.add("member " + m + " of " + key);
-                    }
-                });
-                case "STREAM" -> {
-                    String entries = redis.execute("XRANGE", key, "-", "+").toString();
-                    if (entries.contains(id)) {
-                        found.add("an entry of " + key);
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        return found;
-    }
-
-    private long rows(String table, String userId) throws SQLException {
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
-                PreparedStatement st = c.prepareStatement("SELECT count(*) FROM " + table + " WHERE user_id = ?")) {
-            st.setString(1, userId);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    /** Every table.column of text type in which some row contains {@code id}. */
-    private List<String> tablesNaming(String id) throws SQLException {
-        List<String> found = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            List<String[]> columns = new ArrayList<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
-                            + "AND data_type IN ('character varying', 'text', 'jsonb', 'json')")) {
-                while (rs.next()) {
-                    columns.add(new String[] { rs.getString(1), rs.getString(2) });
-                }
-            }
-            assertThat(columns).as("the scan sees the audit tables").isNotEmpty();
-            for (String[] col : columns) {
-                try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM \"" + col[0] + "\" WHERE \""
-                        + col[1] + "\"::text LIKE ?")) {
-                    st.setString(1, "%" + id + "%");
-                    try (ResultSet rs = st.executeQuery()) {
-                        rs.next();
-                        if (rs.getLong(1) > 0) {
-                            found.add(col[0] + "." + col[1]);
-                        }
-                    }
-                }
-            }
-        }
-        return found;
     }
 }

@@ -6,11 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -77,6 +72,7 @@ class PseudonymTest {
 
     @Test
     void noRawIdIsStoredSentOrLoggedAndQueriesByTheRawIdWork() throws Exception {
+        Traces scan = new Traces(redis, prefix, jdbc);
         IdentityMergeTest.seedModel(store, limiter, manager);
         String email = "jane.doe+" + run + "@example.com";
         String anonymous = "visitor-" + run;
@@ -99,7 +95,7 @@ class PseudonymTest {
         String stored = pseudonyms.stored(email);
         assertThat(stored).matches("[0-9a-f]{64}");
         assertThat(pseudonyms.stored("anonymous:" + anonymous)).startsWith("anonymous:").doesNotContain(anonymous);
-        await().atMost(Duration.ofSeconds(30)).until(() -> relay.backlog() == 0 && historyRows(stored) > 0);
+        await().atMost(Duration.ofSeconds(30)).until(() -> relay.backlog() == 0 && scan.rows("segment_history", stored) > 0);
 
         JsonPath segment = given().get("/v1/users/" + email + "/segment").then().statusCode(200).extract().jsonPath();
         assertThat(segment.getString("userId")).as("answers carry the stored form").isEqualTo(stored);
@@ -113,94 +109,20 @@ class PseudonymTest {
         assertThat(Files.readString(Path.of(PseudonymProfile.LOG))).as("the log file is the service's")
                 .contains("Installed features");
         for (String raw : List.of(email, anonymous)) {
-            assertThat(redisTraces(raw)).as("Redis holding %s", raw).isEmpty();
-            assertThat(tablesNaming(raw)).as("PostgreSQL holding %s", raw).isEmpty();
+            assertThat(scan.inRedis(raw)).as("Redis holding %s", raw).isEmpty();
+            assertThat(scan.inPostgres(raw)).as("PostgreSQL holding %s", raw).isEmpty();
             assertThat(Files.readString(Path.of(PseudonymProfile.LOG))).as("the service log").doesNotContain(raw);
         }
         for (int i = 0; i < 4; i++) {
             assertThat(Files.readString(Path.of(PseudonymProfile.LOG))).as("event texts in the log")
                     .doesNotContain(IdentityMergeTest.text(1, i));
         }
-        assertThat(redisTraces(stored)).as("the shopper is there, in stored form").isNotEmpty();
+        assertThat(scan.inRedis(stored)).as("the shopper is there, in stored form").isNotEmpty();
 
         // Erasure by the raw id reaches the stored shopper.
         given().delete("/v1/users/" + email).then().statusCode(200);
         await().atMost(Duration.ofSeconds(10)).until(() -> relay.backlog() == 0);
-        assertThat(redisTraces(stored)).isEmpty();
-        assertThat(historyRows(stored)).isZero();
-    }
-
-    private long historyRows(String userId) throws Exception {
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "");
-                PreparedStatement st = c.prepareStatement("SELECT count(*) FROM segment_history WHERE user_id = ?")) {
-            st.setString(1, userId);
-            try (ResultSet rs = st.executeQuery()) {
-                rs.next();
-                return rs.getLong(1);
-            }
-        }
-    }
-
-    private List<String> redisTraces(String id) {
-        List<String> found = new ArrayList<>();
-        for (String key : redis.key().keys(prefix + "*")) {
-            if (key.contains(id)) {
-                found.add("key " + key);
-                continue;
-            }
-            switch (redis.key().type(key).name()) {
-                case "STRING" -> {
-                    String v = redis.value(String.class).get(key);
-                    if (v != null && v.contains(id)) {
-                        found.add("value of " + key);
-                    }
-                }
-                case "HASH" -> redis.hash(String.class).hgetall(key).forEach((f, v) -> {
-                    if (f.contains(id) || (v != null && v.contains(id))) {
-                        found.add("field " + f + " of " + key);
-                    }
-                });
-                case "ZSET" -> redis.sortedSet(String.class).zrange(key, 0, -1).forEach(m -> {
-                    if (m.contains(id)) {
-                        found.add("member " + m + " of " + key);
-                    }
-                });
-                case "STREAM" -> {
-                    if (redis.execute("XRANGE", key, "-", "+").toString().contains(id)) {
-                        found.add("an entry of " + key);
-                    }
-                }
-                default -> {
-                }
-            }
-        }
-        return found;
-    }
-
-    private List<String> tablesNaming(String id) throws Exception {
-        List<String> found = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(jdbc, "postgres", "")) {
-            List<String[]> columns = new ArrayList<>();
-            try (Statement st = c.createStatement(); ResultSet rs = st.executeQuery(
-                    "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'public' "
-                            + "AND data_type IN ('character varying', 'text', 'jsonb', 'json')")) {
-                while (rs.next()) {
-                    columns.add(new String[] { rs.getString(1), rs.getString(2) });
-                }
-            }
-            for (String[] col : columns) {
-                try (PreparedStatement st = c.prepareStatement("SELECT count(*) FROM \"" + col[0] + "\" WHERE \""
-                        + col[1] + "\"::text LIKE ?")) {
-                    st.setString(1, "%" + id + "%");
-                    try (ResultSet rs = st.executeQuery()) {
-                        rs.next();
-                        if (rs.getLong(1) > 0) {
-                            found.add(col[0] + "." + col[1]);
-                        }
-                    }
-                }
-            }
-        }
-        return found;
+        assertThat(scan.inRedis(stored)).isEmpty();
+        assertThat(scan.rows("segment_history", stored)).isZero();
     }
 }
