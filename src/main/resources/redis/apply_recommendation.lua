@@ -6,14 +6,16 @@
 --
 -- KEYS[1] global popularity (zset)   KEYS[2] baskets (zset: segment id or '*')   KEYS[3] buyers (hash)
 -- KEYS[4] repeaters (hash)           KEYS[5] texts (hash)       KEYS[6] feedback counts (hash: segment:strategy:kind)
--- KEYS[6 + 4j - 3 .. 6 + 4j] per shopper j: own items (zset), counts (hash), segmentation state (string),
---   shown items (hash: item -> strategy:millis)
+-- KEYS[6 + 5j - 4 .. 6 + 5j] per shopper j: own items (zset), counts (hash), segmentation state (string),
+--   shown items (hash: item -> strategy:millis), recent interactions (list, newest first: the explanation's
+--   "events since the last decision"; not part of the recommendation rule, so RecommendationState has no mirror)
 -- ARGV[1] segment zset prefix, ARGV[2] M, ARGV[3] N, ARGV[4] G, ARGV[5] number of shoppers S,
--- ARGV[6] conversion window (ms), ARGV[7] shown items kept per shopper, ARGV[8] TTL of a shown hash (ms)
+-- ARGV[6] conversion window (ms), ARGV[7] shown items kept per shopper, ARGV[8] TTL of a shown hash (ms),
+-- ARGV[9] recent interactions kept per shopper
 -- (the baskets zset also keeps, under member 'clock', the newest event time applied: the state's "now")
--- ARGV[9 .. 8 + S] per shopper: partition, its events' stored positions are compared on it
+-- ARGV[10 .. 9 + S] per shopper: partition, its events' stored positions are compared on it
 -- then per increment: shopper index j, offset, item, text ('' = none), history, popularity, basket, purchase (0/1),
---   event millis, feedback ('' | 'impression' | 'click'), strategy ('' for none)
+--   event millis, feedback ('' | 'impression' | 'click'), strategy ('' for none), kind (purchase, view, ...)
 -- Returns { increments applied, then per feedback counted: segment ('none' without one), strategy, kind }.
 local NUL = string.char(0)
 local function greater(a, b)
@@ -21,7 +23,7 @@ local function greater(a, b)
     return a > b
 end
 local segprefix, M, N, G, S = ARGV[1], tonumber(ARGV[2]), tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
-local window, shown_cap, shown_ttl = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8]
+local window, shown_cap, shown_ttl, recent_cap = tonumber(ARGV[6]), tonumber(ARGV[7]), ARGV[8], tonumber(ARGV[9])
 local global, baskets, buyers, repeaters, texts, feedback = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
 local counted = {}
 local function count(segment, strategy, kind)
@@ -33,28 +35,29 @@ local function count(segment, strategy, kind)
 end
 local shoppers = {}
 for j = 1, S do
-    local counts = KEYS[6 + 4 * j - 2]
-    local partition = ARGV[8 + j]
+    local counts = KEYS[6 + 5 * j - 3]
+    local partition = ARGV[9 + j]
     local last = nil
     local stored = redis.call('HGET', counts, NUL .. 'p')
     if stored then
         local p, o = string.match(stored, '^(-?%d+):(%d+)$')
         if p == partition then last = o end
     end
-    shoppers[j] = { items = KEYS[6 + 4 * j - 3], counts = counts, shown = KEYS[6 + 4 * j], partition = partition,
-        last = last, newest = last, segment = (stored_segment(redis.call('GET', KEYS[6 + 4 * j - 1]))), touched = false }
+    shoppers[j] = { items = KEYS[6 + 5 * j - 4], counts = counts, shown = KEYS[6 + 5 * j - 1],
+        recent = KEYS[6 + 5 * j], partition = partition, last = last, newest = last,
+        segment = (stored_segment(redis.call('GET', KEYS[6 + 5 * j - 2]))), touched = false, pushed = false }
 end
 local touched_segments = {}
 local newest_t = nil
 local applied = 0
-local pos = 9 + S
+local pos = 10 + S
 while pos <= #ARGV do
     local u = shoppers[tonumber(ARGV[pos])]
     local offset, item, text = ARGV[pos + 1], ARGV[pos + 2], ARGV[pos + 3]
     local history, popularity, basket = ARGV[pos + 4], ARGV[pos + 5], ARGV[pos + 6]
     local purchase, t = ARGV[pos + 7] == '1', ARGV[pos + 8]
-    local fb, strategy = ARGV[pos + 9], ARGV[pos + 10]
-    pos = pos + 11
+    local fb, strategy, kind = ARGV[pos + 9], ARGV[pos + 10], ARGV[pos + 11]
+    pos = pos + 12
     local fresh = u.last == nil or greater(offset, u.last)
     if fresh then
         applied = applied + 1
@@ -72,6 +75,8 @@ while pos <= #ARGV do
     -- An impression (or a click of weight 0) is feedback only.
     if fresh and tonumber(popularity) > 0 then
         redis.call('ZINCRBY', u.items, history, item)
+        redis.call('LPUSH', u.recent, t .. '\t' .. kind .. '\t' .. item .. '\t' .. text)
+        u.pushed = true
         if purchase then
             local mark = redis.call('HGET', u.shown, item)
             if mark then
@@ -125,6 +130,7 @@ for j = 1, S do
         end
         redis.call('HSET', u.counts, NUL .. 'p', u.partition .. ':' .. u.newest)
     end
+    if u.pushed then redis.call('LTRIM', u.recent, 0, recent_cap - 1) end
 end
 for segment, _ in pairs(touched_segments) do
     local key = segprefix .. segment

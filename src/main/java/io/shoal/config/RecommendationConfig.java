@@ -70,6 +70,13 @@ public interface RecommendationConfig {
     @WithDefault("200")
     int shownItems();
 
+    /**
+     * A shopper's recent interactions kept (newest first) for explanations: the events behind the last move. Not
+     * used by the recommendation rules.
+     */
+    @WithDefault("20")
+    int recentInteractions();
+
     /** Items a request may ask for at most ({@code limit}). */
     @WithDefault("100")
     int maxLimit();

@@ -45,6 +45,54 @@ final class GrpcMapping {
         return b.build();
     }
 
+    static io.shoal.query.grpc.ExplanationResponse explanation(Explanation e) {
+        io.shoal.query.grpc.ExplanationResponse.Builder b = io.shoal.query.grpc.ExplanationResponse.newBuilder()
+                .setUserId(e.userId()).setSegment(scored(e.segment())).setModelVersion(e.modelVersion())
+                .setProfileWeight(e.profileWeight());
+        if (e.runnerUp() != null) {
+            b.setRunnerUp(scored(e.runnerUp()));
+        }
+        if (e.margin() != null) {
+            b.setMargin(e.margin());
+        }
+        if (e.decisionMargin() != null) {
+            b.setDecisionMargin(e.decisionMargin());
+        }
+        for (Explanation.ItemPull p : e.topItems()) {
+            b.addTopItems(io.shoal.query.grpc.ItemPull.newBuilder().setItemId(p.itemId() == null ? "" : p.itemId())
+                    .setText(p.text() == null ? "" : p.text()).setWeight(p.weight()).setSimilarity(p.similarity())
+                    .setContribution(p.contribution()).setShare(p.share()));
+        }
+        Explanation.Move m = e.lastMove();
+        if (m != null) {
+            io.shoal.query.grpc.LastMove.Builder lm = io.shoal.query.grpc.LastMove.newBuilder()
+                    .setToSegment(m.toSegment()).setAt(timestamp(m.at())).setReason(m.reason())
+                    .setCause(m.cause()).setModelVersion(m.modelVersion());
+            if (m.fromSegment() != null) {
+                lm.setFromSegment(m.fromSegment());
+            }
+            if (m.previousAt() != null) {
+                lm.setPreviousAt(timestamp(m.previousAt()));
+            }
+            for (Explanation.Event ev : m.events()) {
+                lm.addEvents(io.shoal.query.grpc.ExplainedEvent.newBuilder().setAt(timestamp(ev.at()))
+                        .setType(ev.type()).setItemId(ev.itemId() == null ? "" : ev.itemId())
+                        .setText(ev.text() == null ? "" : ev.text()));
+            }
+            b.setLastMove(lm);
+        }
+        return b.build();
+    }
+
+    private static io.shoal.query.grpc.ScoredSegment scored(Explanation.Scored s) {
+        io.shoal.query.grpc.ScoredSegment.Builder b = io.shoal.query.grpc.ScoredSegment.newBuilder()
+                .setSegmentId(s.segmentId()).setLabel(s.label());
+        if (s.similarity() != null) {
+            b.setSimilarity(s.similarity());
+        }
+        return b.build();
+    }
+
     static RecommendResponse recommendations(RecommendationList l) {
         RecommendResponse.Builder b = RecommendResponse.newBuilder().setUserId(l.userId())
                 .setRecommendationId(l.recommendationId()).setStrategy(l.strategy()).setColdStart(l.coldStart())
@@ -85,7 +133,9 @@ final class GrpcMapping {
                 .setLabel(s.label())
                 .setSize(s.size())
                 .setWeight(s.weight())
-                .addAllDescription(s.description());
+                .addAllDescription(s.description())
+                .addAllTerms(s.terms())
+                .setNamed(s.named());
         if (s.created() != null) {
             b.setCreated(timestamp(s.created()));
         }

@@ -12,18 +12,33 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Describes segments by the item texts nearest to their centroids and derives a short label from them. Pure: unit
- * centroids and a sample of (text, unit vector) in, descriptions out.
- * <p>
- * Nearest = highest cosine similarity c_k·x (both unit). The label is "segment {id}: w1, w2, w3" where the w are the
- * significant words (letters only, at least 3 of them, not a stop word) that occur in the most of the nearest
- * texts; ties go to the word that first appears in a nearer text. A segment with no significant word, or no texts
- * at all, is labelled "segment {id}".
+ * Describes segments by the item texts nearest to their centroids and by their distinctive terms, and derives a short
+ * label. Pure: unit centroids and a sample of (text, unit vector) in, descriptions out.
+ *
+ * <h2>Rule</h2>
+ * <ul>
+ * <li>Nearest texts: highest cosine similarity c_k·x (both unit); ties by text.</li>
+ * <li>Terms: the significant words of a text (letters only, at least 3 of them, lower-cased, not a stop word).</li>
+ * <li>Distinctive terms, by class-based TF-IDF (c-TF-IDF, as BERTopic computes it): each sampled text belongs to the
+ * segment of its nearest centroid; for term t and segment c, W(t, c) = tf(t, c) · log(1 + A / f(t)), where
+ * tf(t, c) is the number of c's texts containing t over the sum of that number over all terms of c, f(t) the number
+ * of all texts containing t and A the mean of that sum per segment (over segments with texts). Texts are the
+ * distinct sampled titles, so a term counts once per title. Highest W first; ties go to the term
+ * that first appears in a nearer text of the segment.</li>
+ * <li>Label: "segment {id}: t1, t2, t3" from the distinctive terms; a segment that owns no sampled text falls back to
+ * the words in the most of its nearest texts ({@link #label}); with no significant word at all, "segment {id}".</li>
+ * </ul>
  */
 public final class SegmentDescriber {
 
-    /** The nearest texts of one segment, nearest first, and the label derived from them. */
-    public record Description(List<String> nearestTexts, String label) {
+    /**
+     * The description of one segment.
+     *
+     * @param nearestTexts the sampled texts nearest to the centroid, nearest first
+     * @param label        the label derived from the terms (or the nearest texts)
+     * @param terms        the distinctive terms by c-TF-IDF, most distinctive first (empty when it owns no text)
+     */
+    public record Description(List<String> nearestTexts, String label, List<String> terms) {
     }
 
     /** Words that say nothing about a segment: English function words and retail filler. */
@@ -31,6 +46,9 @@ public final class SegmentDescriber {
             "from", "this", "that", "you", "your", "are", "was", "not", "but", "all", "any", "can", "has", "have",
             "one", "two", "three", "four", "six", "pcs", "piece", "pieces", "size", "new", "large", "small", "mini",
             "assorted", "design", "des", "les", "und", "der", "die", "das");
+
+    /** Distinctive terms kept per segment. */
+    public static final int TERMS = 8;
 
     private SegmentDescriber() {
     }
@@ -54,29 +72,103 @@ public final class SegmentDescriber {
         }
         List<String> names = new ArrayList<>(texts.size());
         List<float[]> vectors = new ArrayList<>(texts.size());
+        if (ids.length > 0) {
+            texts.forEach((t, v) -> {
+                if (v.length == centroids[0].length) {
+                    names.add(t);
+                    vectors.add(v);
+                }
+            });
+        }
+        int n = names.size();
+        double[][] sim = new double[ids.length][n];
+        int[] owner = new int[n];
+        for (int i = 0; i < n; i++) {
+            owner[i] = -1;
+            for (int j = 0; j < ids.length; j++) {
+                sim[j][i] = dot(centroids[j], vectors.get(i));
+                if (owner[i] < 0 || sim[j][i] > sim[owner[i]][i]) {
+                    owner[i] = j;
+                }
+            }
+        }
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < n; i++) {
+            index.put(names.get(i), i);
+        }
+        List<List<String>> ordered = new ArrayList<>(ids.length);
+        for (int j = 0; j < ids.length; j++) {
+            double[] s = sim[j];
+            Integer[] order = new Integer[n];
+            for (int i = 0; i < n; i++) {
+                order[i] = i;
+            }
+            Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -s[i]).thenComparing(names::get));
+            List<String> texts0 = new ArrayList<>(n);
+            for (Integer i : order) {
+                texts0.add(names.get(i));
+            }
+            ordered.add(texts0);
+        }
+        // c-TF-IDF over the texts each segment owns.
+        List<Map<String, Integer>> classCounts = new ArrayList<>(ids.length);
+        List<Map<String, Integer>> firstSeen = new ArrayList<>(ids.length);
+        Map<String, Integer> overall = new HashMap<>();
+        int[] classTotal = new int[ids.length];
+        for (int j = 0; j < ids.length; j++) {
+            Map<String, Integer> counts = new HashMap<>();
+            Map<String, Integer> first = new HashMap<>();
+            int position = 0;
+            for (String text : ordered.get(j)) {
+                if (owner[index.get(text)] != j) {
+                    continue;
+                }
+                for (String term : terms(text)) {
+                    counts.merge(term, 1, Integer::sum);
+                    overall.merge(term, 1, Integer::sum);
+                    first.putIfAbsent(term, position++);
+                    classTotal[j]++;
+                }
+            }
+            classCounts.add(counts);
+            firstSeen.add(first);
+        }
+        int classes = 0;
+        long allTerms = 0;
+        for (int total : classTotal) {
+            if (total > 0) {
+                classes++;
+                allTerms += total;
+            }
+        }
+        double meanTerms = classes == 0 ? 0 : (double) allTerms / classes;
         Map<Long, Description> out = new LinkedHashMap<>();
         for (int j = 0; j < ids.length; j++) {
-            float[] c = centroids[j];
-            if (names.isEmpty()) {
-                texts.forEach((t, v) -> {
-                    if (v.length == c.length) {
-                        names.add(t);
-                        vectors.add(v);
-                    }
-                });
+            List<String> nearest = List.copyOf(ordered.get(j).subList(0, Math.min(perSegment, n)));
+            Map<String, Integer> counts = classCounts.get(j);
+            Map<String, Double> weight = new HashMap<>();
+            int total = classTotal[j];
+            counts.forEach((t, c) -> weight.put(t, (double) c / total * Math.log(1 + meanTerms / overall.get(t))));
+            Map<String, Integer> first = firstSeen.get(j);
+            List<String> ranked = new ArrayList<>(weight.keySet());
+            ranked.sort(Comparator.<String>comparingDouble(t -> -weight.get(t)).thenComparingInt(first::get));
+            List<String> terms = List.copyOf(ranked.subList(0, Math.min(TERMS, ranked.size())));
+            String label = terms.isEmpty() ? label(ids[j], nearest, labelWords)
+                    : "segment " + ids[j] + ": " + String.join(", ", terms.subList(0, Math.min(labelWords,
+                            terms.size())));
+            out.put(ids[j], new Description(nearest, label, terms));
+        }
+        return out;
+    }
+
+    /** The significant words of a text, in order, each once. */
+    static List<String> terms(String text) {
+        List<String> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        for (String token : text.toLowerCase(Locale.ROOT).split("[^\\p{L}]+")) {
+            if (token.length() >= 3 && !STOP_WORDS.contains(token) && seen.add(token)) {
+                out.add(token);
             }
-            Integer[] order = new Integer[names.size()];
-            double[] sim = new double[names.size()];
-            for (int i = 0; i < order.length; i++) {
-                order[i] = i;
-                sim[i] = dot(c, vectors.get(i));
-            }
-            Arrays.sort(order, Comparator.<Integer>comparingDouble(i -> -sim[i]).thenComparing(names::get));
-            List<String> nearest = new ArrayList<>(Math.min(perSegment, order.length));
-            for (int r = 0; r < order.length && r < perSegment; r++) {
-                nearest.add(names.get(order[r]));
-            }
-            out.put(ids[j], new Description(List.copyOf(nearest), label(ids[j], nearest, labelWords)));
         }
         return out;
     }

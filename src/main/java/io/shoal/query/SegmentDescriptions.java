@@ -26,11 +26,32 @@ import io.smallrye.mutiny.infrastructure.Infrastructure;
 @ApplicationScoped
 public class SegmentDescriptions {
 
-    /** Descriptions computed under one model version. */
-    record Snapshot(long modelVersion, long takenNanos, Map<Long, SegmentDescriber.Description> bySegment) {
+    /** Descriptions computed under one model version, and the names people gave segments. */
+    record Snapshot(long modelVersion, long takenNanos, Map<Long, SegmentDescriber.Description> bySegment,
+            Map<Long, String> names) {
+
+        /** The name a person gave the segment, else the derived label, else "segment {id}". */
+        String label(long segmentId) {
+            String name = names.get(segmentId);
+            if (name != null) {
+                return name;
+            }
+            SegmentDescriber.Description d = bySegment.get(segmentId);
+            return d == null ? "segment " + segmentId : d.label();
+        }
+
+        Snapshot withName(long segmentId, String name) {
+            Map<Long, String> n = new java.util.HashMap<>(names);
+            if (name == null) {
+                n.remove(segmentId);
+            } else {
+                n.put(segmentId, name);
+            }
+            return new Snapshot(modelVersion, takenNanos, bySegment, Map.copyOf(n));
+        }
     }
 
-    private static final Snapshot EMPTY = new Snapshot(-1, Long.MIN_VALUE / 2, Map.of());
+    private static final Snapshot EMPTY = new Snapshot(-1, Long.MIN_VALUE / 2, Map.of(), Map.of());
 
     private final SegmentStore store;
     private final QueryConfig config;
@@ -50,8 +71,16 @@ public class SegmentDescriptions {
         if (stale(s)) {
             refreshInBackground();
         }
-        SegmentDescriber.Description d = s.bySegment().get(segmentId);
-        return d == null ? "segment " + segmentId : d.label();
+        return s.label(segmentId);
+    }
+
+    /**
+     * Names a segment (null: back to the derived label). This instance answers with the name at once; other
+     * instances at their next refresh (within {@code shoal.query.description-ttl}).
+     */
+    public Uni<Void> name(long segmentId, String name) {
+        return store.nameSegment(segmentId, name)
+                .invoke(() -> current.updateAndGet(s -> s.withName(segmentId, name)));
     }
 
     /** Descriptions no older than the limits, computed on the given model when the snapshot at hand is stale. */
@@ -78,23 +107,25 @@ public class SegmentDescriptions {
 
     /** Nothing to describe yet: remember that for a TTL, rather than asking Redis again on every read. */
     private Snapshot noModel() {
-        Snapshot s = new Snapshot(newestVersionSeen.get(), System.nanoTime(), Map.of());
+        Snapshot s = new Snapshot(newestVersionSeen.get(), System.nanoTime(), Map.of(), Map.of());
         current.set(s);
         return s;
     }
 
     private Uni<Snapshot> compute(SegmentModel model) {
-        return store.recentTexts()
+        return Uni.combine().all().unis(store.recentTexts(), store.segmentNames()).asTuple()
                 // Cosine similarity of every sampled text to every centroid: CPU work, off the event loop.
                 .emitOn(Infrastructure.getDefaultWorkerPool())
-                .map(texts -> {
+                .map(t -> {
+                    Map<String, float[]> texts = t.getItem1();
                     KMeansState state = model.kmeans();
                     float[][] centroids = new float[state.k()][];
                     for (int j = 0; j < state.k(); j++) {
                         centroids[j] = state.centroid(j);
                     }
                     Snapshot s = new Snapshot(model.version(), System.nanoTime(), SegmentDescriber.describe(
-                            model.ids(), centroids, texts, config.descriptionTexts(), config.labelWords()));
+                            model.ids(), centroids, texts, config.descriptionTexts(), config.labelWords()),
+                            Map.copyOf(t.getItem2()));
                     current.accumulateAndGet(s, (old, now) -> now.modelVersion() >= old.modelVersion() ? now : old);
                     return s;
                 });

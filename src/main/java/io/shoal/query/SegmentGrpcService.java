@@ -45,12 +45,20 @@ public class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBas
     private final SegmentQueries queries;
     private final RecommendationQueries recommendations;
     private final SegmentChangeBroadcaster broadcaster;
+    private final ExplanationQueries explanations;
 
     public SegmentGrpcService(SegmentQueries queries, RecommendationQueries recommendations,
-            SegmentChangeBroadcaster broadcaster) {
+            SegmentChangeBroadcaster broadcaster, ExplanationQueries explanations) {
         this.queries = queries;
         this.recommendations = recommendations;
         this.broadcaster = broadcaster;
+        this.explanations = explanations;
+    }
+
+    @Override
+    public void explain(io.shoal.query.grpc.ExplainRequest request,
+            StreamObserver<io.shoal.query.grpc.ExplanationResponse> response) {
+        answer(explanations.explain(request.getUserId()).map(GrpcMapping::explanation), response);
     }
 
     @Override

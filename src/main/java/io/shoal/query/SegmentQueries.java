@@ -128,21 +128,63 @@ public class SegmentQueries {
                             Instant created = l != null && l.created() != null ? l.created()
                                     : model.createdMillis()[j] > 0 ? Instant.ofEpochMilli(model.createdMillis()[j])
                                             : null;
-                            out.add(new SegmentView(id, d == null ? "segment " + id : d.label(),
+                            out.add(new SegmentView(id, r.getItem1().label(id),
                                     sizes.getOrDefault(id, 0L), model.weights()[j], created,
-                                    l == null ? null : l.retired(), d == null ? List.of() : d.nearestTexts()));
+                                    l == null ? null : l.retired(), d == null ? List.of() : d.nearestTexts(),
+                                    d == null ? List.of() : d.terms(), r.getItem1().names().containsKey(id)));
                         }
                         out.sort(Comparator.comparingLong(SegmentView::size).reversed()
                                 .thenComparingLong(SegmentView::segmentId));
                         for (SegmentLifecycleEntity e : r.getItem3()) {
                             if (model.slotOf(e.segmentId) < 0) {
-                                out.add(new SegmentView(e.segmentId, "segment " + e.segmentId,
-                                        sizes.getOrDefault(e.segmentId, 0L), 0, null, e.occurredAt, List.of()));
+                                out.add(new SegmentView(e.segmentId, r.getItem1().label(e.segmentId),
+                                        sizes.getOrDefault(e.segmentId, 0L), 0, null, e.occurredAt, List.of(),
+                                        List.of(), r.getItem1().names().containsKey(e.segmentId)));
                             }
                         }
                         return new SegmentListing(model.version(), out);
                     });
         });
+    }
+
+    /** Longest name a segment may be given. */
+    static final int MAX_LABEL_LENGTH = 80;
+
+    /**
+     * Names a live segment, or (label null) gives it back its derived label. The name is kept by segment id, so it
+     * survives refits (they match ids to the old segments) and lasts until the segment is retired.
+     *
+     * @return the segment as listed after the change
+     */
+    public Uni<SegmentLabel> rename(long segmentId, String label) {
+        String name;
+        try {
+            name = label == null ? null : checkLabel(label);
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return store.model().chain(model -> {
+            if (model == null || model.slotOf(segmentId) < 0) {
+                return Uni.createFrom().failure(new UnknownSegmentException(segmentId));
+            }
+            return descriptions.name(segmentId, name).map(v -> new SegmentLabel(segmentId,
+                    descriptions.label(segmentId, model.version()), name != null));
+        });
+    }
+
+    static String checkLabel(String label) {
+        String name = label.strip();
+        if (name.isEmpty()) {
+            throw new InvalidQueryException("label", "label must not be empty");
+        }
+        if (name.length() > MAX_LABEL_LENGTH) {
+            throw new InvalidQueryException("label", "label must have at most " + MAX_LABEL_LENGTH
+                    + " characters but had " + name.length());
+        }
+        if (name.chars().anyMatch(Character::isISOControl)) {
+            throw new InvalidQueryException("label", "label must not contain control characters");
+        }
+        return name;
     }
 
     /**

@@ -8,7 +8,10 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
@@ -39,12 +42,71 @@ public class SegmentResource {
     private final SegmentQueries queries;
     private final RecommendationQueries recommendations;
     private final SegmentChangeBroadcaster broadcaster;
+    private final ExplanationQueries explanations;
 
     public SegmentResource(SegmentQueries queries, RecommendationQueries recommendations,
-            SegmentChangeBroadcaster broadcaster) {
+            SegmentChangeBroadcaster broadcaster, ExplanationQueries explanations) {
         this.queries = queries;
         this.recommendations = recommendations;
         this.broadcaster = broadcaster;
+        this.explanations = explanations;
+    }
+
+    @PUT
+    @Path("/segments/{segmentId}/label")
+    @RolesAllowed(Roles.SEGMENTS_WRITE)
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Name a segment", description = "Replaces the derived label with a name a marketer gives "
+            + "(body {\"label\": \"new parents\"}). The name is kept by segment id, so it survives refits, which "
+            + "match new segments to the old ids, and is shown wherever the label is: queries, recommendations' "
+            + "reasons, Kafka segment changes, the dashboard.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = SegmentLabel.class)))
+    @APIResponse(responseCode = "400", description = "segmentId not an integer; label missing, empty, longer than "
+            + "80 characters or with control characters", content = @Content(schema = @Schema(
+                    implementation = QueryError.class)))
+    @APIResponse(responseCode = "404", description = "No live segment has this id",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<SegmentLabel> rename(@RestPath String segmentId, SegmentLabel body) {
+        try {
+            long id = parseLong("segmentId", segmentId);
+            if (body == null || body.label() == null) {
+                throw new InvalidQueryException("label", "label is required: {\"label\": \"a name\"}");
+            }
+            return queries.rename(id, body.label());
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    @DELETE
+    @Path("/segments/{segmentId}/label")
+    @RolesAllowed(Roles.SEGMENTS_WRITE)
+    @Operation(summary = "Forget a segment's name", description = "The segment is labelled by its texts again.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = SegmentLabel.class)))
+    @APIResponse(responseCode = "404", description = "No live segment has this id",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<SegmentLabel> unname(@RestPath String segmentId) {
+        try {
+            return queries.rename(parseLong("segmentId", segmentId), null);
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+    }
+
+    @GET
+    @Path("/users/{userId}/explanation")
+    @Operation(summary = "Why a shopper is in their segment", description = "Similarity of the shopper's profile "
+            + "to the segment and to the runner-up, and the margin; the shopper's items that pull most toward the "
+            + "segment (contribution = the item's decayed weight × its similarity to the centroid); the last move "
+            + "with its reason, its cause (behaviour, refit, rescue, seeded, retired, identity-merge) and the "
+            + "shopper's interactions between the previous decision and it.")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = Explanation.class)))
+    @APIResponse(responseCode = "400", description = "Bad userId; the parameter is named",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    @APIResponse(responseCode = "404", description = "Unknown shopper, or no profile or segment yet",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<Explanation> explanation(@RestPath String userId) {
+        return explanations.explain(userId);
     }
 
     @GET
@@ -171,6 +233,12 @@ public class SegmentResource {
     public Response watchLimit(SegmentChangeBroadcaster.WatchLimitException e) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
                 .header("Retry-After", 5).entity(new QueryError(null, e.getMessage())).build();
+    }
+
+    @ServerExceptionMapper(UnknownSegmentException.class)
+    public Response unknownSegment(UnknownSegmentException e) {
+        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
+                .entity(new QueryError("segmentId", e.getMessage())).build();
     }
 
     @ServerExceptionMapper(UnknownUserException.class)

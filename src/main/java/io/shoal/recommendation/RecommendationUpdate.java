@@ -46,9 +46,11 @@ public final class RecommendationUpdate {
      * @param purchase   whether it counts as a purchase
      * @param feedback   IMPRESSION or CLICK for feedback on a recommendation, else null
      * @param strategy   the strategy of the list the feedback is about, else null
+     * @param kind       what the shopper did (kept with the shopper's recent interactions, for explanations)
      */
     public record Increment(String userId, String item, String text, double history, double popularity,
-            double basket, boolean purchase, long eventMillis, Interaction.Kind feedback, Strategy strategy) {
+            double basket, boolean purchase, long eventMillis, Interaction.Kind feedback, Strategy strategy,
+            Interaction.Kind kind) {
 
         /** An impression: feedback only. */
         public boolean impression() {
@@ -80,7 +82,7 @@ public final class RecommendationUpdate {
                 && x.strategy() != null;
         if (x.kind() == Interaction.Kind.IMPRESSION) {
             return feedback ? new Increment(x.userId(), x.item(), x.text(), 0, 0, 0, false, x.eventMillis(),
-                    Interaction.Kind.IMPRESSION, x.strategy()) : null;
+                    Interaction.Kind.IMPRESSION, x.strategy(), x.kind()) : null;
         }
         double w = params.weight(x.kind());
         if (w <= 0 && !feedback) {
@@ -89,6 +91,6 @@ public final class RecommendationUpdate {
         double gp = params.popularityClock().growing(x.eventMillis());
         return new Increment(x.userId(), x.item(), x.text(), w * params.historyClock().growing(x.eventMillis()),
                 w * gp, gp, x.kind() == Interaction.Kind.PURCHASE, x.eventMillis(),
-                feedback ? Interaction.Kind.CLICK : null, feedback ? x.strategy() : null);
+                feedback ? Interaction.Kind.CLICK : null, feedback ? x.strategy() : null, x.kind());
     }
 }

@@ -12,12 +12,14 @@ public final class Roles {
     public static final String EVENTS_WRITE = "events:write";
     /** Read segments, shoppers, history, recommendations and the change streams. */
     public static final String SEGMENTS_READ = "segments:read";
+    /** Name segments ({@code PUT /v1/segments/{id}/label}): what a marketer needs beside reading. */
+    public static final String SEGMENTS_WRITE = "segments:write";
     /** Erase shoppers ({@code DELETE /v1/users/{userId}}, {@code POST /v1/users/erasures}). */
     public static final String USERS_ERASE = "users:erase";
     /** Operations: refits, dead letters, and every role above. */
     public static final String ADMIN = "admin";
 
-    public static final List<String> ALL = List.of(EVENTS_WRITE, SEGMENTS_READ, USERS_ERASE, ADMIN);
+    public static final List<String> ALL = List.of(EVENTS_WRITE, SEGMENTS_READ, SEGMENTS_WRITE, USERS_ERASE, ADMIN);
 
     private Roles() {
     }

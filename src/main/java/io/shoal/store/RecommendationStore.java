@@ -35,21 +35,35 @@ public class RecommendationStore {
 
     private static final String APPLY = RedisScripts.load("stored_user.lua", "apply_recommendation.lua");
     private static final String RECOMMEND = RedisScripts.load("stored_user.lua", "recommend.lua");
+    private static final String EXPLAIN = RedisScripts.load("explain.lua");
+
+    /** Recent interactions kept per shopper when not configured. */
+    public static final int DEFAULT_RECENT_INTERACTIONS = 20;
 
     private final Redis redis;
     private final RedisKeys keys;
     private final RecommendationParams params;
+    private final int recentInteractions;
 
     @Inject
     public RecommendationStore(ReactiveRedisDataSource redis, RedisKeys keys, RecommendationConfig config) {
-        this(redis.getRedis(), keys, RecommendationConfig.params(config));
+        this(redis.getRedis(), keys, RecommendationConfig.params(config), config.recentInteractions());
     }
 
     /** For tests and benchmarks: explicit parameters. */
     public RecommendationStore(Redis redis, RedisKeys keys, RecommendationParams params) {
+        this(redis, keys, params, DEFAULT_RECENT_INTERACTIONS);
+    }
+
+    private RecommendationStore(Redis redis, RedisKeys keys, RecommendationParams params, int recentInteractions) {
+        if (recentInteractions < 1) {
+            throw new IllegalArgumentException("shoal.recommendation.recent-interactions must be >= 1 but was "
+                    + recentInteractions);
+        }
         this.redis = redis;
         this.keys = keys;
         this.params = params;
+        this.recentInteractions = recentInteractions;
     }
 
     public RecommendationParams params() {
@@ -83,17 +97,18 @@ public class RecommendationStore {
             shopper.putIfAbsent(p.increment().userId(), shopper.size() + 1);
             partition.putIfAbsent(p.increment().userId(), p.position().partition());
         }
-        Request eval = Request.cmd(Command.EVAL).arg(APPLY).arg(6 + 4 * shopper.size())
+        Request eval = Request.cmd(Command.EVAL).arg(APPLY).arg(6 + 5 * shopper.size())
                 .arg(keys.recommendationGlobal()).arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers())
                 .arg(keys.recommendationRepeaters()).arg(keys.recommendationTexts()).arg(keys.recommendationFeedback());
         for (String user : shopper.keySet()) {
             eval.arg(keys.recommendationItems(user)).arg(keys.recommendationCounts(user)).arg(keys.userProfile(user))
-                    .arg(keys.recommendationShown(user));
+                    .arg(keys.recommendationShown(user)).arg(keys.recommendationRecent(user));
         }
         // Shown marks are judged by event time; the TTL (a day past the window, wall clock) only collects garbage.
         eval.arg(keys.recommendationSegmentPrefix()).arg(params.shopperItems()).arg(params.segmentItems())
                 .arg(params.globalItems()).arg(shopper.size()).arg(params.conversionWindowMillis())
-                .arg(params.shownItems()).arg(params.conversionWindowMillis() + 24 * 3600 * 1000L);
+                .arg(params.shownItems()).arg(params.conversionWindowMillis() + 24 * 3600 * 1000L)
+                .arg(recentInteractions);
         for (String user : shopper.keySet()) {
             eval.arg(partition.get(user));
         }
@@ -104,7 +119,8 @@ public class RecommendationStore {
                     .arg(Double.toString(x.popularity())).arg(Double.toString(x.basket())).arg(x.purchase() ? 1 : 0)
                     .arg(Long.toString(x.eventMillis()))
                     .arg(x.feedback() == null ? "" : x.feedback().name().toLowerCase(java.util.Locale.ROOT))
-                    .arg(x.strategy() == null ? "" : x.strategy().wireName());
+                    .arg(x.strategy() == null ? "" : x.strategy().wireName())
+                    .arg(x.kind().name().toLowerCase(java.util.Locale.ROOT));
         }
         return redis.send(eval).map(r -> {
             List<Counted> counted = new ArrayList<>();
@@ -162,6 +178,52 @@ public class RecommendationStore {
                 .arg(keys.recommendationTexts()).arg(keys.recommendationSegmentPrefix()).arg(candidates);
         return redis.send(eval).map(r -> new StoredView(parse(r), Long.parseLong(r.get(11).toString()),
                 (long) Double.parseDouble(r.get(12).toString())));
+    }
+
+    /**
+     * One of a shopper's recent interactions.
+     *
+     * @param item the item key; {@code text} may be empty
+     */
+    public record RecentInteraction(long eventMillis, String kind, String item, String text) {
+    }
+
+    /**
+     * What an explanation reads of the recommendation state, in one round trip: the shopper's own items with their
+     * weights (sums of growing weights of the history clock), the texts the catalogue has for them, the recent
+     * interactions (newest applied first) and the state's clock (its newest event time, 0 before any).
+     */
+    public record ExplanationInputs(List<ShopperView.Owned> owned, Map<String, String> texts,
+            List<RecentInteraction> recent, long stateMillis) {
+    }
+
+    /** The explanation inputs of one shopper (explain.lua). */
+    public Uni<ExplanationInputs> explanationInputs(String userId) {
+        Request eval = Request.cmd(Command.EVAL).arg(EXPLAIN).arg(4).arg(keys.recommendationItems(userId))
+                .arg(keys.recommendationRecent(userId)).arg(keys.recommendationTexts())
+                .arg(keys.recommendationBaskets());
+        return redis.send(eval).map(r -> {
+            Response own = r.get(0);
+            Response texts = r.get(1);
+            List<ShopperView.Owned> owned = new ArrayList<>(own.size() / 2);
+            Map<String, String> textOf = new HashMap<>();
+            for (int i = 0; i < own.size(); i += 2) {
+                String item = own.get(i).toString(StandardCharsets.UTF_8);
+                owned.add(new ShopperView.Owned(item, Double.parseDouble(own.get(i + 1).toString()), 0, 0));
+                Response t = texts.get(i / 2);
+                if (t != null) {
+                    textOf.put(item, t.toString(StandardCharsets.UTF_8));
+                }
+            }
+            List<RecentInteraction> recent = new ArrayList<>();
+            for (Response line : r.get(2)) {
+                String[] f = line.toString(StandardCharsets.UTF_8).split("\t", 4);
+                if (f.length == 4) {
+                    recent.add(new RecentInteraction(Long.parseLong(f[0]), f[1], f[2], f[3]));
+                }
+            }
+            return new ExplanationInputs(owned, textOf, recent, (long) Double.parseDouble(r.get(3).toString()));
+        });
     }
 
     static ShopperView parse(Response r) {

@@ -100,6 +100,11 @@ public class RedisKeys {
         return prefix + "segsize";
     }
 
+    /** Hash of segment id to the name a person gave it (it outlives refits: ids are matched across them). */
+    public String segmentNames() {
+        return prefix + "segnames";
+    }
+
     /** Hash of user id to profile vector: a bounded sample for seeding and refinement. */
     public String sample() {
         return prefix + "sample";
@@ -171,6 +176,14 @@ public class RedisKeys {
     /** Hash: the items recently shown to a shopper in a recommendation list (item to "strategy:millis"). */
     public String recommendationShown(String userId) {
         return prefix + "rec:shown:" + userId;
+    }
+
+    /**
+     * List: a shopper's recent interactions, newest applied first ("millis TAB kind TAB item TAB text"), bounded by
+     * {@code shoal.recommendation.recent-interactions}; what an explanation shows as the events behind a move.
+     */
+    public String recommendationRecent(String userId) {
+        return prefix + "rec:r:" + userId;
     }
 
     /** Hash: feedback counts, field "segment:strategy:kind" (segment "none" without one). */

@@ -325,6 +325,27 @@ public class SegmentStore {
         });
     }
 
+    /** The names people gave segments, by segment id. */
+    public Uni<Map<Long, String>> segmentNames() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.segmentNames())).map(r -> {
+            Map<Long, String> out = new HashMap<>();
+            if (r != null) {
+                for (String field : r.getKeys()) {
+                    out.put(Long.parseLong(field), r.get(field).toString(StandardCharsets.UTF_8));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Names a segment (replacing an earlier name); a null name removes it. */
+    public Uni<Void> nameSegment(long segmentId, String name) {
+        Request r = name == null ? Request.cmd(Command.HDEL).arg(keys.segmentNames()).arg(Long.toString(segmentId))
+                : Request.cmd(Command.HSET).arg(keys.segmentNames()).arg(Long.toString(segmentId))
+                        .arg(name.getBytes(StandardCharsets.UTF_8));
+        return redis.send(r).replaceWithVoid();
+    }
+
     // ---- writes
 
     /**
@@ -526,7 +547,8 @@ public class SegmentStore {
         List<String> k = new ArrayList<>(List.of(keys.model(), keys.segmentSizes(), keys.sample(),
                 keys.sampleIndex(), keys.profiled(), keys.userProfile(userId), keys.userActivity(userId),
                 keys.userPosition(userId), keys.identityLink(userId), keys.recommendationItems(userId),
-                keys.recommendationCounts(userId), keys.recommendationShown(userId)));
+                keys.recommendationCounts(userId), keys.recommendationShown(userId),
+                keys.recommendationRecent(userId)));
         k.addAll(otherKeys);
         boolean profiled = user != null && user.profile() != null;
         Long segment = user == null ? null : user.segmentId();

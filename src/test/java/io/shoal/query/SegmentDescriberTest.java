@@ -48,7 +48,30 @@ class SegmentDescriberTest {
     void segmentWithoutTextsIsLabelledByItsId() {
         assertThat(SegmentDescriber.label(9, List.of(), 3)).isEqualTo("segment 9");
         assertThat(SegmentDescriber.describe(new long[] { 9 }, new float[][] { unit(1, 0) }, Map.of(), 10, 3)
-                .get(9L)).isEqualTo(new SegmentDescriber.Description(List.of(), "segment 9"));
+                .get(9L)).isEqualTo(new SegmentDescriber.Description(List.of(), "segment 9", List.of()));
+    }
+
+    @Test
+    void distinctiveTermsAreByClassBasedTfIdfOverTheTextsEachSegmentOwns() {
+        // Two segments along the axes; "christmas" is in texts of both, which lowers its weight in each.
+        Map<String, float[]> texts = new java.util.LinkedHashMap<>();
+        texts.put("CHRISTMAS CAKE TIN", unit(1, 0.1f));
+        texts.put("CAKE STAND", unit(1, 0.2f));
+        texts.put("CHRISTMAS CAKE CASES", unit(1, 0.3f));
+        texts.put("CHRISTMAS LIGHTS", unit(0.1f, 1));
+        texts.put("FAIRY LIGHTS", unit(0.2f, 1));
+        Map<Long, SegmentDescriber.Description> d = SegmentDescriber.describe(new long[] { 1, 2 },
+                new float[][] { unit(1, 0), unit(0, 1) }, texts, 10, 2);
+        // Segment 1 owns 3 texts, 8 terms: cake 3, christmas 2, tin/stand/cases 1; segment 2: 2 texts, 4 terms.
+        // A = 6; f(cake) = 3, f(christmas) = 3, f(tin) = 1, f(lights) = 2, f(fairy) = 1.
+        // W(cake,1) = 3/8·ln 3 = 0.412, W(christmas,1) = 2/8·ln 3 = 0.275, W(tin,1) = 1/8·ln 7 = 0.243.
+        // W(lights,2) = 2/4·ln 4 = 0.693, W(fairy,2) = 1/4·ln 7 = 0.486, W(christmas,2) = 1/4·ln 3 = 0.275.
+        assertThat(d.get(1L).terms()).containsExactly("cake", "christmas", "tin", "stand", "cases");
+        assertThat(d.get(1L).label()).isEqualTo("segment 1: cake, christmas");
+        assertThat(d.get(2L).terms()).containsExactly("lights", "fairy", "christmas");
+        assertThat(d.get(2L).label()).isEqualTo("segment 2: lights, fairy");
+        // Nearest texts still rank every sampled text by similarity, owned or not.
+        assertThat(d.get(2L).nearestTexts()).startsWith("CHRISTMAS LIGHTS", "FAIRY LIGHTS");
     }
 
     @Test
