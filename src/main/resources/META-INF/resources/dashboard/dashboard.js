@@ -6,6 +6,16 @@
 const KEY_STORAGE = 'shoal.apiKey';
 const charts = {};
 
+// ./shoal demo prints the URL with #key=...: the fragment never leaves the browser; keep the key for this tab only
+// and take it out of the address bar.
+(function keyFromFragment() {
+    const match = /(?:^#|&)key=([^&]+)/.exec(location.hash);
+    if (match) {
+        sessionStorage.setItem(KEY_STORAGE, decodeURIComponent(match[1]));
+        history.replaceState(null, '', location.pathname + location.search);
+    }
+})();
+
 function headers() {
     const key = sessionStorage.getItem(KEY_STORAGE);
     return key ? { 'X-API-Key': key } : {};

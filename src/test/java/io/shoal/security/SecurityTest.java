@@ -2,6 +2,7 @@ package io.shoal.security;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.fail;
 
@@ -81,6 +82,13 @@ class SecurityTest {
                 new Endpoint("GET", "/v1/users/sec-user/recommendations", null, Roles.SEGMENTS_READ),
                 new Endpoint("GET", "/v1/recommendations/stats", null, Roles.SEGMENTS_READ),
                 new Endpoint("GET", "/v1/segments", null, Roles.SEGMENTS_READ),
+                new Endpoint("GET", "/v1/users/sec-user/explanation", null, Roles.SEGMENTS_READ),
+                new Endpoint("GET", "/v1/dashboard/map", null, Roles.SEGMENTS_READ),
+                new Endpoint("GET", "/v1/dashboard/sizes", null, Roles.SEGMENTS_READ),
+                new Endpoint("GET", "/v1/dashboard/flows", null, Roles.SEGMENTS_READ),
+                new Endpoint("GET", "/v1/dashboard/lineage", null, Roles.SEGMENTS_READ),
+                new Endpoint("PUT", "/v1/segments/1/label", "{\"label\":\"sec\"}", Roles.SEGMENTS_WRITE),
+                new Endpoint("DELETE", "/v1/segments/1/label", null, Roles.SEGMENTS_WRITE),
                 new Endpoint("GET", "/v1/dead-letters", null, Roles.ADMIN),
                 new Endpoint("POST", "/v1/dead-letters/replay", "{}", Roles.ADMIN),
                 new Endpoint("POST", "/v1/model/refit", null, Roles.ADMIN),
@@ -139,6 +147,18 @@ class SecurityTest {
                         .isNotIn(401, 403).isLessThan(500);
             }
         }
+    }
+
+    @Test
+    void theDashboardPageIsStaticAndOpenItsDataNeedsTheReadRole() {
+        given().get("/dashboard/").then().statusCode(200).contentType(containsString("text/html"))
+                .body(containsString("dashboard.js"));
+        given().get("/webjars/echarts/5.3.1/dist/echarts.min.js").then().statusCode(200);
+        given().get("/v1/dashboard/map").then().statusCode(401);
+        given().header("X-API-Key", TestKeys.READER).get("/v1/dashboard/map").then().statusCode(200);
+        // A reader cannot name segments: that takes segments:write (or admin).
+        given().header("X-API-Key", TestKeys.READER).contentType("application/json").body("{\"label\":\"x\"}")
+                .put("/v1/segments/1/label").then().statusCode(403);
     }
 
     @Test
@@ -275,6 +295,7 @@ class SecurityTest {
         calls.add(s -> s.getUserHistory(GetUserHistoryRequest.newBuilder().setUserId("sec-user").build()));
         calls.add(s -> s.recommend(RecommendRequest.newBuilder().setUserId("sec-user").build()));
         calls.add(s -> s.getRecommendationStats(GetRecommendationStatsRequest.newBuilder().build()));
+        calls.add(s -> s.explain(io.shoal.query.grpc.ExplainRequest.newBuilder().setUserId("sec-user").build()));
         calls.add(s -> {
             Iterator<?> changes = s.withDeadlineAfter(1, TimeUnit.SECONDS)
                     .watchSegmentChanges(WatchSegmentChangesRequest.newBuilder().build());
