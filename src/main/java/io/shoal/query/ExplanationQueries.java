@@ -181,6 +181,7 @@ public class ExplanationQueries {
         return switch (r) {
             case "assigned", "moved" -> "behaviour";
             case "segment_retired" -> "retired";
+            case "seeded_segment" -> "seeded";
             case "refit", "rescue", "seeded", "identity-merge" -> r;
             default -> r.isEmpty() ? "unknown" : r;
         };

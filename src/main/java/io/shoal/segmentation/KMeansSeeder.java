@@ -143,6 +143,17 @@ public final class KMeansSeeder {
      * its slot (see the class comment). Stops early when no assignment changes.
      */
     public static Refinement refine(KMeansState state, List<float[]> sample, int iterations) {
+        return refine(state, sample, iterations, new boolean[state.k()]);
+    }
+
+    /**
+     * As {@link #refine(KMeansState, List, int)}, with the slots marked in {@code pinned} held where they are: they
+     * take members like any centroid but do not move (seeded segments: their centroid is their examples').
+     */
+    public static Refinement refine(KMeansState state, List<float[]> sample, int iterations, boolean[] pinned) {
+        if (pinned.length != state.k()) {
+            throw new IllegalArgumentException("one pinned flag per slot expected but got " + pinned.length);
+        }
         if (iterations < 0) {
             throw new IllegalArgumentException("iterations must be >= 0 but was " + iterations);
         }
@@ -151,7 +162,7 @@ public final class KMeansSeeder {
         float[][] before = state.centroidsRef();
         float[][] centroids = Vectors.deepCopy(before);
         for (int it = 0; it < iterations; it++) {
-            if (!lloydStep(points, centroids, false)) {
+            if (!lloydStep(points, centroids, false, pinned)) {
                 break;
             }
         }
@@ -212,6 +223,10 @@ public final class KMeansSeeder {
      * @return whether any centroid changed
      */
     private static boolean lloydStep(float[][] points, float[][] centroids, boolean reseedEmpty) {
+        return lloydStep(points, centroids, reseedEmpty, new boolean[centroids.length]);
+    }
+
+    private static boolean lloydStep(float[][] points, float[][] centroids, boolean reseedEmpty, boolean[] pinned) {
         int k = centroids.length;
         int d = centroids[0].length;
         double[][] sums = new double[k][d];
@@ -230,6 +245,9 @@ public final class KMeansSeeder {
         }
         boolean changed = false;
         for (int c = 0; c < k; c++) {
+            if (pinned[c]) {
+                continue;
+            }
             float[] next = counts[c] > 0 ? Vectors.normalizeOrNull(sums[c]) : null;
             if (next == null && reseedEmpty && counts[c] == 0 && worst >= 0 && worstDistance > 0) {
                 next = points[worst].clone();

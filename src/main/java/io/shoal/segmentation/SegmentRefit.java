@@ -2,8 +2,10 @@ package io.shoal.segmentation;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -27,12 +29,21 @@ import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
  * give the MONIC transitions of {@link SegmentLineage}: survived, split, merged, born, died.</li>
  * </ol>
  * Seeding is a refit without a live model: the best of {@code seedingRestarts} k-means++ fits, ids 0..k-1.
+ *
+ * <h2>Seeded segments (seeded k-means)</h2>
+ * A segment seeded from examples ({@link #addSeeded}) is a new slot at the examples' mean direction, beside the k
+ * learned ones. It is <em>pinned</em>: every refit holds its centroid at the examples' (it takes members in the fit
+ * like any centroid but does not move, and keeps its id and slot without matching), a rescue never retires or splits
+ * it, and the fit's k is the number of learned segments, so seeds do not take their place. Between refits it learns
+ * online like any segment; each refit puts it back where its examples are.
  */
 public final class SegmentRefit {
 
     /** Why the model was swapped; shoppers moved by the sweep that follows are audited with this reason. */
     public enum Cause {
-        SEEDED, REFIT, RESCUE;
+        SEEDED, REFIT, RESCUE,
+        /** A segment seeded from examples was added ({@link #addSeeded}). */
+        SEEDED_SEGMENT;
 
         /** The audit reason of a move made by the sweep after this swap. */
         public String reason() {
@@ -100,17 +111,40 @@ public final class SegmentRefit {
      */
     public Optional<Swap> maintain(SegmentModel live, Sample sample, long profiled, RefitPolicy.Trigger trigger,
             long nowMillis) {
+        return maintain(live, sample, profiled, trigger, nowMillis, Map.of());
+    }
+
+    /**
+     * As {@link #maintain(SegmentModel, Sample, long, RefitPolicy.Trigger, long)} with seeded segments: their
+     * examples' unit mean direction by segment id (ids not in the live model are ignored).
+     */
+    public Optional<Swap> maintain(SegmentModel live, Sample sample, long profiled, RefitPolicy.Trigger trigger,
+            long nowMillis, Map<Long, float[]> seeded) {
         if (trigger == RefitPolicy.Trigger.NONE || sample.size() < params.k()) {
             return Optional.empty();
         }
         KMeansState state = live.kmeans();
         double liveCost = liveCost(state, sample);
-        KMeansSeeder.Refinement warm = KMeansSeeder.refine(state, sample.vectors(), KMeansSeeder.POLISH_ITERATIONS);
+        Map<Long, float[]> pinned = new LinkedHashMap<>();
+        boolean[] mask = new boolean[state.k()];
+        float[][] start = state.centroids();
+        for (int j = 0; j < state.k(); j++) {
+            float[] seed = seeded.get(state.segmentId(j));
+            if (seed != null && seed.length == state.dimension()) {
+                pinned.put(state.segmentId(j), seed);
+                mask[j] = true;
+                start[j] = seed;
+            }
+        }
+        KMeansState warmStart = new KMeansState(start, state.weights(), state.concentrations(), state.segmentIds(),
+                state.nextSegmentId(), state.version());
+        KMeansSeeder.Refinement warm = KMeansSeeder.refine(warmStart, sample.vectors(),
+                KMeansSeeder.POLISH_ITERATIONS, mask);
         if (trigger.refit() || params.refit().drifted(liveCost, warm.cost())) {
-            return Optional.of(refit(live, sample, profiled, trigger, nowMillis, liveCost, warm));
+            return Optional.of(refit(live, sample, profiled, trigger, nowMillis, liveCost, warm, pinned));
         }
         if (live.algorithm() == Algorithm.KMEANS) {
-            SegmentRescue.RescueResult rescued = params.rescue().rescue(state, sample.vectors());
+            SegmentRescue.RescueResult rescued = params.rescue().rescue(state, sample.vectors(), pinned.keySet());
             if (!rescued.events().isEmpty()) {
                 long[] created = live.createdMillis().clone();
                 for (int j = 0; j < live.k(); j++) {
@@ -129,23 +163,51 @@ public final class SegmentRefit {
     }
 
     private Swap refit(SegmentModel live, Sample sample, long profiled, RefitPolicy.Trigger trigger, long nowMillis,
-            double liveCost, KMeansSeeder.Refinement warm) {
+            double liveCost, KMeansSeeder.Refinement warm, Map<Long, float[]> pinned) {
         long seed = params.randomSeed() * 31 + live.generation();
         KMeansSeeder.SeedResult freshFit = params.seeder().seed(sample.vectors(), params.k(), seed);
+        KMeansState freshState = freshFit.state();
+        double freshCost = freshFit.cost();
+        if (!pinned.isEmpty()) {
+            // The fresh fit's learned centroids, polished with the seeded ones held in place beside them.
+            float[][] both = new float[params.k() + pinned.size()][];
+            boolean[] mask = new boolean[both.length];
+            System.arraycopy(freshState.centroids(), 0, both, 0, params.k());
+            int p = params.k();
+            for (float[] c : pinned.values()) {
+                mask[p] = true;
+                both[p++] = c;
+            }
+            KMeansSeeder.Refinement polished = KMeansSeeder.refine(new KMeansState(both, new double[both.length],
+                    live.version()), sample.vectors(), KMeansSeeder.POLISH_ITERATIONS, mask);
+            freshState = polished.state();
+            freshCost = polished.cost();
+        }
         // The fresh fit must be clearly better: near-equal optima differ a lot in membership (two batch fits of Online
         // Retail agree at ARI ~0.46), and taking any cheaper one measured 37% more moves for the same cost ratio.
-        boolean fresh = params.refit().freshWins(freshFit.cost(), warm.cost());
-        float[][] fitted = fresh ? freshFit.state().centroids() : warm.state().centroids();
-        double cost = fresh ? freshFit.cost() : warm.cost();
+        boolean fresh = params.refit().freshWins(freshCost, warm.cost());
+        KMeansState fit = fresh ? freshState : warm.state();
+        double cost = fresh ? freshCost : warm.cost();
+        // The learned centroids of the fit (the seeded ones are placed by id, not matched).
+        List<float[]> learned = new ArrayList<>();
+        for (int j = 0; j < fit.k(); j++) {
+            boolean seededSlot = fresh ? j >= params.k() : pinned.containsKey(live.ids()[j]);
+            if (!seededSlot) {
+                learned.add(fit.centroid(j));
+            }
+        }
+        float[][] fitted = learned.toArray(new float[0][]);
 
-        // Match the fitted centroids to the live ones; the fit has the configured k, which may differ from the live
-        // model's after a change of configuration (rows or columns are then left unmatched).
+        // Match the fitted centroids to the live learned ones; the fit has the configured k, which may differ from
+        // the live model's after a change of configuration (rows or columns are then left unmatched).
         float[][] old = live.kmeans().centroids();
         int k = fitted.length;
+        int slots = k + pinned.size();
         double[][] similarity = new double[old.length][k];
         for (int i = 0; i < old.length; i++) {
             for (int j = 0; j < k; j++) {
-                similarity[i][j] = Vectors.dot(old[i], fitted[j]);
+                // A seeded segment's old centroid is never a match: -2 is below any cosine.
+                similarity[i][j] = pinned.containsKey(live.ids()[i]) ? -2 : Vectors.dot(old[i], fitted[j]);
             }
         }
         int[] match = OptimalAssignment.maximize(similarity);
@@ -157,35 +219,50 @@ public final class SegmentRefit {
                 oldOf[j] = i;
             }
         }
-        // A matched centroid keeps its segment's id and, where it exists, its slot; the others take free slots.
-        float[][] centroids = new float[k][];
-        long[] ids = new long[k];
-        long[] created = new long[k];
+        // Seeded segments keep their slot and id; a matched centroid keeps its segment's id and, where it exists, its
+        // slot; the others take free slots.
+        float[][] centroids = new float[slots][];
+        long[] ids = new long[slots];
+        long[] created = new long[slots];
         long nextId = live.nextSegmentId();
-        List<Integer> waiting = new ArrayList<>();
+        List<float[]> waitingCentroids = new ArrayList<>();
+        List<Integer> waitingOld = new ArrayList<>();
+        for (Map.Entry<Long, float[]> e : pinned.entrySet()) {
+            int i = live.slotOf(e.getKey());
+            if (i < slots && centroids[i] == null) {
+                centroids[i] = e.getValue();
+                ids[i] = live.ids()[i];
+                created[i] = live.createdMillis()[i];
+            } else {
+                waitingCentroids.add(e.getValue());
+                waitingOld.add(i);
+            }
+        }
         for (int j = 0; j < k; j++) {
             int i = oldOf[j];
-            if (i >= 0 && i < k && centroids[i] == null) {
+            if (i >= 0 && i < slots && centroids[i] == null) {
                 centroids[i] = fitted[j];
                 ids[i] = live.ids()[i];
                 created[i] = live.createdMillis()[i];
             } else {
-                waiting.add(j);
+                waitingCentroids.add(fitted[j]);
+                waitingOld.add(i);
             }
         }
         int free = 0;
-        for (int j : waiting) {
+        for (int w = 0; w < waitingCentroids.size(); w++) {
             while (centroids[free] != null) {
                 free++;
             }
-            int i = oldOf[j];
-            centroids[free] = fitted[j];
+            int i = waitingOld.get(w);
+            centroids[free] = waitingCentroids.get(w);
             ids[free] = i >= 0 ? live.ids()[i] : nextId++;
             created[free] = i >= 0 ? live.createdMillis()[i] : nowMillis;
         }
         double total = Arrays.stream(live.weights()).sum();
         double scale = Math.max(total, 1e-9) / sample.size();
-        KMeansState shape = new KMeansState(centroids, new double[k], onesLike(k), ids, nextId, live.version());
+        KMeansState shape = new KMeansState(centroids, new double[slots], onesLike(slots), ids, nextId,
+                live.version());
         // P_fit and the fit time move with a global re-search (growth, age), not with a check's correction.
         SegmentModel fittedModel = model(shape, sample.vectors(), created, scale);
         SegmentModel next = trigger.refit()
@@ -194,6 +271,36 @@ public final class SegmentRefit {
                         live.fittedAtMillis());
         List<SegmentLineage.Transition> lineage = lineage(live, next, sample);
         return new Swap(next, Cause.REFIT, trigger, lineage, List.of(), liveCost, cost, fresh);
+    }
+
+    /**
+     * Adds a segment seeded from examples: a new slot (a new id) at {@code direction}, the examples' unit mean,
+     * beside the live ones; the sample's members give every slot its weight as in a refit, and the sweep that follows
+     * re-decides every shopper (moves audited as {@code seeded_segment}).
+     *
+     * @param direction unit vector of the model's dimension
+     */
+    public Swap addSeeded(SegmentModel live, float[] direction, Sample sample, long nowMillis) {
+        if (direction.length != live.dimension()) {
+            throw new IllegalArgumentException("the examples have dimension " + direction.length + " but the model "
+                    + live.dimension());
+        }
+        int k = live.k();
+        float[][] centroids = Arrays.copyOf(live.kmeans().centroids(), k + 1);
+        centroids[k] = direction.clone();
+        long[] ids = Arrays.copyOf(live.ids(), k + 1);
+        ids[k] = live.nextSegmentId();
+        long[] created = Arrays.copyOf(live.createdMillis(), k + 1);
+        created[k] = nowMillis;
+        double total = Arrays.stream(live.weights()).sum();
+        double scale = sample.size() == 0 ? 0 : Math.max(total, 1e-9) / sample.size();
+        KMeansState shape = new KMeansState(centroids, new double[k + 1], onesLike(k + 1), ids, ids[k] + 1,
+                live.version());
+        SegmentModel next = model(shape, sample.vectors(), created, scale).asFit(live.generation() + 1,
+                live.points(), live.fittedProfiles(), live.fittedPoints(), live.fittedAtMillis());
+        double cost = ClusteringMetrics.withinClusterCost(sample.vectors(), next.kmeans());
+        return new Swap(next, Cause.SEEDED_SEGMENT, RefitPolicy.Trigger.MANUAL, List.of(), List.of(),
+                liveCost(live.kmeans(), sample), cost, false);
     }
 
     /** The model of fitted centroids: members of the sample give weights (× scale), concentrations, GMM stats. */

@@ -77,8 +77,16 @@ public final class SegmentRescue {
      * @param sample recent profiles (unit vectors) to find split directions in; may be empty
      */
     public RescueResult rescue(KMeansState state, List<float[]> sample) {
+        return rescue(state, sample, java.util.Set.of());
+    }
+
+    /**
+     * Re-seeds every dead slot except those of {@code pinned} segments (seeded from examples: they are kept however
+     * few members they have, and are never split to rescue another).
+     */
+    public RescueResult rescue(KMeansState state, List<float[]> sample, java.util.Set<Long> pinned) {
         Vectors.requireDimensions(sample, state.dimension(), "sample");
-        int[] dead = deadSlots(state);
+        int[] dead = Arrays.stream(deadSlots(state)).filter(k -> !pinned.contains(state.segmentId(k))).toArray();
         if (dead.length == 0) {
             return new RescueResult(state, List.of());
         }
@@ -98,14 +106,14 @@ public final class SegmentRescue {
         List<SegmentLifecycleEvent> events = new ArrayList<>();
         for (int k : dead) {
             int[] labels = labels(sample, centroids, live);
-            int donor = donor(sample, centroids, weights, live, labels);
+            int donor = donor(sample, centroids, weights, live, labels, ids, pinned);
             List<float[]> members = new ArrayList<>();
             for (int i = 0; i < labels.length; i++) {
                 if (labels[i] == donor) {
                     members.add(sample.get(i));
                 }
             }
-            Split halves = split(members, centroids[donor]);
+            Split halves = donor < 0 ? null : split(members, centroids[donor]);
             long newId = nextId;
             if (halves != null) {
                 double total = weights[donor];
@@ -166,7 +174,7 @@ public final class SegmentRescue {
     }
 
     private static int donor(List<float[]> sample, float[][] centroids, double[] weights, boolean[] live,
-            int[] labels) {
+            int[] labels, long[] ids, java.util.Set<Long> pinned) {
         double[] distanceSum = new double[centroids.length];
         int[] counts = new int[centroids.length];
         for (int i = 0; i < labels.length; i++) {
@@ -176,7 +184,7 @@ public final class SegmentRescue {
         int donor = -1;
         double bestShare = Double.NEGATIVE_INFINITY;
         for (int k = 0; k < centroids.length; k++) {
-            if (!live[k]) {
+            if (!live[k] || pinned.contains(ids[k])) {
                 continue;
             }
             double spread = counts[k] > 0 ? distanceSum[k] / counts[k] : 1.0;

@@ -83,6 +83,18 @@ public final class SegmentationEngine {
         return refit.maintain(model, sample, profiled, trigger, nowMillis);
     }
 
+    /** As above, with the segments seeded from examples held at their examples' direction (by segment id). */
+    public Optional<SegmentRefit.Swap> maintain(SegmentModel model, SegmentRefit.Sample sample, long profiled,
+            RefitPolicy.Trigger trigger, long nowMillis, java.util.Map<Long, float[]> seeded) {
+        return refit.maintain(model, sample, profiled, trigger, nowMillis, seeded);
+    }
+
+    /** Adds a segment seeded from examples (see {@link SegmentRefit#addSeeded}). */
+    public SegmentRefit.Swap addSeeded(SegmentModel model, float[] direction, SegmentRefit.Sample sample,
+            long nowMillis) {
+        return refit.addSeeded(model, direction, sample, nowMillis);
+    }
+
     /**
      * Merges shopper {@code from} into shopper {@code intoId}: the profiles combine by {@link ProfileUpdater#merge},
      * and the merged shopper is decided again by the nearest segment (no hysteresis: its evidence changed wholesale,

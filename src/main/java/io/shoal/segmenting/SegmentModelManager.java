@@ -60,6 +60,7 @@ public class SegmentModelManager {
     private static final long LEASE_MILLIS = 60_000;
 
     private final SegmentStore store;
+    private final io.shoal.store.SeedStore seeds;
     private final HistoryRepository history;
     private final ModelSnapshotRepository snapshots;
     private final SegmentSweeper sweeper;
@@ -80,9 +81,10 @@ public class SegmentModelManager {
     private final MeterRegistry registry;
     private final Timer refitTimer;
 
-    public SegmentModelManager(SegmentStore store, HistoryRepository history, ModelSnapshotRepository snapshots,
-            SegmentSweeper sweeper, SegmentWriter writer, SegmentationEngine engine, SegmentationConfig config,
-            ObjectMapper mapper, Vertx vertx, MeterRegistry registry) {
+    public SegmentModelManager(SegmentStore store, io.shoal.store.SeedStore seeds, HistoryRepository history,
+            ModelSnapshotRepository snapshots, SegmentSweeper sweeper, SegmentWriter writer, SegmentationEngine engine,
+            SegmentationConfig config, ObjectMapper mapper, Vertx vertx, MeterRegistry registry) {
+        this.seeds = seeds;
         this.writer = writer;
         this.store = store;
         this.history = history;
@@ -298,16 +300,75 @@ public class SegmentModelManager {
             if (model == null) {
                 return Uni.createFrom().voidItem();
             }
-            return sample().chain(sample -> store.profiled().chain(profiled -> {
+            return Uni.combine().all().unis(sample(), store.profiled(), seeds.all()).asTuple().chain(t -> {
+                SegmentRefit.Sample sample = t.getItem1();
+                long profiled = t.getItem2();
+                java.util.Map<Long, float[]> seeded = io.shoal.store.SeedStore.directions(t.getItem3());
                 // The trigger is re-checked on the model as stored now: another process may have refit meanwhile.
                 RefitPolicy.Trigger now = trigger == RefitPolicy.Trigger.CHECK || trigger == RefitPolicy.Trigger.MANUAL
                         ? trigger
                         : engine.due(model, profiled, Long.MAX_VALUE, System.currentTimeMillis());
-                return compute(() -> engine.maintain(model, sample, profiled, now, System.currentTimeMillis()))
+                return compute(() -> engine.maintain(model, sample, profiled, now, System.currentTimeMillis(),
+                        seeded))
                         .chain(swap -> swap.isPresent() ? commit(model.generation(), swap.get()).replaceWithVoid()
                                 : Uni.createFrom().voidItem());
-            }));
+            });
         });
+    }
+
+    /** Why a seeded segment could not be added; {@code retry} when another swap won the race (try again). */
+    public static final class SeedingRefused extends RuntimeException {
+        private final boolean retry;
+
+        public SeedingRefused(String message, boolean retry) {
+            super(message);
+            this.retry = retry;
+        }
+
+        public boolean retry() {
+            return retry;
+        }
+    }
+
+    /**
+     * Adds a segment seeded from examples ({@link SegmentRefit#addSeeded}): under the model lease, swapped in with a
+     * generation bump and followed by the sweep; the seed (label, examples, their vectors) is saved once the swap is
+     * in, so refits hold the segment at its examples from then on.
+     *
+     * @param direction the examples' unit mean
+     * @return the new segment's id; fails with {@link SeedingRefused} when there is no model yet, the lease is held
+     *         by a running refit, or the model changed meanwhile
+     */
+    public Uni<Long> addSeededSegment(float[] direction, String label, List<String> texts, List<String> userIds,
+            List<float[]> vectors) {
+        if (!maintaining.compareAndSet(false, true)) {
+            return Uni.createFrom().failure(new SeedingRefused("a refit is running in this process", true));
+        }
+        return store.tryLock("model", owner, LEASE_MILLIS).chain(locked -> {
+            if (!locked) {
+                return Uni.createFrom().<Long>failure(new SeedingRefused("another process holds the model lease",
+                        true));
+            }
+            return store.model().chain(model -> {
+                if (model == null) {
+                    return Uni.createFrom().<Long>failure(new SeedingRefused("there is no model yet: segments are "
+                            + "seeded from examples once the learned ones exist", false));
+                }
+                long now = System.currentTimeMillis();
+                return sample().chain(sample -> compute(() -> engine.addSeeded(model, direction, sample, now)))
+                        .chain(swap -> commit(model.generation(), swap).chain(version -> {
+                            if (version < 0) {
+                                return Uni.createFrom().<Long>failure(new SeedingRefused("the model changed "
+                                        + "meanwhile", true));
+                            }
+                            long id = swap.model().ids()[swap.model().k() - 1];
+                            Log.infof("Seeded segment %d '%s' from %d examples, model version %d", id, label,
+                                    vectors.size(), version);
+                            return seeds.save(new io.shoal.store.SeedStore.StoredSeed(id, label, texts, userIds,
+                                    now, vectors)).replaceWith(id);
+                        }));
+            }).eventually(() -> store.unlock("model", owner));
+        }).eventually(() -> maintaining.set(false));
     }
 
     /** Swaps the model in (CAS on the generation), records its lifecycle, starts the sweep. @return the version */
@@ -344,6 +405,9 @@ public class SegmentModelManager {
             for (int j = 0; j < m.k(); j++) {
                 rows.add(SegmentWriter.lifecycleRow("created", m.ids()[j], null, m.weights()[j], version));
             }
+        }
+        if (swap.cause() == SegmentRefit.Cause.SEEDED_SEGMENT) {
+            rows.add(SegmentWriter.lifecycleRow("seeded", m.ids()[m.k() - 1], null, m.weights()[m.k() - 1], version));
         }
         for (SegmentLifecycleEvent e : swap.rescued()) {
             rows.add(SegmentWriter.lifecycleRow(e.kind().name().toLowerCase(), e.segmentId(),

@@ -100,6 +100,11 @@ public class RedisKeys {
         return prefix + "segsize";
     }
 
+    /** Hash of segment id to a segment seeded from examples (JSON: label, examples, their vectors). */
+    public String seeds() {
+        return prefix + "seeds";
+    }
+
     /** Hash of segment id to the name a person gave it (it outlives refits: ids are matched across them). */
     public String segmentNames() {
         return prefix + "segnames";

@@ -1,0 +1,113 @@
+package io.shoal.store;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.quarkus.redis.datasource.ReactiveRedisDataSource;
+import io.smallrye.mutiny.Uni;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
+
+/**
+ * Segments seeded from examples, in one Redis hash (segment id to JSON): the label, the example texts or shoppers,
+ * and the examples' vectors (float32, base64), from which the segment's direction and its precision/recall are
+ * computed. Shared by every instance; a refit reads it to hold the seeded centroids in place.
+ */
+@ApplicationScoped
+public class SeedStore {
+
+    /**
+     * One seeded segment as stored.
+     *
+     * @param vectors the examples' unit vectors, aligned with texts then userIds
+     */
+    public record StoredSeed(long segmentId, String label, List<String> texts, List<String> userIds,
+            long createdMillis, List<float[]> vectors) {
+    }
+
+    /** The JSON form; vectors as base64 float32. */
+    record Json(String label, List<String> texts, List<String> userIds, long createdMillis, List<String> vectors) {
+    }
+
+    private final Redis redis;
+    private final RedisKeys keys;
+    private final ObjectMapper mapper;
+
+    public SeedStore(ReactiveRedisDataSource redis, RedisKeys keys, ObjectMapper mapper) {
+        this.redis = redis.getRedis();
+        this.keys = keys;
+        this.mapper = mapper;
+    }
+
+    /** Every seed, by segment id (ascending). */
+    public Uni<Map<Long, StoredSeed>> all() {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.seeds())).map(r -> {
+            Map<Long, StoredSeed> out = new java.util.TreeMap<>();
+            if (r != null) {
+                for (String field : r.getKeys()) {
+                    long id = Long.parseLong(field);
+                    out.put(id, decode(id, r.get(field).toString(StandardCharsets.UTF_8)));
+                }
+            }
+            return out;
+        });
+    }
+
+    /** The seeded directions by segment id: what a refit holds in place. */
+    public static Map<Long, float[]> directions(Map<Long, StoredSeed> seeds) {
+        Map<Long, float[]> out = new LinkedHashMap<>();
+        seeds.forEach((id, s) -> {
+            float[] d = io.shoal.segmentation.SeededSegments.direction(s.vectors());
+            if (d != null) {
+                out.put(id, d);
+            }
+        });
+        return out;
+    }
+
+    public Uni<Void> save(StoredSeed seed) {
+        return redis.send(Request.cmd(Command.HSET).arg(keys.seeds()).arg(Long.toString(seed.segmentId()))
+                .arg(encode(seed).getBytes(StandardCharsets.UTF_8))).replaceWithVoid();
+    }
+
+    /** @return whether there was such a seed */
+    public Uni<Boolean> remove(long segmentId) {
+        return redis.send(Request.cmd(Command.HDEL).arg(keys.seeds()).arg(Long.toString(segmentId)))
+                .map(r -> r.toLong() > 0);
+    }
+
+    private String encode(StoredSeed s) {
+        List<String> vectors = new ArrayList<>(s.vectors().size());
+        for (float[] v : s.vectors()) {
+            vectors.add(Base64.getEncoder().encodeToString(VectorCodec.float32(v)));
+        }
+        try {
+            return mapper.writeValueAsString(new Json(s.label(), s.texts(), s.userIds(), s.createdMillis(), vectors));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private StoredSeed decode(long id, String json) {
+        try {
+            Json j = mapper.readValue(json, Json.class);
+            List<float[]> vectors = new ArrayList<>(j.vectors().size());
+            for (String v : j.vectors()) {
+                vectors.add(VectorCodec.readFloat32(Base64.getDecoder().decode(v)));
+            }
+            return new StoredSeed(id, j.label(), j.texts(), j.userIds(), j.createdMillis(), vectors);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("seed " + id + " is not readable: " + e.getMessage(), e);
+        }
+    }
+}
