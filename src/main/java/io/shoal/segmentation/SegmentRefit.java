@@ -263,8 +263,12 @@ public final class SegmentRefit {
         double scale = Math.max(total, 1e-9) / sample.size();
         KMeansState shape = new KMeansState(centroids, new double[slots], onesLike(slots), ids, nextId,
                 live.version());
+        boolean[] held = new boolean[slots];
+        for (int j = 0; j < slots; j++) {
+            held[j] = pinned.containsKey(ids[j]);
+        }
         // P_fit and the fit time move with a global re-search (growth, age), not with a check's correction.
-        SegmentModel fittedModel = model(shape, sample.vectors(), created, scale);
+        SegmentModel fittedModel = model(shape, sample.vectors(), created, scale, held);
         SegmentModel next = trigger.refit()
                 ? fittedModel.asFit(live.generation() + 1, live.points(), profiled, live.points(), nowMillis)
                 : fittedModel.asFit(live.generation() + 1, live.points(), live.fittedProfiles(), live.fittedPoints(),
@@ -296,7 +300,9 @@ public final class SegmentRefit {
         double scale = sample.size() == 0 ? 0 : Math.max(total, 1e-9) / sample.size();
         KMeansState shape = new KMeansState(centroids, new double[k + 1], onesLike(k + 1), ids, ids[k] + 1,
                 live.version());
-        SegmentModel next = model(shape, sample.vectors(), created, scale).asFit(live.generation() + 1,
+        boolean[] held = new boolean[k + 1];
+        held[k] = true;
+        SegmentModel next = model(shape, sample.vectors(), created, scale, held).asFit(live.generation() + 1,
                 live.points(), live.fittedProfiles(), live.fittedPoints(), live.fittedAtMillis());
         double cost = ClusteringMetrics.withinClusterCost(sample.vectors(), next.kmeans());
         return new Swap(next, Cause.SEEDED_SEGMENT, RefitPolicy.Trigger.MANUAL, List.of(), List.of(),
@@ -305,6 +311,16 @@ public final class SegmentRefit {
 
     /** The model of fitted centroids: members of the sample give weights (× scale), concentrations, GMM stats. */
     private SegmentModel model(KMeansState shape, List<float[]> sample, long[] created, double scale) {
+        return model(shape, sample, created, scale, new boolean[shape.k()]);
+    }
+
+    /**
+     * As above; a slot marked in {@code held} (a seeded segment) weighs at least f·max weight (f the dead fraction,
+     * as a rescued segment does), so a seed without members yet keeps its direction in the stored sums and is not
+     * taken over by its first member.
+     */
+    private SegmentModel model(KMeansState shape, List<float[]> sample, long[] created, double scale,
+            boolean[] held) {
         int k = shape.k();
         int d = shape.dimension();
         float[][] c = shape.centroids();
@@ -317,9 +333,17 @@ public final class SegmentRefit {
         }
         double[] weights = new double[k];
         double[] concentrations = new double[k];
+        double max = 0;
         for (int j = 0; j < k; j++) {
             weights[j] = counts[j] * scale;
+            max = Math.max(max, weights[j]);
             concentrations[j] = counts[j] > 0 ? Math.min(1.0, Vectors.norm(sums[j]) / counts[j]) : 1.0;
+        }
+        double floor = Math.max(params.deadFraction() * max, 1e-6);
+        for (int j = 0; j < k; j++) {
+            if (held[j] && weights[j] < floor) {
+                weights[j] = floor;
+            }
         }
         KMeansState state = new KMeansState(c, weights, concentrations, shape.segmentIds(), shape.nextSegmentId(),
                 shape.version());
