@@ -170,10 +170,18 @@ class RecommendationStoreTest {
         long items = redis.key().type(k.recommendationItems("heavy")) == null ? 0
                 : memory(k.recommendationItems("heavy"));
         long counts = memory(k.recommendationCounts("heavy"));
+        long recent = memory(k.recommendationRecent("heavy"));
         assertThat(redis.sortedSet(String.class).zcard(k.recommendationItems("heavy"))).isEqualTo(50);
-        System.out.printf("recommendation state of a shopper with 50 items: %d + %d bytes%n", items, counts);
+        // The recent interactions are bounded too (newest first).
+        assertThat(redis.list(String.class).llen(k.recommendationRecent("heavy")))
+                .isEqualTo(RecommendationStore.DEFAULT_RECENT_INTERACTIONS);
+        assertThat(redis.list(String.class).lindex(k.recommendationRecent("heavy"), 0)).startsWith(
+                Long.toString(t + 59 * 60_000L) + "\tpurchase\t85059A\tWHITE HANGING HEART T-LIGHT HOLDER 59");
+        System.out.printf("recommendation state of a shopper with 50 items: %d + %d + %d (recent) bytes%n", items,
+                counts, recent);
         // Measured 2026-12 on Redis 7: ~1.6 KiB each (listpack encodings: M = 50 stays under their limit of 128).
         assertThat(items + counts).isBetween(1024L, 12 * 1024L);
+        assertThat(recent).isBetween(256L, 4 * 1024L);
     }
 
     private long memory(String key) {
