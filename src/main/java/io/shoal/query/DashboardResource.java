@@ -1,20 +1,16 @@
 package io.shoal.query;
 
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestQuery;
-import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import io.shoal.security.Roles;
 import io.smallrye.mutiny.Uni;
@@ -52,8 +48,8 @@ public class DashboardResource {
             @Parameter(description = "ISO-8601 instant; default the last change") @RestQuery String to,
             @Parameter(description = "1..200, default 40") @RestQuery String buckets) {
         try {
-            return queries.sizes(instant("from", from), instant("to", to), buckets == null || buckets.isEmpty()
-                    ? null : integer("buckets", buckets));
+            return queries.sizes(QueryExceptionMappers.instant("from", from), QueryExceptionMappers.instant("to", to),
+                    buckets == null || buckets.isEmpty() ? null : QueryExceptionMappers.integer("buckets", buckets));
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
@@ -67,7 +63,7 @@ public class DashboardResource {
             @Parameter(description = "ISO-8601 instant") @RestQuery String from,
             @Parameter(description = "ISO-8601 instant") @RestQuery String to) {
         try {
-            return queries.flows(instant("from", from), instant("to", to));
+            return queries.flows(QueryExceptionMappers.instant("from", from), QueryExceptionMappers.instant("to", to));
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
@@ -79,31 +75,5 @@ public class DashboardResource {
             + "retired) with the wall-clock time they were recorded, oldest first, the newest 500.")
     public Uni<Dashboard.Lineage> lineage() {
         return queries.lineage();
-    }
-
-    @ServerExceptionMapper(InvalidQueryException.class)
-    public Response invalid(InvalidQueryException e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new QueryError(e.parameter(), e.getMessage())).build();
-    }
-
-    private static Instant instant(String name, String value) {
-        if (value == null || value.isEmpty()) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidQueryException(name, name + " must be an ISO-8601 instant such as "
-                    + "2026-11-28T10:15:30Z but was '" + value + "'");
-        }
-    }
-
-    private static int integer(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidQueryException(name, name + " must be an integer but was '" + value + "'");
-        }
     }
 }

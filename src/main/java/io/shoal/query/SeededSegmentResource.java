@@ -72,14 +72,12 @@ public class SeededSegmentResource {
     @APIResponse(responseCode = "204")
     @APIResponse(responseCode = "404", description = "No seeded segment has this id")
     public Uni<Response> unpin(@RestPath String segmentId) {
-        long id;
         try {
-            id = Long.parseLong(segmentId.trim());
-        } catch (NumberFormatException e) {
-            return Uni.createFrom().failure(new InvalidQueryException("segmentId",
-                    "segmentId must be an integer segment id but was '" + segmentId + "'"));
+            return seeded.unpin(QueryExceptionMappers.segmentId("segmentId", segmentId))
+                    .map(v -> Response.noContent().build());
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
         }
-        return seeded.unpin(id).map(v -> Response.noContent().build());
     }
 
     @ServerExceptionMapper(SegmentModelManager.SeedingRefused.class)
@@ -88,17 +86,5 @@ public class SeededSegmentResource {
                 : Response.Status.CONFLICT).type(MediaType.APPLICATION_JSON).entity(new QueryError(null,
                         e.getMessage()));
         return e.retry() ? b.header("Retry-After", 5).build() : b.build();
-    }
-
-    @ServerExceptionMapper(InvalidQueryException.class)
-    public Response invalid(InvalidQueryException e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new QueryError(e.parameter(), e.getMessage())).build();
-    }
-
-    @ServerExceptionMapper(UnknownSegmentException.class)
-    public Response unknown(UnknownSegmentException e) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                .entity(new QueryError("segmentId", e.getMessage())).build();
     }
 }

@@ -68,7 +68,7 @@ public class SegmentResource {
             content = @Content(schema = @Schema(implementation = QueryError.class)))
     public Uni<SegmentLabel> rename(@RestPath String segmentId, SegmentLabel body) {
         try {
-            long id = parseLong("segmentId", segmentId);
+            long id = QueryExceptionMappers.segmentId("segmentId", segmentId);
             if (body == null || body.label() == null) {
                 throw new InvalidQueryException("label", "label is required: {\"label\": \"a name\"}");
             }
@@ -87,7 +87,7 @@ public class SegmentResource {
             content = @Content(schema = @Schema(implementation = QueryError.class)))
     public Uni<SegmentLabel> unname(@RestPath String segmentId) {
         try {
-            return queries.rename(parseLong("segmentId", segmentId), null);
+            return queries.rename(QueryExceptionMappers.segmentId("segmentId", segmentId), null);
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
@@ -123,7 +123,8 @@ public class SegmentResource {
             @Parameter(description = "only this segment's rows") @RestQuery String segmentId) {
         Long segment;
         try {
-            segment = segmentId == null || segmentId.isEmpty() ? null : parseLong("segmentId", segmentId);
+            segment = segmentId == null || segmentId.isEmpty() ? null
+                    : QueryExceptionMappers.segmentId("segmentId", segmentId);
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
@@ -151,7 +152,7 @@ public class SegmentResource {
         Integer n;
         boolean exclude;
         try {
-            n = limit == null || limit.isEmpty() ? null : parseInt("limit", limit);
+            n = limit == null || limit.isEmpty() ? null : QueryExceptionMappers.integer("limit", limit);
             exclude = parseBoolean("excludeRecent", excludeRecent);
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
@@ -198,8 +199,9 @@ public class SegmentResource {
             @Parameter(description = "ISO-8601 instant, e.g. 2026-11-28T10:15:30Z") @RestQuery String asOf,
             @Parameter(description = "zero-based page, default 0") @RestQuery String page,
             @Parameter(description = "changes per page, 1..500, default 50") @RestQuery String size) {
-        return queries.history(userId, parseInstant("asOf", asOf), page == null ? 0 : parseInt("page", page),
-                size == null ? null : parseInt("size", size));
+        return queries.history(userId, QueryExceptionMappers.instant("asOf", asOf),
+                page == null ? 0 : QueryExceptionMappers.integer("page", page),
+                size == null ? null : QueryExceptionMappers.integer("size", size));
     }
 
     @GET
@@ -218,61 +220,15 @@ public class SegmentResource {
             @Parameter(description = "only these segments (repeatable); all when absent") @RestQuery List<String> segment) {
         Set<Long> ids = new HashSet<>();
         for (String s : segment == null ? List.<String>of() : segment) {
-            ids.add(parseLong("segment", s));
+            ids.add(QueryExceptionMappers.segmentId("segment", s));
         }
         return broadcaster.watch(ids);
-    }
-
-    @ServerExceptionMapper(InvalidQueryException.class)
-    public Response invalid(InvalidQueryException e) {
-        return Response.status(Response.Status.BAD_REQUEST).type(MediaType.APPLICATION_JSON)
-                .entity(new QueryError(e.parameter(), e.getMessage())).build();
     }
 
     @ServerExceptionMapper(SegmentChangeBroadcaster.WatchLimitException.class)
     public Response watchLimit(SegmentChangeBroadcaster.WatchLimitException e) {
         return Response.status(Response.Status.SERVICE_UNAVAILABLE).type(MediaType.APPLICATION_JSON)
                 .header("Retry-After", 5).entity(new QueryError(null, e.getMessage())).build();
-    }
-
-    @ServerExceptionMapper(UnknownSegmentException.class)
-    public Response unknownSegment(UnknownSegmentException e) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                .entity(new QueryError("segmentId", e.getMessage())).build();
-    }
-
-    @ServerExceptionMapper(UnknownUserException.class)
-    public Response unknown(UnknownUserException e) {
-        return Response.status(Response.Status.NOT_FOUND).type(MediaType.APPLICATION_JSON)
-                .entity(new QueryError(null, e.getMessage())).build();
-    }
-
-    private static Instant parseInstant(String name, String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            return Instant.parse(value);
-        } catch (DateTimeParseException e) {
-            throw new InvalidQueryException(name, name + " must be an ISO-8601 instant such as "
-                    + "2026-11-28T10:15:30Z but was '" + value + "'");
-        }
-    }
-
-    private static int parseInt(String name, String value) {
-        try {
-            return Integer.parseInt(value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidQueryException(name, name + " must be an integer but was '" + value + "'");
-        }
-    }
-
-    private static long parseLong(String name, String value) {
-        try {
-            return Long.parseLong(value.trim());
-        } catch (NumberFormatException e) {
-            throw new InvalidQueryException(name, name + " must be an integer segment id but was '" + value + "'");
-        }
     }
 
     private static boolean parseBoolean(String name, String value) {

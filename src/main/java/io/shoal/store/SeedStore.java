@@ -35,7 +35,8 @@ public class SeedStore {
             long createdMillis, List<float[]> vectors) {
     }
 
-    /** The JSON form; vectors as base64 float32. */
+    /** The JSON form; vectors as base64 float32 (read by Jackson, so registered for a native image). */
+    @io.quarkus.runtime.annotations.RegisterForReflection
     record Json(String label, List<String> texts, List<String> userIds, long createdMillis, List<String> vectors) {
     }
 

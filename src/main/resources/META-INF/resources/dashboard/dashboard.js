@@ -104,7 +104,8 @@ function labelOf(id) {
 async function loadSegments() {
     const table = document.getElementById('segments');
     try {
-        const listing = await getJson('/v1/segments');
+        const [listing, seeded] = await Promise.all([getJson('/v1/segments'), getJson('/v1/segments/seeded')]);
+        const seeds = new Map(seeded.map(s => [s.segmentId, s]));
         document.getElementById('model').textContent = 'model version ' + listing.modelVersion + ' · '
             + listing.segments.length + ' segments';
         const body = table.querySelector('tbody');
@@ -112,10 +113,15 @@ async function loadSegments() {
         for (const s of listing.segments) {
             labels[s.segmentId] = s.label;
             const tr = document.createElement('tr');
-            tr.innerHTML = '<td>' + s.segmentId + '</td><td>' + escapeHtml(s.label)
-                + (s.named ? ' <span class="pill">named</span>' : '') + '</td><td>' + s.size + '</td><td class="terms">'
-                + escapeHtml((s.terms || []).join(', ')) + '</td><td class="texts">'
+            const seed = seeds.get(s.segmentId);
+            tr.innerHTML = '<td>' + s.segmentId + '</td><td><span class="label">' + escapeHtml(s.label) + '</span>'
+                + (s.named ? ' <span class="pill">named</span>' : '')
+                + (seed ? ' <span class="pill" title="seeded from ' + seed.examples + ' examples">seeded · recall '
+                    + Math.round(100 * seed.recall) + '%</span>' : '')
+                + ' <button type="button" class="rename" data-segment="' + s.segmentId + '">rename</button></td><td>'
+                + s.size + '</td><td class="terms">' + escapeHtml((s.terms || []).join(', ')) + '</td><td class="texts">'
                 + escapeHtml((s.description || []).slice(0, 3).join(' · ')) + '</td>';
+            tr.querySelector('button.rename').addEventListener('click', () => rename(s.segmentId, s.label));
             body.appendChild(tr);
         }
         table.dataset.points = String(listing.segments.length);
@@ -127,6 +133,32 @@ async function loadSegments() {
         }
         status(e.message, true);
     }
+}
+
+// A marketer's name for a segment (PUT /v1/segments/{id}/label, role segments:write); empty gives the derived one back.
+async function rename(segmentId, current) {
+    const name = window.prompt('Name for segment ' + segmentId + ' (empty: back to the derived label)', current);
+    if (name === null) {
+        return;
+    }
+    const path = '/v1/segments/' + segmentId + '/label';
+    const response = name.trim() === ''
+        ? await fetch(path, { method: 'DELETE', headers: headers() })
+        : await fetch(path, { method: 'PUT', headers: Object.assign({ 'Content-Type': 'application/json' }, headers()),
+            body: JSON.stringify({ label: name }) });
+    if (!response.ok) {
+        let message = 'rename: ' + response.status;
+        try {
+            const body = await response.json();
+            message = 'rename: ' + (body.message || body.error || response.status);
+        } catch (ignored) {
+            // keep the status
+        }
+        status(message, true);
+        return;
+    }
+    status('segment ' + segmentId + ' renamed');
+    await loadAll();
 }
 
 // ---- the charts
@@ -254,7 +286,7 @@ async function loadLineage() {
         const kinds = Array.from(new Set(lineage.events.map(e => e.kind)));
         const segments = Array.from(new Set(lineage.events.map(e => e.segmentId))).sort((a, b) => a - b);
         const symbols = { created: 'circle', born: 'circle', survived: 'emptyCircle', split: 'triangle',
-            merged: 'diamond', died: 'rect', retired: 'rect' };
+            merged: 'diamond', died: 'rect', retired: 'rect', seeded: 'pin' };
         const series = kinds.map(kind => ({
             name: kind,
             type: 'scatter',

@@ -176,6 +176,20 @@ class DashboardBrowserTest {
         ((JavascriptExecutor) driver).executeScript("document.getElementById('explanation').scrollIntoView()");
         shot("shopper");
 
+        // A marketer renames a segment from the table; the name shows at once and is taken back afterwards.
+        WebElement firstRename = driver.findElement(By.cssSelector("#segments tbody tr button.rename"));
+        String segment = firstRename.getAttribute("data-segment");
+        try {
+            firstRename.click();
+            driver.switchTo().alert().sendKeys("Browser name " + run);
+            driver.switchTo().alert().accept();
+            until(() -> driver.findElement(By.id("segments")).getText().contains("Browser name " + run));
+            given().get("/v1/segments").then().statusCode(200).body("segments.find { it.segmentId == " + segment
+                    + " }.label", org.hamcrest.Matchers.equalTo("Browser name " + run));
+        } finally {
+            given().delete("/v1/segments/{id}/label", segment).then().statusCode(200);
+        }
+
         List<String> errors = new ArrayList<>();
         for (LogEntry e : driver.manage().logs().get(LogType.BROWSER)) {
             if (e.getLevel().intValue() >= Level.SEVERE.intValue()) {

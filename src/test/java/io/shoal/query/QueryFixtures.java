@@ -51,7 +51,7 @@ public class QueryFixtures {
         this.history = history;
     }
 
-    /** The model and the texts; idempotent (the same values every time). */
+    /** The model and the texts (replacing the recent-texts sample); idempotent (the same values every time). */
     public void seedModel() {
         long[] ids = { CAKE, GARDEN, LIGHTS };
         Map<String, byte[]> model = new LinkedHashMap<>();
@@ -81,6 +81,9 @@ public class QueryFixtures {
                 texts.put(list.get(i), VectorCodec.encode(v, VectorEncoding.FLOAT16));
             }
         }
+        // The sample holds exactly these texts: the labels come from the texts each segment owns (c-TF-IDF), and other
+        // tests' texts in the shared prefix would otherwise be owned too.
+        redis.key().del(keys.recentTexts());
         redis.hash(byte[].class).hset(keys.recentTexts(), texts);
         redis.hash(String.class).hset(keys.segmentSizes(), Map.of(
                 Long.toString(CAKE), "5", Long.toString(GARDEN), "3", Long.toString(LIGHTS), "1"));

@@ -34,7 +34,8 @@ class SegmentExplainerTest {
                 new SegmentExplainer.Item("no vector", 9.0, null));
         List<SegmentExplainer.Contribution> c = SegmentExplainer.contributions(items, centroid, 10, false);
         // 3·0.707 = 2.12 > 2·1 = 2 > 5·0 = 0; "away" pulls away and is left out, "no vector" cannot be placed.
-        assertThat(c).extracting(SegmentExplainer.Contribution::key).containsExactly("cake stand", "cake tin", "lights");
+        assertThat(c).extracting(SegmentExplainer.Contribution::key)
+                .containsExactly("cake stand", "cake tin", "lights");
         assertThat(c.get(0).contribution()).isCloseTo(3 * S, within(1e-6));
         assertThat(c.get(0).share()).isCloseTo(3 * S / (3 * S + 2), within(1e-6));
         assertThat(c.get(2).contribution()).isCloseTo(0, within(1e-6));
