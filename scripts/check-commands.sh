@@ -60,6 +60,8 @@ out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(fre
 grep -q "Shoal demo report" <<<"$out" || { echo "$out" >&2; fail "./shoal demo printed no report"; }
 grep -Eq "accepted [1-9]" <<<"$out" || fail "./shoal demo accepted nothing"
 grep -q "export SHOAL_API_KEY=shoal_" <<<"$out" || { echo "$out" >&2; fail "./shoal demo printed no API key"; }
+grep -q "dashboard: http://127.0.0.1:$port/dashboard/#key=shoal_" <<<"$out" \
+    || { echo "$out" >&2; fail "./shoal demo printed no dashboard URL"; }
 
 say "./shoal serve (own database, created; an operator's admin key), then replay, dead-letters, load-test"
 port=$(free_port)
@@ -82,6 +84,10 @@ code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $SHOAL_API_KEY" "ht
 [ "$($PG -c "SELECT 1 FROM pg_database WHERE datname = '$db'")" = "1" ] || fail "./shoal serve did not create $db"
 ./shoal replay "$DATA" --limit 2000 --url "http://127.0.0.1:$port" >/dev/null
 ./shoal dead-letters list --url "http://127.0.0.1:$port"
+# The dashboard: the page is static (no credential), its data needs the key.
+curl -fsS "http://127.0.0.1:$port/dashboard/" | grep -q "dashboard.js" || fail "./shoal serve serves no dashboard page"
+code=$(curl -s -o /dev/null -w '%{http_code}' -H "X-API-Key: $SHOAL_API_KEY" "http://127.0.0.1:$port/v1/dashboard/map")
+[ "$code" = "200" ] || fail "the dashboard's map answered $code with the operator's key"
 out=$(MANAGEMENT_URL="http://127.0.0.1:$mport" DURATION=2s CONNECTIONS=8 ./shoal load-test "http://127.0.0.1:$port") || { echo "$out" >&2; fail "./shoal load-test"; }
 echo "$out" >&2
 grep -q "events/s: [1-9]" <<<"$out" || fail "./shoal load-test reported no rate"

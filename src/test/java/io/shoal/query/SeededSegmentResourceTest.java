@@ -116,6 +116,8 @@ class SeededSegmentResourceTest {
         assertThat(listed.getList("findAll { it.segmentId == " + id + " }")).hasSize(1);
         assertThat(listed.getLong("find { it.segmentId == " + id + " }.members")).isGreaterThanOrEqualTo(3);
         assertThat(listed.getList("find { it.segmentId == " + id + " }.texts")).containsExactlyElementsOf(examples);
+        // The marketer's name survives the refit with the id.
+        assertThat(listed.getString("find { it.segmentId == " + id + " }.label")).isEqualTo("Gardeners " + run);
 
         // Unpinned, it stays as an ordinary segment; a second unpin is a 404.
         given().delete("/v1/segments/seeded/{id}", id).then().statusCode(204);
