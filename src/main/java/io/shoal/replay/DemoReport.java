@@ -120,6 +120,8 @@ public final class DemoReport {
         line('-');
         movements(jdbc, dbUser);
         line('-');
+        feedback(getJson(url + "/v1/recommendations/stats"));
+        line('-');
         out.println(" Where next");
         String key = ApiKey.fromEnvironment().isPresent() ? "$" + ApiKey.ENV : "<API key>";
         out.println("   a shopper       curl -H \"X-API-Key: " + key + "\" " + url
@@ -129,7 +131,38 @@ public final class DemoReport {
                 + "src/main/proto/shoal/v1/segments.proto " + url.replaceFirst("^https?://", "") + " shoal.v1.SegmentService/ListSegments");
         out.println("   metrics         " + management + "/q/metrics   (management port: health, metrics)");
         out.println("   quality report  ./shoal evaluate");
+        out.println("   dashboard       " + url + "/dashboard/");
         line('=');
+    }
+
+    /** CTR and conversion per strategy (all segments) and for the segments with the most impressions. */
+    void feedback(JsonNode stats) {
+        if (stats == null || stats.path("rows").isEmpty()) {
+            out.println(" Recommendations: no impressions yet (replay with --simulate-feedback, or send impression "
+                    + "and click events)");
+            return;
+        }
+        Map<String, long[]> byStrategy = new java.util.TreeMap<>();
+        List<JsonNode> rows = new ArrayList<>();
+        stats.path("rows").forEach(r -> {
+            long[] t = byStrategy.computeIfAbsent(r.path("strategy").asText(), k -> new long[3]);
+            t[0] += r.path("impressions").asLong();
+            t[1] += r.path("clicks").asLong();
+            t[2] += r.path("conversions").asLong();
+            rows.add(r);
+        });
+        out.println(" Recommendations, live feedback per strategy (A/B split by shopper)");
+        out.println("   strategy     impressions     clicks     CTR   conversions   conv. rate");
+        byStrategy.forEach((strategy, t) -> out.printf(Locale.ROOT, "   %-10s %,13d %,10d %6.1f%% %,13d %11.1f%%%n",
+                strategy, t[0], t[1], t[0] == 0 ? 0 : 100.0 * t[1] / t[0], t[2], t[0] == 0 ? 0 : 100.0 * t[2] / t[0]));
+        rows.sort((a, b) -> Long.compare(b.path("impressions").asLong(), a.path("impressions").asLong()));
+        out.println("   by segment (most impressions first)");
+        for (JsonNode r : rows.subList(0, Math.min(8, rows.size()))) {
+            out.printf(Locale.ROOT, "   %-34s %-9s %,9d shown  CTR %5.1f%%  conv. %5.1f%%%n",
+                    truncate(r.path("segmentLabel").isTextual() ? r.path("segmentLabel").asText() : "no segment", 34),
+                    r.path("strategy").asText(), r.path("impressions").asLong(), 100 * r.path("ctr").asDouble(),
+                    100 * r.path("conversionRate").asDouble());
+        }
     }
 
     private void movements(String jdbc, String dbUser) {

@@ -26,6 +26,7 @@ final class EventJson {
                 g.writeStringField("userId", e.userId());
                 g.writeStringField("type", e.type().wireName());
                 optional(g, "itemId", e.itemId());
+                optional(g, "recommendationId", e.recommendationId());
                 optional(g, "text", e.text());
                 optional(g, "category", e.category());
                 if (e.price() != null) {

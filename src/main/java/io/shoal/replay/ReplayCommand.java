@@ -33,6 +33,7 @@ public final class ReplayCommand {
     private final AtomicBoolean reported = new AtomicBoolean();
     private volatile ReplayOptions options;
     private volatile long startNanos;
+    private volatile FeedbackSimulator feedback;
 
     /**
      * @param out      the summary
@@ -77,6 +78,12 @@ public final class ReplayCommand {
         Backoff backoff = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(10),
                 () -> ThreadLocalRandom.current().nextDouble());
         BatchSender sender = new HttpBatchSender(client, o.endpoint(), REQUEST_TIMEOUT, backoff, clock, stats);
+        if (o.simulateFeedback()) {
+            // The simulated impressions and clicks are counted apart: the summary's counts stay the dataset's.
+            feedback = new FeedbackSimulator(sender, new HttpBatchSender(client, o.endpoint(), REQUEST_TIMEOUT,
+                    backoff, clock, new ReplayStats()), client, o.endpoint().resolve("/"), REQUEST_TIMEOUT);
+            sender = feedback;
+        }
         Replayer replayer = new Replayer(sender, pacer, clock, stats, o.batch(), o.concurrency(), o.limit());
         try (DatasetReader reader = DatasetReader.open(o.file(), o.format(), o.products());
                 ProgressPrinter progress = new ProgressPrinter(err, terminal, stats,
@@ -108,6 +115,10 @@ public final class ReplayCommand {
             err.println("replay: " + error);
         }
         out.print(summary.text());
+        FeedbackSimulator f = feedback;
+        if (f != null) {
+            out.println(f.summary());
+        }
         out.flush();
         if (o.summaryJson() != null) {
             try {

@@ -17,6 +17,7 @@ import io.shoal.event.EventType;
  * @param price      unit price, or null when unknown
  * @param quantity   units, or null when unknown
  * @param occurredAt when it happened, from the source's timestamp
+ * @param recommendationId impressions and clicks the replay simulates: the list the item was shown in; else null
  */
 public record ReplayEvent(
         String eventId,
@@ -27,5 +28,12 @@ public record ReplayEvent(
         String category,
         Double price,
         Integer quantity,
-        Instant occurredAt) {
+        Instant occurredAt,
+        String recommendationId) {
+
+    /** An event read from a dataset (not feedback on a recommendation). */
+    public ReplayEvent(String eventId, String userId, EventType type, String itemId, String text, String category,
+            Double price, Integer quantity, Instant occurredAt) {
+        this(eventId, userId, type, itemId, text, category, price, quantity, occurredAt, null);
+    }
 }

@@ -19,6 +19,8 @@ import java.util.Locale;
  * @param concurrency requests in flight, 1..64
  * @param endpoint    the full URL of {@code POST /v1/events}
  * @param summaryJson where to write the summary as JSON, or null
+ * @param simulateFeedback {@code --simulate-feedback}: show each basket's shopper recommendations first and send back
+ *                    impressions and clicks ({@link FeedbackSimulator})
  */
 public record ReplayOptions(
         Path file,
@@ -30,7 +32,14 @@ public record ReplayOptions(
         int batch,
         int concurrency,
         URI endpoint,
-        Path summaryJson) {
+        Path summaryJson,
+        boolean simulateFeedback) {
+
+    /** Without simulated feedback. */
+    public ReplayOptions(Path file, DatasetFormat format, Path products, Double rate, Double speedup, long limit,
+            int batch, int concurrency, URI endpoint, Path summaryJson) {
+        this(file, format, products, rate, speedup, limit, batch, concurrency, endpoint, summaryJson, false);
+    }
 
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
     public static final int DEFAULT_BATCH = 500;
@@ -59,6 +68,9 @@ public record ReplayOptions(
               --url URL               the service (default http://127.0.0.1:8080; /v1/events is added when the
                                       URL has no path)
               --summary-json FILE     also write the final summary as JSON
+              --simulate-feedback     before each basket, ask the shopper's recommendations and send back an
+                                      impression per item shown and a click per shown item the basket holds
+                                      (so the service's CTR and conversion per strategy and segment fill up)
               -h, --help              this text
 
             Online Retail: a purchase per invoice line (cancellations are remove_from_cart), InvoiceDate read as
@@ -80,10 +92,15 @@ public record ReplayOptions(
         int concurrency = DEFAULT_CONCURRENCY;
         String url = DEFAULT_URL;
         Path summaryJson = null;
+        boolean simulateFeedback = false;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
                 return null;
+            }
+            if (arg.equals("--simulate-feedback")) {
+                simulateFeedback = true;
+                continue;
             }
             if (!arg.startsWith("--")) {
                 if (arg.startsWith("-") && arg.length() > 1) {
@@ -155,7 +172,7 @@ public record ReplayOptions(
                     + dataset.optionName());
         }
         return new ReplayOptions(file, dataset, productsFile, rate, speedup, limit, batch, concurrency,
-                endpoint(url), summaryJson);
+                endpoint(url), summaryJson, simulateFeedback);
     }
 
     /** products.csv.gz next to the transactions, else products.csv. */

@@ -32,6 +32,15 @@ class ReplayOptionsTest {
     }
 
     @Test
+    void simulatedFeedbackIsAFlag() throws Exception {
+        Path f = file("online-retail.csv.gz");
+        assertThat(ReplayOptions.parse(f.toString()).simulateFeedback()).isFalse();
+        assertThat(ReplayOptions.parse("--simulate-feedback", f.toString(), "--limit", "5").simulateFeedback())
+                .isTrue();
+        assertThat(ReplayOptions.USAGE).contains("--simulate-feedback");
+    }
+
+    @Test
     void everyOptionInBothSpellings() throws Exception {
         Path f = file("data.csv");
 
