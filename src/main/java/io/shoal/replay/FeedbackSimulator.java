@@ -15,7 +15,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -74,10 +76,29 @@ public final class FeedbackSimulator implements BatchSender {
                         k -> new ArrayList<>()).add(e);
             }
         }
-        List<ReplayEvent> shown = new ArrayList<>();
+        // The lists of all the batch's baskets are asked for at once, then their feedback is sent in one request.
+        List<List<ReplayEvent>> fresh = new ArrayList<>();
         for (Map.Entry<String, List<ReplayEvent>> basket : basketsOf.entrySet()) {
             if (simulated.add(basket.getKey())) {
-                shown.addAll(feedbackFor(basket.getValue()));
+                fresh.add(basket.getValue());
+            }
+        }
+        List<CompletableFuture<JsonNode>> lists = new ArrayList<>(fresh.size());
+        for (List<ReplayEvent> basket : fresh) {
+            lists.add(recommendations(basket.get(0).userId()));
+        }
+        List<ReplayEvent> shown = new ArrayList<>();
+        for (int i = 0; i < fresh.size(); i++) {
+            JsonNode list;
+            try {
+                list = lists.get(i).get();
+            } catch (ExecutionException e) {
+                list = null;
+            }
+            if (list == null) {
+                unavailable.increment();
+            } else {
+                shown.addAll(feedbackFor(fresh.get(i), list));
             }
         }
         if (!shown.isEmpty()) {
@@ -86,25 +107,26 @@ public final class FeedbackSimulator implements BatchSender {
         events.send(batch);
     }
 
-    /** The impressions and clicks of one basket, or none when the recommendations cannot be read. */
-    List<ReplayEvent> feedbackFor(List<ReplayEvent> basket) throws InterruptedException {
-        ReplayEvent first = basket.get(0);
-        JsonNode list;
-        try {
-            HttpRequest request = ApiKey.authorize(HttpRequest.newBuilder(base.resolve("/v1/users/"
-                    + URLEncoder.encode(first.userId(), StandardCharsets.UTF_8).replace("+", "%20")
-                    + "/recommendations?limit=10"))).timeout(timeout).header("Accept", "application/json").GET()
-                    .build();
-            HttpResponse<String> response = client.send(request, HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                unavailable.increment();
-                return List.of();
+    /** The shopper's list (null when it cannot be read: not 200, not JSON, no connection). */
+    private CompletableFuture<JsonNode> recommendations(String userId) {
+        HttpRequest request = ApiKey.authorize(HttpRequest.newBuilder(base.resolve("/v1/users/"
+                + URLEncoder.encode(userId, StandardCharsets.UTF_8).replace("+", "%20")
+                + "/recommendations?limit=10"))).timeout(timeout).header("Accept", "application/json").GET().build();
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+            if (failure != null || response.statusCode() != 200) {
+                return null;
             }
-            list = JSON.readTree(response.body());
-        } catch (IOException e) {
-            unavailable.increment();
-            return List.of();
-        }
+            try {
+                return JSON.readTree(response.body());
+            } catch (IOException e) {
+                return null;
+            }
+        });
+    }
+
+    /** The impressions and clicks of one basket shown {@code list}. */
+    List<ReplayEvent> feedbackFor(List<ReplayEvent> basket, JsonNode list) {
+        ReplayEvent first = basket.get(0);
         baskets.increment();
         Set<String> bought = new HashSet<>();
         for (ReplayEvent e : basket) {
