@@ -193,10 +193,14 @@ public final class EmbeddingCache {
         if (texts.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
+        // Shortest first, so that each model call holds texts of similar length (characters stand in for tokens
+        // here; the encoder then splits a call by exact token counts, see LengthBuckets).
+        List<String> byLength = new ArrayList<>(texts);
+        byLength.sort(java.util.Comparator.comparingInt(String::length));
         List<Uni<Map<String, float[]>>> subBatches = new ArrayList<>();
-        for (int from = 0; from < texts.size(); from += settings.subBatchSize()) {
-            subBatches.add(embedSubBatch(texts.subList(from, Math.min(from + settings.subBatchSize(), texts.size())),
-                    tally));
+        for (int from = 0; from < byLength.size(); from += settings.subBatchSize()) {
+            subBatches.add(embedSubBatch(byLength.subList(from, Math.min(from + settings.subBatchSize(),
+                    byLength.size())), tally));
         }
         return Uni.join().all(subBatches).andFailFast().map(results -> {
             Map<String, float[]> all = new HashMap<>();

@@ -31,7 +31,10 @@ public interface InferenceConfig {
     @WithDefault("256")
     int queueCapacity();
 
-    /** ONNX Runtime threads inside one model call; 0 keeps ONNX Runtime's default (all cores). */
+    /**
+     * ONNX Runtime threads inside one model call; 0 means processors / workers (at least 1), so that the workers'
+     * calls together use each core once instead of every call spinning threads on every core.
+     */
     @WithDefault("0")
     int intraOpThreads();
 
@@ -125,6 +128,15 @@ public interface InferenceConfig {
             throw new IllegalArgumentException("shoal.inference.workers must be >= 0 but was " + workers());
         }
         return workers() == 0 ? Runtime.getRuntime().availableProcessors() : workers();
+    }
+
+    /** ONNX Runtime threads per call after resolving 0 to processors / workers (at least 1). */
+    default int effectiveIntraOpThreads() {
+        if (intraOpThreads() < 0) {
+            throw new IllegalArgumentException("shoal.inference.intra-op-threads must be >= 0 but was "
+                    + intraOpThreads());
+        }
+        return intraOpThreads() > 0 ? intraOpThreads() : SentenceEncoder.intraOpThreadsFor(effectiveWorkers());
     }
 
     /** The cache settings as a value. */

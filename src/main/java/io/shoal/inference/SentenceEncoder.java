@@ -6,6 +6,7 @@ import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.engine.Engine;
 import ai.djl.engine.StandardCapabilities;
+import ai.djl.huggingface.tokenizers.Encoding;
 import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
@@ -27,6 +28,10 @@ import java.util.concurrent.BlockingQueue;
 /**
  * A sentence model loaded once with DJL on ONNX Runtime, and a pool of predictors to run it.
  * <p>
+ * A call tokenises its texts without padding, splits them into sub-batches of similar token length
+ * ({@link LengthBuckets}: a short title is not padded to the longest text of the call) and runs one model call per
+ * sub-batch; the vectors come back in input order.
+ * <p>
  * DJL predictors are not thread-safe, so there is one per worker thread: {@link #encode(List)} takes a predictor
  * from the pool for the duration of one batch and gives it back. With as many predictors as inference threads a
  * worker never waits. {@code encode} blocks; call it from a worker thread, never from the event loop.
@@ -42,15 +47,17 @@ public final class SentenceEncoder implements AutoCloseable {
     private final Device device;
     private final HuggingFaceTokenizer tokenizer;
     private final ZooModel<NDList, NDList> model;
-    private final BlockingQueue<Predictor<List<String>, float[][]>> predictors;
-    private final List<Predictor<List<String>, float[][]>> allPredictors;
+    private final LengthBuckets buckets;
+    private final BlockingQueue<Predictor<Encoding[], float[][]>> predictors;
+    private final List<Predictor<Encoding[], float[][]>> allPredictors;
 
     private SentenceEncoder(ModelSpec spec, Device device, HuggingFaceTokenizer tokenizer,
-            ZooModel<NDList, NDList> model, List<Predictor<List<String>, float[][]>> predictors) {
+            ZooModel<NDList, NDList> model, LengthBuckets buckets, List<Predictor<Encoding[], float[][]>> predictors) {
         this.spec = spec;
         this.device = device;
         this.tokenizer = tokenizer;
         this.model = model;
+        this.buckets = buckets;
         this.allPredictors = List.copyOf(predictors);
         this.predictors = new ArrayBlockingQueue<>(predictors.size(), false, predictors);
     }
@@ -65,6 +72,15 @@ public final class SentenceEncoder implements AutoCloseable {
      */
     public static SentenceEncoder load(ModelSpec spec, Path cacheDir, InferenceDevice requested, int workers,
             int intraOpThreads) {
+        return load(spec, cacheDir, requested, workers, intraOpThreads, LengthBuckets.DEFAULT);
+    }
+
+    /**
+     * Loads the model with a given sub-batch rule ({@link LengthBuckets#NONE}: one padded call per batch, as plain
+     * ONNX Runtime use does; the benchmark compares the two).
+     */
+    public static SentenceEncoder load(ModelSpec spec, Path cacheDir, InferenceDevice requested, int workers,
+            int intraOpThreads, LengthBuckets buckets) {
         if (workers < 1) {
             throw new IllegalArgumentException("workers must be >= 1 but was " + workers);
         }
@@ -78,12 +94,12 @@ public final class SentenceEncoder implements AutoCloseable {
         Path tokenizerJson = spec.tokenizerPath(cacheDir);
         HuggingFaceTokenizer tokenizer = null;
         ZooModel<NDList, NDList> model = null;
-        List<Predictor<List<String>, float[][]>> predictors = new ArrayList<>();
+        List<Predictor<Encoding[], float[][]>> predictors = new ArrayList<>();
         try {
             tokenizer = HuggingFaceTokenizer.builder()
                     .optTokenizerPath(tokenizerJson)
                     .optAddSpecialTokens(true)
-                    .optPadding(true)
+                    .optPadding(false) // each sub-batch is padded to its own longest text by the translator
                     .optTruncation(true)
                     .optMaxLength(spec.maxTokens())
                     .build();
@@ -99,11 +115,11 @@ public final class SentenceEncoder implements AutoCloseable {
             }
             model = criteria.build().loadModel();
             Set<String> inputs = new LinkedHashSet<>(model.getBlock().describeInput().keys());
-            SentenceTranslator translator = new SentenceTranslator(tokenizer, spec.pooling(), inputs);
+            SentenceTranslator translator = new SentenceTranslator(spec.pooling(), inputs);
             for (int i = 0; i < workers; i++) {
                 predictors.add(model.newPredictor(translator));
             }
-            SentenceEncoder encoder = new SentenceEncoder(spec, device, tokenizer, model, predictors);
+            SentenceEncoder encoder = new SentenceEncoder(spec, device, tokenizer, model, buckets, predictors);
             encoder.checkDimension();
             LOG.infof("Loaded sentence model %s (%d dims, %s pooling, <= %d tokens) on %s with %d predictors in %d ms",
                     spec.id(), spec.dimension(), spec.pooling(), spec.maxTokens(), device, workers,
@@ -120,6 +136,18 @@ public final class SentenceEncoder implements AutoCloseable {
             closeAll(predictors, model, tokenizer);
             throw e;
         }
+    }
+
+    /**
+     * ONNX Runtime threads per call for {@code workers} concurrent callers: processors / workers, at least 1, so the
+     * calls together use each core once. (ONNX Runtime's own default, one thread per core in every call, makes
+     * concurrent calls spin against each other: on 2 cores with 2 workers, 260 against 403 titles/s, BENCHMARKS.md.)
+     */
+    public static int intraOpThreadsFor(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers must be >= 1 but was " + workers);
+        }
+        return Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
     }
 
     /**
@@ -145,7 +173,8 @@ public final class SentenceEncoder implements AutoCloseable {
     }
 
     /**
-     * Embeds a batch in one model call; blocks until a predictor is free and the call is done.
+     * Embeds a batch, one model call per sub-batch of similar length, on one predictor; blocks until a predictor is
+     * free and the calls are done.
      *
      * @return one unit vector per text, in input order
      */
@@ -153,7 +182,12 @@ public final class SentenceEncoder implements AutoCloseable {
         if (texts.isEmpty()) {
             return new float[0][];
         }
-        Predictor<List<String>, float[][]> predictor;
+        Encoding[] encodings = tokenizer.batchEncode(texts);
+        int[] lengths = new int[encodings.length];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = encodings[i].getIds().length;
+        }
+        Predictor<Encoding[], float[][]> predictor;
         try {
             predictor = predictors.take();
         } catch (InterruptedException e) {
@@ -161,7 +195,18 @@ public final class SentenceEncoder implements AutoCloseable {
             throw new IllegalStateException("interrupted while waiting for a predictor", e);
         }
         try {
-            return predictor.predict(texts);
+            float[][] out = new float[texts.size()][];
+            for (int[] sub : buckets.split(lengths)) {
+                Encoding[] part = new Encoding[sub.length];
+                for (int i = 0; i < sub.length; i++) {
+                    part[i] = encodings[sub[i]];
+                }
+                float[][] vectors = predictor.predict(part);
+                for (int i = 0; i < sub.length; i++) {
+                    out[sub[i]] = vectors[i];
+                }
+            }
+            return out;
         } catch (TranslateException e) {
             throw new IllegalStateException("inference failed on a batch of " + texts.size() + " texts", e);
         } finally {
@@ -195,7 +240,7 @@ public final class SentenceEncoder implements AutoCloseable {
         }
     }
 
-    private static void closeAll(List<Predictor<List<String>, float[][]>> predictors,
+    private static void closeAll(List<Predictor<Encoding[], float[][]>> predictors,
             ZooModel<NDList, NDList> model, HuggingFaceTokenizer tokenizer) {
         predictors.forEach(Predictor::close);
         if (model != null) {

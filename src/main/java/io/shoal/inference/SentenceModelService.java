@@ -44,7 +44,7 @@ public class SentenceModelService {
         workers.executor().execute(() -> {
             try {
                 encoder.complete(SentenceEncoder.load(spec, config.cacheDir(), config.device(),
-                        config.effectiveWorkers(), config.intraOpThreads()));
+                        config.effectiveWorkers(), config.effectiveIntraOpThreads()));
             } catch (RuntimeException e) {
                 Log.errorf(e, "Loading sentence model %s failed; the service stays not ready", spec.id());
                 encoder.completeExceptionally(e);

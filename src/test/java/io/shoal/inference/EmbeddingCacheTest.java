@@ -149,6 +149,21 @@ class EmbeddingCacheTest {
     }
 
     @Test
+    void subBatchesHoldTextsOfSimilarLength() {
+        EmbeddingService service = service(true, 2);
+        List<String> texts = List.of("a much longer product title", "mug", "a long title", "cup", "tall vase",
+                "an even much longer product title");
+        List<float[]> vectors = embed(service, texts);
+
+        // Shortest first, two per call: the short ones are not padded to the long ones.
+        assertThat(encoder.calls).containsExactlyInAnyOrder(List.of("mug", "cup"), List.of("tall vase",
+                "a long title"), List.of("a much longer product title", "an even much longer product title"));
+        for (int i = 0; i < texts.size(); i++) {
+            assertThat(vectors.get(i)).containsExactly(RecordingEncoder.vector(texts.get(i)));
+        }
+    }
+
+    @Test
     void withRedisDisabledNothingIsWrittenToRedis() {
         EmbeddingService service = service(false, 32);
         embed(service, List.of("lamp"));

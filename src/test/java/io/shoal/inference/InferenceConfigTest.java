@@ -36,6 +36,18 @@ class InferenceConfigTest {
     }
 
     @Test
+    void intraOpThreadsShareTheCoresAmongTheWorkers() {
+        int cores = Runtime.getRuntime().availableProcessors();
+        assertThat(mapping(Map.of()).effectiveIntraOpThreads()).isEqualTo(1);
+        assertThat(mapping(Map.of("shoal.inference.workers", "1")).effectiveIntraOpThreads()).isEqualTo(cores);
+        assertThat(mapping(Map.of("shoal.inference.workers", Integer.toString(4 * cores)))
+                .effectiveIntraOpThreads()).isEqualTo(1);
+        assertThat(mapping(Map.of("shoal.inference.intra-op-threads", "3")).effectiveIntraOpThreads()).isEqualTo(3);
+        assertThatThrownBy(() -> mapping(Map.of("shoal.inference.intra-op-threads", "-1")).effectiveIntraOpThreads())
+                .hasMessageContaining("shoal.inference.intra-op-threads");
+    }
+
+    @Test
     void keyPrefixFollowsTheStorePrefix() {
         InferenceConfig config = mapping(Map.of("shoal.redis.key-prefix", "shoal-blue:"));
 

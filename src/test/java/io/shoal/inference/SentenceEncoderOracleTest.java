@@ -102,6 +102,10 @@ class SentenceEncoderOracleTest {
     void batchMatchesOracle() {
         List<String> texts = texts();
         assertThat(texts).hasSizeGreaterThanOrEqualTo(20);
+        // The batch is split by length (short titles are not padded to the 450-token text): every sub-batch's
+        // vectors must still be the oracle's, in input order.
+        int[] lengths = texts.stream().mapToInt(encoder::tokenCount).toArray();
+        assertThat(LengthBuckets.DEFAULT.split(lengths)).hasSizeGreaterThan(1);
         float[][] vectors = encoder.encode(texts);
         assertThat(vectors.length).isEqualTo(texts.size());
         for (int i = 0; i < texts.size(); i++) {
