@@ -41,7 +41,7 @@ wait_ready() { # management port, seconds, log
 
 # Every subcommand ./shoal help lists has a check below (a new subcommand without one fails here).
 listed=$(./shoal help | awk '/^  [a-z-]+ /{print $1}' | sort | tr '\n' ' ')
-checked="build dead-letters demo evaluate hash-key help load-test replay serve "
+checked="bench build dead-letters demo evaluate hash-key help load-test replay serve "
 [ "$listed" = "$checked" ] || fail "./shoal help lists [$listed] but this script checks [$checked]"
 say "./shoal help lists: $listed"
 
@@ -62,6 +62,16 @@ grep -Eq "accepted [1-9]" <<<"$out" || fail "./shoal demo accepted nothing"
 grep -q "export SHOAL_API_KEY=shoal_" <<<"$out" || { echo "$out" >&2; fail "./shoal demo printed no API key"; }
 grep -q "dashboard: http://127.0.0.1:$port/dashboard/#key=shoal_" <<<"$out" \
     || { echo "$out" >&2; fail "./shoal demo printed no dashboard URL"; }
+
+say "./shoal bench --limit 8000 (its own redis-server, database shoal_bench)"
+CLEAN_DBS+=("shoal_bench")
+port=$(free_port)
+out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    ./shoal bench --limit 8000 --seconds 2 --port "$port" --redis-port "$(free_port)" 2>&1) \
+    || { echo "$out" >&2; fail "./shoal bench"; }
+grep -Eq "Redis CPU per applied event \(INFO cpu, [1-9][0-9]* events\) \| [0-9.]+ µs" <<<"$out" \
+    || { echo "$out" >&2; fail "./shoal bench printed no Redis CPU per event"; }
+grep -Eq "ratio \(goal >= 0.4\) \| [0-9]+\.[0-9]+" <<<"$out" || { echo "$out" >&2; fail "./shoal bench printed no GET ratio"; }
 
 say "./shoal serve (own database, created; an operator's admin key), then replay, dead-letters, load-test"
 port=$(free_port)
