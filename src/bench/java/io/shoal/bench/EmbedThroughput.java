@@ -37,7 +37,7 @@ public final class EmbedThroughput {
         int workers = 2;
         int seconds = 20;
         int intraOp = -1;
-        LengthBuckets buckets = LengthBuckets.DEFAULT;
+        LengthBuckets buckets = null; // the device's rule, as the service
         for (int i = 0; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--device" -> device = InferenceDevice.valueOf(args[i + 1].toUpperCase(Locale.ROOT));
@@ -45,8 +45,7 @@ public final class EmbedThroughput {
                 case "--workers" -> workers = Integer.parseInt(args[i + 1]);
                 case "--seconds" -> seconds = Integer.parseInt(args[i + 1]);
                 case "--intra-op" -> intraOp = Integer.parseInt(args[i + 1]);
-                case "--split" -> buckets = Boolean.parseBoolean(args[i + 1]) ? LengthBuckets.DEFAULT
-                        : LengthBuckets.NONE;
+                case "--split" -> buckets = Boolean.parseBoolean(args[i + 1]) ? null : LengthBuckets.NONE;
                 default -> throw new IllegalArgumentException("unknown option " + args[i]
                         + " (--device, --batch, --workers, --seconds, --intra-op, --split)");
             }

@@ -27,6 +27,17 @@ public final class LengthBuckets {
     /** The defaults measured on Online Retail titles with MiniLM on CPU (BENCHMARKS.md, Embedding). */
     public static final LengthBuckets DEFAULT = new LengthBuckets(8, 64, 0.25);
 
+    /**
+     * A GPU runs wide batches at little extra cost and pays a launch overhead per call, so its sub-batches are larger
+     * (64 to 1,024 texts). Not measured yet: no GPU machine was available (BENCHMARKS.md, Embedding).
+     */
+    public static final LengthBuckets GPU = new LengthBuckets(64, 1024, 0.25);
+
+    /** The rule for a device: {@link #GPU} on a GPU, {@link #DEFAULT} on the CPU. */
+    public static LengthBuckets forDevice(boolean gpu) {
+        return gpu ? GPU : DEFAULT;
+    }
+
     /** No splitting: the whole batch in one call, padded to its longest text. */
     public static final LengthBuckets NONE = new LengthBuckets(Integer.MAX_VALUE, Integer.MAX_VALUE, 0);
 

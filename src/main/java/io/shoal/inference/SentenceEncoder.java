@@ -72,12 +72,12 @@ public final class SentenceEncoder implements AutoCloseable {
      */
     public static SentenceEncoder load(ModelSpec spec, Path cacheDir, InferenceDevice requested, int workers,
             int intraOpThreads) {
-        return load(spec, cacheDir, requested, workers, intraOpThreads, LengthBuckets.DEFAULT);
+        return load(spec, cacheDir, requested, workers, intraOpThreads, null);
     }
 
     /**
      * Loads the model with a given sub-batch rule ({@link LengthBuckets#NONE}: one padded call per batch, as plain
-     * ONNX Runtime use does; the benchmark compares the two).
+     * ONNX Runtime use does; the benchmark compares the two; null: {@link LengthBuckets#forDevice} of the device).
      */
     public static SentenceEncoder load(ModelSpec spec, Path cacheDir, InferenceDevice requested, int workers,
             int intraOpThreads, LengthBuckets buckets) {
@@ -119,7 +119,8 @@ public final class SentenceEncoder implements AutoCloseable {
             for (int i = 0; i < workers; i++) {
                 predictors.add(model.newPredictor(translator));
             }
-            SentenceEncoder encoder = new SentenceEncoder(spec, device, tokenizer, model, buckets, predictors);
+            SentenceEncoder encoder = new SentenceEncoder(spec, device, tokenizer, model,
+                    buckets != null ? buckets : LengthBuckets.forDevice(device.isGpu()), predictors);
             encoder.checkDimension();
             LOG.infof("Loaded sentence model %s (%d dims, %s pooling, <= %d tokens) on %s with %d predictors in %d ms",
                     spec.id(), spec.dimension(), spec.pooling(), spec.maxTokens(), device, workers,

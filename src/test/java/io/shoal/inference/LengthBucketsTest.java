@@ -79,6 +79,17 @@ class LengthBucketsTest {
     }
 
     @Test
+    void aGpuTakesWiderSubBatches() {
+        int[] lengths = new int[1024];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = 6 + i % 3; // titles of 6 to 8 tokens: within the padding bound of one another
+        }
+        assertThat(LengthBuckets.forDevice(false)).isSameAs(LengthBuckets.DEFAULT);
+        assertThat(LengthBuckets.forDevice(false).split(lengths)).hasSize(16); // 64 at most
+        assertThat(LengthBuckets.forDevice(true).split(lengths)).hasSize(1);
+    }
+
+    @Test
     void badSettingsAreRefused() {
         assertThatThrownBy(() -> new LengthBuckets(0, 8, 0.25)).hasMessageContaining("minTexts");
         assertThatThrownBy(() -> new LengthBuckets(9, 8, 0.25)).hasMessageContaining("maxTexts");
