@@ -17,9 +17,6 @@
 -- then per increment: shopper index j, offset, item, text ('' = none), history, popularity, basket, purchase (0/1),
 --   event millis, feedback ('' | 'impression' | 'click'), strategy ('' for none), kind (purchase, view, ...)
 -- Returns { increments applied, then per feedback counted: segment ('none' without one), strategy, kind }.
--- The shared keys (global and segment popularity, basket counts, texts) are written once per key and batch: each
--- key's increments are summed in batch order and added after the loop (%.17g round-trips the double), texts keep
--- the batch's last; RecommendationState.apply sums the same way, so the two stay equal to the last bit.
 local NUL = string.char(0)
 local function greater(a, b)
     if #a ~= #b then return #a > #b end
@@ -51,14 +48,6 @@ for j = 1, S do
         segment = (stored_segment(redis.call('GET', KEYS[6 + 5 * j - 2]))), touched = false, pushed = false }
 end
 local touched_segments = {}
-local gdelta, gorder = {}, {}
-local sdelta, sorder = {}, {}
-local bdelta, border = {}, {}
-local last_text, torder = {}, {}
-local function add(delta, order, key, by)
-    local d = delta[key]
-    if d == nil then order[#order + 1] = key; delta[key] = by else delta[key] = d + by end
-end
 local newest_t = nil
 local applied = 0
 local pos = 10 + S
@@ -117,37 +106,17 @@ while pos <= #ARGV do
             end
             if redis.call('HGET', u.counts, NUL .. 'b') ~= t then
                 redis.call('HSET', u.counts, NUL .. 'b', t)
-                add(bdelta, border, '*', tonumber(basket))
-                if u.segment then add(bdelta, border, u.segment, tonumber(basket)) end
+                redis.call('ZINCRBY', baskets, basket, '*')
+                if u.segment then redis.call('ZINCRBY', baskets, basket, u.segment) end
             end
         end
         if u.segment then
-            local key = segprefix .. u.segment
-            if sdelta[key] == nil then sdelta[key] = { delta = {}, order = {} }; sorder[#sorder + 1] = key end
-            add(sdelta[key].delta, sdelta[key].order, item, tonumber(popularity))
+            redis.call('ZINCRBY', segprefix .. u.segment, popularity, item)
             touched_segments[u.segment] = true
         end
-        add(gdelta, gorder, item, tonumber(popularity))
-        if text ~= '' then
-            if last_text[item] == nil then torder[#torder + 1] = item end
-            last_text[item] = text
-        end
+        redis.call('ZINCRBY', global, popularity, item)
+        if text ~= '' then redis.call('HSET', texts, item, text) end
     end
-end
-local function g17(x) return string.format('%.17g', x) end
-for _, item in ipairs(gorder) do redis.call('ZINCRBY', global, g17(gdelta[item]), item) end
-for _, key in ipairs(sorder) do
-    local d = sdelta[key]
-    for _, item in ipairs(d.order) do redis.call('ZINCRBY', key, g17(d.delta[item]), item) end
-end
-for _, member in ipairs(border) do redis.call('ZINCRBY', baskets, g17(bdelta[member]), member) end
-for i = 1, #torder, 500 do
-    local args = {}
-    for j = i, math.min(i + 499, #torder) do
-        args[#args + 1] = torder[j]
-        args[#args + 1] = last_text[torder[j]]
-    end
-    redis.call('HSET', texts, unpack(args))
 end
 -- Bounds: the lowest scores leave (equal scores: the lowest member, as ZRANGE orders them).
 for j = 1, S do

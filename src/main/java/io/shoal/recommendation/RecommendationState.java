@@ -81,13 +81,6 @@ public final class RecommendationState {
         tops.clear();
         Set<String> touchedShoppers = new LinkedHashSet<>();
         Set<Long> touchedSegments = new LinkedHashSet<>();
-        // Shared keys (global and segment popularity, basket counts) take one increment per key and batch: the sum
-        // of the batch's increments in batch order, added after the batch (apply_recommendation.lua does the same,
-        // so the two stay equal to the last bit).
-        Map<String, Double> globalDelta = new java.util.LinkedHashMap<>();
-        Map<Long, Map<String, Double>> segmentDelta = new java.util.LinkedHashMap<>();
-        Map<Long, Double> basketDelta = new java.util.LinkedHashMap<>();
-        double allBaskets = 0;
         for (RecommendationUpdate.Increment x : increments) {
             Shopper u = shoppers.computeIfAbsent(x.userId(), k -> new Shopper());
             touchedShoppers.add(x.userId());
@@ -129,27 +122,21 @@ public final class RecommendationState {
                 }
                 if (u.lastBasket != x.eventMillis()) {
                     u.lastBasket = x.eventMillis();
-                    allBaskets += x.basket();
+                    global.baskets += x.basket();
                     if (s != null) {
-                        basketDelta.merge(segment, x.basket(), Double::sum);
+                        s.baskets += x.basket();
                     }
                 }
             }
             if (s != null) {
-                segmentDelta.computeIfAbsent(segment, k -> new java.util.LinkedHashMap<>()).merge(x.item(),
-                        x.popularity(), Double::sum);
+                s.items.merge(x.item(), x.popularity(), Double::sum);
                 touchedSegments.add(segment);
             }
-            globalDelta.merge(x.item(), x.popularity(), Double::sum);
+            global.items.merge(x.item(), x.popularity(), Double::sum);
             if (x.text() != null) {
                 texts.put(x.item(), x.text());
             }
         }
-        globalDelta.forEach((item, d) -> global.items.merge(item, d, Double::sum));
-        global.baskets += allBaskets;
-        segmentDelta.forEach((id, items) -> items.forEach((item, d) -> segments.get(id).items.merge(item, d,
-                Double::sum)));
-        basketDelta.forEach((id, d) -> segments.get(id).baskets += d);
         for (String id : touchedShoppers) {
             Shopper u = shoppers.get(id);
             if (u.weights.isEmpty() && u.counts.isEmpty()) {
