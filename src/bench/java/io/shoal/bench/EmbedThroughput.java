@@ -4,6 +4,7 @@ import io.shoal.inference.InferenceDevice;
 import io.shoal.inference.LengthBuckets;
 import io.shoal.inference.ModelSpec;
 import io.shoal.inference.SentenceEncoder;
+import io.shoal.inference.Vectors;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -98,7 +99,7 @@ public final class EmbedThroughput {
                     LengthBuckets.NONE)) {
                 float[][] want = cpu.encode(sample);
                 for (int i = 0; i < sample.size(); i++) {
-                    min = Math.min(min, cosine(got[i], want[i]));
+                    min = Math.min(min, Vectors.cosine(got[i], want[i]));
                 }
             }
             System.out.printf("minimum cosine to the CPU path (unsplit batch) over %d titles: 1 - %.2e (goal >= %s)%n",
@@ -107,17 +108,5 @@ public final class EmbedThroughput {
                 System.exit(1);
             }
         }
-    }
-
-    private static double cosine(float[] a, float[] b) {
-        double dot = 0;
-        double na = 0;
-        double nb = 0;
-        for (int i = 0; i < a.length; i++) {
-            dot += a[i] * b[i];
-            na += a[i] * a[i];
-            nb += b[i] * b[i];
-        }
-        return dot / Math.sqrt(na * nb);
     }
 }

@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
@@ -196,7 +197,7 @@ public final class EmbeddingCache {
         // Shortest first, so that each model call holds texts of similar length (characters stand in for tokens
         // here; the encoder then splits a call by exact token counts, see LengthBuckets).
         List<String> byLength = new ArrayList<>(texts);
-        byLength.sort(java.util.Comparator.comparingInt(String::length));
+        byLength.sort(Comparator.comparingInt(String::length));
         List<Uni<Map<String, float[]>>> subBatches = new ArrayList<>();
         for (int from = 0; from < byLength.size(); from += settings.subBatchSize()) {
             subBatches.add(embedSubBatch(byLength.subList(from, Math.min(from + settings.subBatchSize(),

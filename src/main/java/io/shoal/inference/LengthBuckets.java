@@ -1,6 +1,7 @@
 package io.shoal.inference;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.stream.IntStream;
@@ -33,13 +34,13 @@ public final class LengthBuckets {
      */
     public static final LengthBuckets GPU = new LengthBuckets(64, 1024, 0.25);
 
+    /** No splitting: the whole batch in one call, padded to its longest text. */
+    public static final LengthBuckets NONE = new LengthBuckets(Integer.MAX_VALUE, Integer.MAX_VALUE, 0);
+
     /** The rule for a device: {@link #GPU} on a GPU, {@link #DEFAULT} on the CPU. */
     public static LengthBuckets forDevice(boolean gpu) {
         return gpu ? GPU : DEFAULT;
     }
-
-    /** No splitting: the whole batch in one call, padded to its longest text. */
-    public static final LengthBuckets NONE = new LengthBuckets(Integer.MAX_VALUE, Integer.MAX_VALUE, 0);
 
     private final int minTexts;
     private final int maxTexts;
@@ -68,7 +69,7 @@ public final class LengthBuckets {
      */
     public List<int[]> split(int[] lengths) {
         Integer[] order = IntStream.range(0, lengths.length).boxed().toArray(Integer[]::new);
-        java.util.Arrays.sort(order, Comparator.comparingInt(i -> lengths[i])); // stable: ties keep input order
+        Arrays.sort(order, Comparator.comparingInt(i -> lengths[i])); // stable: ties keep input order
         List<int[]> out = new ArrayList<>();
         int start = 0;
         long real = 0;
