@@ -3,11 +3,14 @@
 --
 -- KEYS[1] own items (zset)  KEYS[2] counts (hash)  KEYS[3] segmentation state (string)  KEYS[4] global (zset)
 -- KEYS[5] baskets (zset)    KEYS[6] buyers (hash)  KEYS[7] repeaters (hash)             KEYS[8] texts (hash)
--- ARGV[1] segment zset prefix, ARGV[2] candidates from the segment's and the global top
+-- KEYS[9] baskets per item (zset)
+-- ARGV[1] segment zset prefix, ARGV[2] candidates from the segment's and the global top,
+-- ARGV[3] prefix of the "bought with" zsets, ARGV[4] S: own items of highest weight whose lists are read
 -- Returns { segment id or '', own items and weights (flat), their counts, their buyers, their repeaters,
 --           { total buyers, total repeaters }, segment top (flat), segment baskets, global top (flat),
 --           global baskets, texts of every item above (item, text, ...), model version of the assignment or '0',
---           the newest event time applied (ms) or '0' }
+--           the newest event time applied (ms) or '0', { source, its "bought with" list (flat), ... },
+--           { source, its baskets, ... } }
 local NUL = string.char(0)
 local n = tonumber(ARGV[2])
 local segment, version = stored_segment(redis.call('GET', KEYS[3]))
@@ -35,9 +38,21 @@ local function add(list, step)
         if not seen[list[i]] then seen[list[i]] = true; want[#want + 1] = list[i] end
     end
 end
+-- The S own items of highest weight: the end of the ascending ZRANGE, reversed (as ZREVRANGE orders them).
+local sources = tonumber(ARGV[4])
+local with, itembaskets = {}, {}
+for i = #own - 1, math.max(1, #own - 2 * sources + 1), -2 do
+    local list = redis.call('ZREVRANGE', ARGV[3] .. own[i], 0, -1, 'WITHSCORES')
+    if #list > 0 then
+        with[#with + 1] = own[i]; with[#with + 1] = list
+    end
+    local ib = redis.call('ZSCORE', KEYS[9], own[i])
+    if ib then itembaskets[#itembaskets + 1] = own[i]; itembaskets[#itembaskets + 1] = ib end
+end
 add(items, 1)
 add(seg, 2)
 add(global, 2)
+for i = 2, #with, 2 do add(with[i], 2) end
 local texts = {}
 if #want > 0 then
     local found = redis.call('HMGET', KEYS[8], unpack(want))
@@ -45,4 +60,5 @@ if #want > 0 then
         if found[i] then texts[#texts + 1] = want[i]; texts[#texts + 1] = found[i] end
     end
 end
-return { segment or '', own, counts, b, r, totals, seg, segbaskets, global, allbaskets, texts, version or '0', clock }
+return { segment or '', own, counts, b, r, totals, seg, segbaskets, global, allbaskets, texts, version or '0', clock,
+    with, itembaskets }

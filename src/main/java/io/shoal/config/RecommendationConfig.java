@@ -71,6 +71,30 @@ public interface RecommendationConfig {
     int shownItems();
 
     /**
+     * L: the first this many distinct items of a basket are remembered, and each later item of the basket counts as
+     * "bought with" each of them (a basket of n items costs at most 2·L·n sorted-set additions). 0 turns the
+     * co-purchase state and the "often bought with" reason off.
+     */
+    @WithDefault("5")
+    int basketPairs();
+
+    /** K: items kept per item as bought with it (the lowest decayed count leaves first). */
+    @WithDefault("20")
+    int coBoughtItems();
+
+    /** S: a recommendation reads the "bought with" lists of the shopper's this many own items of highest weight. */
+    @WithDefault("5")
+    int coBoughtSources();
+
+    /**
+     * μ: weight of "often bought with" estimates (an own item's chance times the share of its baskets that hold
+     * the other item) against own items and the segment's new items; 0 = never. 0.5 is the largest weight that
+     * costs {@code blended} nothing on the validation cutoff (2011-07-01) of Online Retail.
+     */
+    @WithDefault("0.5")
+    double coBoughtWeight();
+
+    /**
      * A shopper's recent interactions kept (newest first) for explanations: the events behind the last move. Not
      * used by the recommendation rules.
      */
@@ -97,7 +121,7 @@ public interface RecommendationConfig {
         return new RecommendationParams(c.historyHalfLife().toMillis(), c.popularityHalfLife().toMillis(),
                 c.shopperItems(), c.segmentItems(), c.globalItems(), c.propensityPrior(), c.discoveryWeight(),
                 c.viewWeight(), c.cartWeight(), c.clickWeight(), c.wishlistWeight(), c.conversionWindow().toMillis(),
-                c.shownItems());
+                c.shownItems(), c.basketPairs(), c.coBoughtItems(), c.coBoughtSources(), c.coBoughtWeight());
     }
 
     /** The A/B split; fails with a message naming the key on an unknown strategy or a bad share. */

@@ -284,6 +284,9 @@ public final class EvaluateCommand {
         out.println("strategy      HR@10  NDCG@10  coverage");
         r.scores().forEach((s, x) -> out.printf(Locale.ROOT, "%-12s %6.3f  %7.3f  %8.3f%n", s.wireName(),
                 x.hitRate(), x.ndcg(), x.coverage()));
+        out.printf(Locale.ROOT, "%-12s %6.3f  %7.3f  %8.3f   (blended without anything bought before; %.1f%% of its"
+                + " items \"often bought with\")%n", "discovery", r.discovery().hitRate(), r.discovery().ndcg(),
+                r.discovery().coverage(), 100 * r.discoveryBoughtWith());
         out.printf(Locale.ROOT, "blended / personal HR@10 %.3f (goal >= 1.05); segment / global %.3f (goal >= 1.25)%n",
                 r.lift(Strategy.BLENDED, Strategy.PERSONAL), r.lift(Strategy.SEGMENT, Strategy.GLOBAL));
     }

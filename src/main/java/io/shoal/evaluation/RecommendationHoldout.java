@@ -25,6 +25,8 @@ import io.shoal.recommendation.Strategy;
  * <li>NDCG@10: Σ over hits 1 / log2(rank + 1), divided by the best possible for the basket's size;</li>
  * <li>coverage: distinct items recommended to anyone / distinct items bought before the cutoff.</li>
  * </ul>
+ * Discovery: {@code blended} once more, leaving out every item the customer bought before (the API's exclusion
+ * with a window that reaches back to the start), scored the same way: what it adds beyond repeats.
  */
 public final class RecommendationHoldout {
 
@@ -36,9 +38,11 @@ public final class RecommendationHoldout {
      * @param customers customers scored (purchases before and after the cutoff)
      * @param catalogue distinct items bought before the cutoff
      * @param scores    per strategy
+     * @param discovery {@code blended} without the customer's own purchases
+     * @param discoveryBoughtWith share of the discovery lists' items recommended as "often bought with"
      */
     public record Result(long cutoffMillis, int trainEvents, int customers, int catalogue,
-            Map<Strategy, Score> scores) {
+            Map<Strategy, Score> scores, Score discovery, double discoveryBoughtWith) {
 
         /** One strategy's HR@10 over another's. */
         public double lift(Strategy s, Strategy over) {
@@ -97,6 +101,10 @@ public final class RecommendationHoldout {
             gains.put(s, new double[1]);
             shown.put(s, new HashSet<>());
         }
+        long[] discoveryHits = new long[1];
+        double[] discoveryGains = new double[1];
+        Set<String> discoveryShown = new HashSet<>();
+        long[] discoveryItems = new long[2]; // items, of which "often bought with"
         int customers = 0;
         for (Map.Entry<String, Set<String>> t : target.entrySet()) {
             if (!buyers.contains(t.getKey())) {
@@ -123,6 +131,24 @@ public final class RecommendationHoldout {
                 }
                 gains.get(s)[0] += dcg / ideal;
             }
+            List<Recommendation> discovery = replay.recommender().recommend(Strategy.BLENDED, view, top, cutoffMillis,
+                    1, null);
+            double dcg = 0;
+            for (int r = 0; r < discovery.size(); r++) {
+                Recommendation x = discovery.get(r);
+                discoveryShown.add(x.item());
+                discoveryItems[0]++;
+                if (x.reason().kind() == Recommendation.Kind.BOUGHT_WITH) {
+                    discoveryItems[1]++;
+                }
+                if (t.getValue().contains(x.item())) {
+                    dcg += 1 / log2(r + 2);
+                }
+            }
+            if (dcg > 0) {
+                discoveryHits[0]++;
+            }
+            discoveryGains[0] += dcg / ideal;
         }
         Map<Strategy, Score> scores = new EnumMap<>(Strategy.class);
         for (Strategy s : Strategy.values()) {
@@ -130,7 +156,11 @@ public final class RecommendationHoldout {
                     customers == 0 ? 0 : gains.get(s)[0] / customers,
                     catalogue.isEmpty() ? 0 : (double) shown.get(s).size() / catalogue.size()));
         }
-        return new Result(cutoffMillis, train.size(), customers, catalogue.size(), scores);
+        Score discovery = new Score(customers == 0 ? 0 : (double) discoveryHits[0] / customers,
+                customers == 0 ? 0 : discoveryGains[0] / customers,
+                catalogue.isEmpty() ? 0 : (double) discoveryShown.size() / catalogue.size());
+        return new Result(cutoffMillis, train.size(), customers, catalogue.size(), scores, discovery,
+                discoveryItems[0] == 0 ? 0 : (double) discoveryItems[1] / discoveryItems[0]);
     }
 
     private static double log2(double x) {

@@ -27,6 +27,8 @@ public record Recommendation(String item, String text, double score, Reason reas
         INTERESTED_BEFORE,
         /** Popular in the shopper's segment lately. */
         POPULAR_IN_SEGMENT,
+        /** Often in the same basket as one of the shopper's own items. */
+        BOUGHT_WITH,
         /** Popular with all shoppers lately. */
         POPULAR_OVERALL,
         /** Shoal does not know the shopper yet: popular with all shoppers. */
@@ -39,10 +41,13 @@ public record Recommendation(String item, String text, double score, Reason reas
      * @param lastPurchaseMillis BOUGHT_BEFORE: when last
      * @param segmentId          POPULAR_IN_SEGMENT: the segment
      * @param segmentLabel       POPULAR_IN_SEGMENT: the segment's label, or null
-     * @param perBasket          POPULAR_*: the item's decayed interactions per basket in that population
+     * @param perBasket          POPULAR_*: the item's decayed interactions per basket in that population;
+     *                           BOUGHT_WITH: the share of the own item's baskets that also hold it
+     * @param withItem           BOUGHT_WITH: the shopper's own item it is bought with
+     * @param withText           BOUGHT_WITH: that item's text, or null
      */
     public record Reason(Kind kind, long purchases, long lastPurchaseMillis, Long segmentId, String segmentLabel,
-            double perBasket) {
+            double perBasket, String withItem, String withText) {
 
         /** A sentence a person can read. */
         public String text() {
@@ -55,6 +60,9 @@ public record Recommendation(String item, String text, double score, Reason reas
                         + (segmentLabel == null || segmentLabel.isBlank() ? Long.toString(segmentId)
                                 : "'" + segmentLabel + "'")
                         + " lately" + share();
+                case BOUGHT_WITH -> "often bought with '" + (withText == null || withText.isBlank()
+                        ? (withItem.startsWith("t:") ? withItem.substring(2) : withItem) : withText) + "'"
+                        + String.format(Locale.ROOT, " (in %.1f%% of its baskets)", 100 * Math.min(1, perBasket));
                 case POPULAR_OVERALL -> "popular with all shoppers lately" + share();
                 case COLD_START -> "new here: popular with all shoppers lately" + share();
             };

@@ -21,10 +21,35 @@ package io.shoal.recommendation;
  * @param wishlistWeight           weight of a wishlist add
  * @param conversionWindowMillis   a purchase of an item shown (or clicked) at most this long before converts
  * @param shownItems               shown items remembered per shopper for conversions; beyond, new ones are not
+ * @param basketPairs              L: the first L distinct items of a basket are remembered; each later item of the
+ *                                 basket is counted as bought with each of them (0 = no co-purchase state)
+ * @param coBoughtItems            K: items kept per item as "bought with" it (the lowest weight goes first)
+ * @param coBoughtSources          S: a recommendation reads the "bought with" lists of the shopper's S own items of
+ *                                 highest weight
+ * @param coBoughtWeight           μ: the estimate of a not-yet-bought item from an own item it is bought with is
+ *                                 multiplied by μ before it competes (0 = never "often bought with")
  */
 public record RecommendationParams(long historyHalfLifeMillis, long popularityHalfLifeMillis, int shopperItems,
         int segmentItems, int globalItems, double propensityPrior, double discoveryWeight, double viewWeight,
-        double cartWeight, double clickWeight, double wishlistWeight, long conversionWindowMillis, int shownItems) {
+        double cartWeight, double clickWeight, double wishlistWeight, long conversionWindowMillis, int shownItems,
+        int basketPairs, int coBoughtItems, int coBoughtSources, double coBoughtWeight) {
+
+    /** L, K, S, μ when not given. */
+    public static final int DEFAULT_BASKET_PAIRS = 5;
+    public static final int DEFAULT_CO_BOUGHT_ITEMS = 20;
+    public static final int DEFAULT_CO_BOUGHT_SOURCES = 5;
+    public static final double DEFAULT_CO_BOUGHT_WEIGHT = 0.5;
+
+    /** The same with the default co-purchase parameters. */
+    public RecommendationParams(long historyHalfLifeMillis, long popularityHalfLifeMillis, int shopperItems,
+            int segmentItems, int globalItems, double propensityPrior, double discoveryWeight, double viewWeight,
+            double cartWeight, double clickWeight, double wishlistWeight, long conversionWindowMillis,
+            int shownItems) {
+        this(historyHalfLifeMillis, popularityHalfLifeMillis, shopperItems, segmentItems, globalItems,
+                propensityPrior, discoveryWeight, viewWeight, cartWeight, clickWeight, wishlistWeight,
+                conversionWindowMillis, shownItems, DEFAULT_BASKET_PAIRS, DEFAULT_CO_BOUGHT_ITEMS,
+                DEFAULT_CO_BOUGHT_SOURCES, DEFAULT_CO_BOUGHT_WEIGHT);
+    }
 
     /** The same without feedback parameters: a 7-day conversion window, 200 shown items. */
     public RecommendationParams(long historyHalfLifeMillis, long popularityHalfLifeMillis, int shopperItems,
@@ -49,6 +74,10 @@ public record RecommendationParams(long historyHalfLifeMillis, long popularityHa
         nonNegative("wishlistWeight", wishlistWeight);
         positive("conversionWindowMillis", conversionWindowMillis);
         positive("shownItems", shownItems);
+        nonNegative("basketPairs", basketPairs);
+        positive("coBoughtItems", coBoughtItems);
+        nonNegative("coBoughtSources", coBoughtSources);
+        nonNegative("coBoughtWeight", coBoughtWeight);
     }
 
     /** The clock of shoppers' own items. */

@@ -27,6 +27,8 @@ public final class RecommendationState {
         final Map<String, Shown> shown = new HashMap<>();
         final Map<String, long[]> counts = new HashMap<>(); // purchases, last purchase millis
         long lastBasket = Long.MIN_VALUE;
+        /** The first L distinct items of the current basket. */
+        final List<String> basket = new ArrayList<>();
     }
 
     private record Shown(Strategy strategy, long millis) {
@@ -59,6 +61,10 @@ public final class RecommendationState {
     private final Map<String, long[]> repurchase = new HashMap<>();
     private final Map<String, String> texts = new HashMap<>();
     private final Map<FeedbackKey, FeedbackCounts> feedback = new HashMap<>();
+    /** C(i, ·): per item, the items bought with it. */
+    private final Map<String, Map<String, Double>> boughtWith = new HashMap<>();
+    /** b(i): per item, its decayed baskets. */
+    private final Map<String, Double> itemBaskets = new HashMap<>();
     private long buyers;
     private long repeaters;
     /** Top lists read since the last apply (key: segment id, or null for global; then n): the state is fixed. */
@@ -81,6 +87,7 @@ public final class RecommendationState {
         tops.clear();
         Set<String> touchedShoppers = new LinkedHashSet<>();
         Set<Long> touchedSegments = new LinkedHashSet<>();
+        Set<String> touchedItems = new LinkedHashSet<>();
         for (RecommendationUpdate.Increment x : increments) {
             Shopper u = shoppers.computeIfAbsent(x.userId(), k -> new Shopper());
             touchedShoppers.add(x.userId());
@@ -126,6 +133,22 @@ public final class RecommendationState {
                     if (s != null) {
                         s.baskets += x.basket();
                     }
+                    u.basket.clear();
+                }
+                if (!again && params.basketPairs() > 0 && !u.basket.contains(x.item())) {
+                    for (String other : u.basket) {
+                        boughtWith.computeIfAbsent(other, k -> new HashMap<>()).merge(x.item(), x.basket(),
+                                Double::sum);
+                        boughtWith.computeIfAbsent(x.item(), k -> new HashMap<>()).merge(other, x.basket(),
+                                Double::sum);
+                        touchedItems.add(other);
+                        touchedItems.add(x.item());
+                    }
+                    itemBaskets.merge(x.item(), x.basket(), Double::sum);
+                    touchedItems.add(x.item());
+                    if (u.basket.size() < params.basketPairs()) {
+                        u.basket.add(x.item());
+                    }
                 }
             }
             if (s != null) {
@@ -149,9 +172,24 @@ public final class RecommendationState {
         for (Long id : touchedSegments) {
             trim(segments.get(id).items, params.segmentItems());
         }
+        for (String item : touchedItems) {
+            Map<String, Double> with = boughtWith.get(item);
+            if (with != null) {
+                trim(with, params.coBoughtItems());
+            }
+        }
         for (String gone : trim(global.items, params.globalItems())) {
             texts.remove(gone);
             repurchase.remove(gone);
+            boughtWith.remove(gone);
+            itemBaskets.remove(gone);
+        }
+        // A basket may still name an item that left the catalogue: its new co-purchase state goes too.
+        for (String item : touchedItems) {
+            if (!global.items.containsKey(item)) {
+                boughtWith.remove(item);
+                itemBaskets.remove(item);
+            }
         }
     }
 
@@ -192,8 +230,8 @@ public final class RecommendationState {
         }
         Popularity s = segmentId == null ? null : segments.get(segmentId);
         List<ShopperView.Popular> segmentTop = s == null ? List.of()
-                : tops.computeIfAbsent(java.util.Arrays.asList(segmentId, candidates), k -> top(s.items, candidates));
-        List<ShopperView.Popular> globalTop = tops.computeIfAbsent(java.util.Arrays.asList(null, candidates),
+                : tops.computeIfAbsent(Arrays.asList(segmentId, candidates), k -> top(s.items, candidates));
+        List<ShopperView.Popular> globalTop = tops.computeIfAbsent(Arrays.asList(null, candidates),
                 k -> top(global.items, candidates));
         Map<String, String> t = new HashMap<>();
         for (ShopperView.Owned o : owned) {
@@ -201,9 +239,25 @@ public final class RecommendationState {
         }
         segmentTop.forEach(p -> addText(t, p.item()));
         globalTop.forEach(p -> addText(t, p.item()));
+        Map<String, List<ShopperView.Popular>> with = new HashMap<>();
+        Map<String, Double> baskets = new HashMap<>();
+        if (u != null) {
+            for (ShopperView.Popular source : top(u.weights, params.coBoughtSources())) {
+                Map<String, Double> c = boughtWith.get(source.item());
+                if (c != null) {
+                    List<ShopperView.Popular> list = top(c, c.size());
+                    with.put(source.item(), list);
+                    list.forEach(p -> addText(t, p.item()));
+                }
+                Double b = itemBaskets.get(source.item());
+                if (b != null) {
+                    baskets.put(source.item(), b);
+                }
+            }
+        }
         return new ShopperView((u != null && !u.weights.isEmpty()) || segmentId != null, segmentId, owned, segmentTop,
                 s == null ? 0 : s.baskets, globalTop, global.baskets, propensity,
-                new ShopperView.Repurchase(buyers, repeaters), t);
+                new ShopperView.Repurchase(buyers, repeaters), t, with, baskets);
     }
 
     private void addText(Map<String, String> out, String item) {

@@ -19,9 +19,15 @@ import java.util.List;
  * <li>popularity: P(s, i) += w_k · g_P(t) for the segment s that u is in after the batch, P(i) += the same
  * globally (popularity clock);</li>
  * <li>baskets: a purchase at a time other than u's last basket time starts a basket: β(s) and β += g_P(t);</li>
+ * <li>bought together: u remembers the first L distinct items of the current basket (a new basket forgets them).
+ * A purchase of i that is not a second line of i in the basket adds g_P(t) to i's baskets b(i) and, for each
+ * remembered item j, to C(i, j) and C(j, i); then i is remembered if fewer than L are. So C(i, j) counts the
+ * decayed baskets with both, up to the first L items of a basket (a basket of n items costs at most
+ * 2·L·n additions, not n²);</li>
  * <li>bounds: a shopper keeps the M items of highest W, a segment the N of highest P(s, ·), the global list the G of
- * highest P(·) (ties: the lowest key goes first, as Redis orders equal scores); an item that leaves the global list
- * loses its text and repurchase counts.</li>
+ * highest P(·), an item's "bought with" list the K of highest C(i, ·) (ties: the lowest key goes first, as Redis
+ * orders equal scores); an item that leaves the global list (or was only in a remembered basket) loses its text,
+ * repurchase counts, b(i) and C(i, ·).</li>
  * </ul>
  * Feedback, counted per (segment s after the batch, or none; strategy σ of the list; kind):
  * <ul>

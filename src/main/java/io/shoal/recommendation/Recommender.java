@@ -15,7 +15,7 @@ import java.util.Set;
  * <h2>Strategies</h2>
  * Glossary: W(u, i) the shopper's decayed weight of item i at "now" (history clock), c(u, i) their purchases of it,
  * B(i) / R(i) its buyers / repeat buyers, P(s, i) its decayed popularity in segment s, β(s) the segment's decayed
- * baskets.
+ * baskets, b(i) the decayed baskets that hold i, C(i, j) those that hold i and j ({@link RecommendationUpdate}).
  * <ul>
  * <li><b>global</b>: the items of highest P(i). An unknown shopper gets this list with the cold-start reason.</li>
  * <li><b>segment</b>: the items of highest P(s, i) for the shopper's segment s; global without a segment.</li>
@@ -28,7 +28,11 @@ import java.util.Set;
  * p̄ = R / B, i.e. the chance that at least one of W "tries" at rate p(i) repeats it: bought often and recently,
  * of a kind that people rebuy;</li>
  * <li>a not-yet-bought item of the segment (global without one): λ · min(1, P(s, i) / β(s)), its decayed
- * purchases per basket in the segment, scaled by the discovery weight λ.</li>
+ * purchases per basket in the segment, scaled by the discovery weight λ;</li>
+ * <li>a not-yet-bought item j bought with one of the shopper's S own items of highest weight:
+ * μ · max over those i of chance(i) · min(1, C(i, j) / b(i)), the chance of i times the share of i's baskets
+ * that also hold j ("often bought with i"). An item that is both takes the higher of the two estimates, and
+ * its reason.</li>
  * </ul>
  * Ties (e.g. before any purchase, when every chance is 0) go to own items by weight, then to popular items in
  * popularity order.</li>
@@ -120,13 +124,33 @@ public final class Recommender {
             if (excluded.contains(o.item())) {
                 continue;
             }
-            ShopperView.Repurchase r = view.propensity().getOrDefault(o.item(), ShopperView.Repurchase.NONE);
-            double p = (r.repeaters() + params.propensityPrior() * mean)
-                    / Math.max(r.buyers() + params.propensityPrior(), 1e-16);
-            double w = history.decayed(o.weight(), nowMillis);
-            double chance = 1 - Math.pow(1 - Math.min(p, 1), w);
-            scored.add(new Scored(new Recommendation(o.item(), view.texts().get(o.item()), chance, ownReason(o)),
-                    o.weight()));
+            scored.add(new Scored(new Recommendation(o.item(), view.texts().get(o.item()),
+                    chance(o, view, mean, history, nowMillis), ownReason(o)), o.weight()));
+        }
+        // Not-yet-bought items bought with an own item: the best chance(i) · C(i, j) / b(i) per item j.
+        record With(String source, double share, double estimate) {
+        }
+        Map<String, With> with = new HashMap<>();
+        for (Map.Entry<String, List<ShopperView.Popular>> e : params.coBoughtWeight() > 0
+                ? view.boughtWith().entrySet() : Set.<Map.Entry<String, List<ShopperView.Popular>>>of()) {
+            Double sourceBaskets = view.itemBaskets().get(e.getKey());
+            ShopperView.Owned source = owned.get(e.getKey());
+            if (sourceBaskets == null || !(sourceBaskets > 0) || source == null) {
+                continue;
+            }
+            double chance = chance(source, view, mean, history, nowMillis);
+            for (ShopperView.Popular p : e.getValue()) {
+                if (owned.containsKey(p.item()) || excluded.contains(p.item())) {
+                    continue;
+                }
+                double share = Math.min(1, p.weight() / sourceBaskets);
+                With w = new With(e.getKey(), share, chance * share);
+                With best = with.get(p.item());
+                if (best == null || w.estimate() > best.estimate()
+                        || (w.estimate() == best.estimate() && w.source().compareTo(best.source()) < 0)) {
+                    with.put(p.item(), w);
+                }
+            }
         }
         List<ShopperView.Popular> pool = hasSegment ? view.segment() : view.global();
         double baskets = hasSegment ? view.segmentBaskets() : view.globalBaskets();
@@ -137,12 +161,26 @@ public final class Recommender {
                 continue;
             }
             double perBasket = perBasket(p, baskets);
-            Recommendation.Reason reason = hasSegment
-                    ? new Recommendation.Reason(Recommendation.Kind.POPULAR_IN_SEGMENT, 0, 0, view.segmentId(),
-                            segmentLabel, perBasket)
-                    : new Recommendation.Reason(Recommendation.Kind.POPULAR_OVERALL, 0, 0, null, null, perBasket);
-            scored.add(new Scored(new Recommendation(p.item(), view.texts().get(p.item()),
-                    params.discoveryWeight() * perBasket, reason), -rank));
+            double score = params.discoveryWeight() * perBasket;
+            With w = with.remove(p.item());
+            Recommendation.Reason reason;
+            if (w != null && params.coBoughtWeight() * w.estimate() > score) {
+                score = params.coBoughtWeight() * w.estimate();
+                reason = boughtWith(w.source(), w.share(), view);
+            } else {
+                reason = hasSegment
+                        ? new Recommendation.Reason(Recommendation.Kind.POPULAR_IN_SEGMENT, 0, 0, view.segmentId(),
+                                segmentLabel, perBasket, null, null)
+                        : new Recommendation.Reason(Recommendation.Kind.POPULAR_OVERALL, 0, 0, null, null, perBasket,
+                                null, null);
+            }
+            scored.add(new Scored(new Recommendation(p.item(), view.texts().get(p.item()), score, reason), -rank));
+        }
+        for (Map.Entry<String, With> e : with.entrySet()) {
+            With w = e.getValue();
+            scored.add(new Scored(new Recommendation(e.getKey(), view.texts().get(e.getKey()),
+                    params.coBoughtWeight() * w.estimate(), boughtWith(w.source(), w.share(), view)),
+                    -(pool.size() + 1)));
         }
         scored.sort(Comparator.comparingDouble((Scored s) -> s.r().score()).reversed()
                 .thenComparing(Comparator.comparingDouble(Scored::tie).reversed())
@@ -152,6 +190,20 @@ public final class Recommender {
             out.add(s.r());
         }
         return out;
+    }
+
+    /** An own item's chance to be in the next basket: 1 − (1 − p(i))^W(u, i). */
+    private double chance(ShopperView.Owned o, ShopperView view, double mean, DecayClock history, long nowMillis) {
+        ShopperView.Repurchase r = view.propensity().getOrDefault(o.item(), ShopperView.Repurchase.NONE);
+        double p = (r.repeaters() + params.propensityPrior() * mean)
+                / Math.max(r.buyers() + params.propensityPrior(), 1e-16);
+        double w = history.decayed(o.weight(), nowMillis);
+        return 1 - Math.pow(1 - Math.min(p, 1), w);
+    }
+
+    private static Recommendation.Reason boughtWith(String source, double share, ShopperView view) {
+        return new Recommendation.Reason(Recommendation.Kind.BOUGHT_WITH, 0, 0, null, null, share, source,
+                view.texts().get(source));
     }
 
     private List<Recommendation> popular(List<ShopperView.Popular> items, double baskets, int limit,
@@ -166,7 +218,7 @@ public final class Recommender {
             }
             double perBasket = perBasket(p, baskets);
             out.add(new Recommendation(p.item(), view.texts().get(p.item()), perBasket,
-                    new Recommendation.Reason(kind, 0, 0, segmentId, label, perBasket)));
+                    new Recommendation.Reason(kind, 0, 0, segmentId, label, perBasket, null, null)));
         }
         return out;
     }
@@ -179,7 +231,7 @@ public final class Recommender {
     private static Recommendation.Reason ownReason(ShopperView.Owned o) {
         return o.purchases() > 0
                 ? new Recommendation.Reason(Recommendation.Kind.BOUGHT_BEFORE, o.purchases(), o.lastPurchaseMillis(),
-                        null, null, 0)
-                : new Recommendation.Reason(Recommendation.Kind.INTERESTED_BEFORE, 0, 0, null, null, 0);
+                        null, null, 0, null, null)
+                : new Recommendation.Reason(Recommendation.Kind.INTERESTED_BEFORE, 0, 0, null, null, 0, null, null);
     }
 }

@@ -17,10 +17,22 @@ import java.util.Map;
  * @param propensity     B(i), R(i) for the owned items that still have them
  * @param overall        the totals B, R
  * @param texts          item key to text, for every item above that has one
+ * @param boughtWith     for the shopper's S own items of highest weight that have one: the items bought with it,
+ *                       C(i, ·), highest first (at most K)
+ * @param itemBaskets    for the same own items: b(i), the decayed count of baskets that hold it
  */
 public record ShopperView(boolean known, Long segmentId, List<Owned> owned, List<Popular> segment,
         double segmentBaskets, List<Popular> global, double globalBaskets, Map<String, Repurchase> propensity,
-        Repurchase overall, Map<String, String> texts) {
+        Repurchase overall, Map<String, String> texts, Map<String, List<Popular>> boughtWith,
+        Map<String, Double> itemBaskets) {
+
+    /** A view without co-purchase state. */
+    public ShopperView(boolean known, Long segmentId, List<Owned> owned, List<Popular> segment,
+            double segmentBaskets, List<Popular> global, double globalBaskets, Map<String, Repurchase> propensity,
+            Repurchase overall, Map<String, String> texts) {
+        this(known, segmentId, owned, segment, segmentBaskets, global, globalBaskets, propensity, overall, texts,
+                Map.of(), Map.of());
+    }
 
     /**
      * One of the shopper's items.

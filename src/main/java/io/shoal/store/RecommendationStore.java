@@ -97,9 +97,10 @@ public class RecommendationStore {
             shopper.putIfAbsent(p.increment().userId(), shopper.size() + 1);
             partition.putIfAbsent(p.increment().userId(), p.position().partition());
         }
-        Request eval = Request.cmd(Command.EVAL).arg(APPLY).arg(6 + 5 * shopper.size())
+        Request eval = Request.cmd(Command.EVAL).arg(APPLY).arg(7 + 5 * shopper.size())
                 .arg(keys.recommendationGlobal()).arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers())
-                .arg(keys.recommendationRepeaters()).arg(keys.recommendationTexts()).arg(keys.recommendationFeedback());
+                .arg(keys.recommendationRepeaters()).arg(keys.recommendationTexts()).arg(keys.recommendationFeedback())
+                .arg(keys.recommendationItemBaskets());
         for (String user : shopper.keySet()) {
             eval.arg(keys.recommendationItems(user)).arg(keys.recommendationCounts(user)).arg(keys.userProfile(user))
                     .arg(keys.recommendationShown(user)).arg(keys.recommendationRecent(user));
@@ -108,7 +109,8 @@ public class RecommendationStore {
         eval.arg(keys.recommendationSegmentPrefix()).arg(params.shopperItems()).arg(params.segmentItems())
                 .arg(params.globalItems()).arg(shopper.size()).arg(params.conversionWindowMillis())
                 .arg(params.shownItems()).arg(params.conversionWindowMillis() + 24 * 3600 * 1000L)
-                .arg(recentInteractions);
+                .arg(recentInteractions).arg(keys.recommendationBoughtWithPrefix()).arg(params.basketPairs())
+                .arg(params.coBoughtItems());
         for (String user : shopper.keySet()) {
             eval.arg(partition.get(user));
         }
@@ -172,10 +174,12 @@ public class RecommendationStore {
 
     /** One shopper's view, reading the top {@code candidates} of their segment and of all shoppers. */
     public Uni<StoredView> view(String userId, int candidates) {
-        Request eval = Request.cmd(Command.EVAL).arg(RECOMMEND).arg(8).arg(keys.recommendationItems(userId))
+        Request eval = Request.cmd(Command.EVAL).arg(RECOMMEND).arg(9).arg(keys.recommendationItems(userId))
                 .arg(keys.recommendationCounts(userId)).arg(keys.userProfile(userId)).arg(keys.recommendationGlobal())
                 .arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers()).arg(keys.recommendationRepeaters())
-                .arg(keys.recommendationTexts()).arg(keys.recommendationSegmentPrefix()).arg(candidates);
+                .arg(keys.recommendationTexts()).arg(keys.recommendationItemBaskets())
+                .arg(keys.recommendationSegmentPrefix()).arg(candidates).arg(keys.recommendationBoughtWithPrefix())
+                .arg(params.coBoughtSources());
         return redis.send(eval).map(r -> new StoredView(parse(r), Long.parseLong(r.get(11).toString()),
                 (long) Double.parseDouble(r.get(12).toString())));
     }
@@ -259,9 +263,19 @@ public class RecommendationStore {
         for (int i = 0; i < t.size(); i += 2) {
             texts.put(t.get(i).toString(StandardCharsets.UTF_8), t.get(i + 1).toString(StandardCharsets.UTF_8));
         }
+        Map<String, List<ShopperView.Popular>> boughtWith = new HashMap<>();
+        Response with = r.get(13);
+        for (int i = 0; i < with.size(); i += 2) {
+            boughtWith.put(with.get(i).toString(StandardCharsets.UTF_8), popular(with.get(i + 1)));
+        }
+        Map<String, Double> itemBaskets = new HashMap<>();
+        Response b = r.get(14);
+        for (int i = 0; i < b.size(); i += 2) {
+            itemBaskets.put(b.get(i).toString(StandardCharsets.UTF_8), Double.parseDouble(b.get(i + 1).toString()));
+        }
         return new ShopperView(!owned.isEmpty() || segmentId != null, segmentId, owned, popular(r.get(6)),
                 Double.parseDouble(r.get(7).toString()), popular(r.get(8)), Double.parseDouble(r.get(9).toString()),
-                propensity, overall, texts);
+                propensity, overall, texts, boughtWith, itemBaskets);
     }
 
     private static List<ShopperView.Popular> popular(Response flat) {

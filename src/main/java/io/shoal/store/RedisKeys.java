@@ -147,7 +147,8 @@ public class RedisKeys {
 
     /**
      * Hash: a shopper's purchase counts per item ("count:lastMillis"), and under NUL-prefixed fields (no item key
-     * holds a NUL) the last basket time and the last applied event position.
+     * holds a NUL) the last basket time, its first distinct items (newline-separated) and the last applied event
+     * position.
      */
     public String recommendationCounts(String userId) {
         return prefix + "rec:c:" + userId;
@@ -194,6 +195,19 @@ public class RedisKeys {
     /** Hash: feedback counts, field "segment:strategy:kind" (segment "none" without one). */
     public String recommendationFeedback() {
         return prefix + "rec:fb";
+    }
+
+    /**
+     * Prefix of the "bought with" sorted sets ({@code rec:w:<item>}: the items bought in baskets with it, by decayed
+     * basket count, bounded).
+     */
+    public String recommendationBoughtWithPrefix() {
+        return prefix + "rec:w:";
+    }
+
+    /** Sorted set: per item, the decayed count of baskets that hold it (the denominator of "bought with"). */
+    public String recommendationItemBaskets() {
+        return prefix + "rec:ib";
     }
 
     /** Hash: item key to text. */

@@ -134,6 +134,46 @@ class RecommendationResourceTest {
     }
 
     @Test
+    void anItemOftenBoughtWithAnOwnItemIsRecommendedWithThatReason() {
+        // Three shoppers buy baskets of the lid with the tin and two more items of kind 2 (so they sit in another
+        // segment, whose popularity the shopper does not see); the shopper buys the tin three times. So the lid can
+        // only come to them as bought with the tin.
+        String tin = "tin-" + run;
+        String lid = "lid-" + run;
+        String tinText = IdentityMergeTest.text(1, 0);
+        Instant t = Instant.now().minus(10, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        List<Map<String, Object>> events = new ArrayList<>();
+        for (int o = 0; o < 3; o++) {
+            String other = "with-" + o + "-" + run;
+            Instant at = t.plus(o, ChronoUnit.HOURS);
+            events.add(event(run + "-w" + o + "a", other, "purchase", tin, tinText, at));
+            events.add(event(run + "-w" + o + "b", other, "purchase", lid, IdentityMergeTest.text(2, 0), at));
+            events.add(event(run + "-w" + o + "c", other, "purchase", "k2a-" + run, IdentityMergeTest.text(2, 1), at));
+            events.add(event(run + "-w" + o + "d", other, "purchase", "k2b-" + run, IdentityMergeTest.text(2, 2), at));
+        }
+        String user = "with-me-" + run;
+        for (int i = 0; i < 3; i++) {
+            events.add(event(run + "-me" + i, user, "purchase", tin, tinText, t.plus(i + 1, ChronoUnit.DAYS)));
+        }
+        post(events);
+
+        JsonPath blended = recommend(user, "?strategy=blended&limit=50");
+        List<String> ids = blended.getList("items.itemId");
+        assertThat(ids).contains(tin, lid);
+        int at = ids.indexOf(lid);
+        assertThat(blended.getString("items[" + at + "].reasonKind")).isEqualTo("bought_with");
+        assertThat(blended.getString("items[" + at + "].reason")).startsWith("often bought with '" + tinText
+                + "' (in ").endsWith("% of its baskets)");
+        RecommendResponse g = grpc.recommend(RecommendRequest.newBuilder().setUserId(user).setStrategy("blended")
+                .setLimit(50).build());
+        // (Compared by the lid's reason: a segment's label may be refreshed between the two calls.)
+        assertThat(g.getItemsList()).filteredOn(i -> i.getItemId().equals(lid)).extracting(i -> i.getReason())
+                .containsExactly(blended.getString("items[" + at + "].reason"));
+        // The personal list never has it: it is not the shopper's.
+        assertThat(recommend(user, "?strategy=personal").getList("items.itemId")).containsExactly(tin);
+    }
+
+    @Test
     void theSegmentStrategyNamesTheSegmentByItsLabel() {
         // Labels come from a snapshot refreshed in the background (a query never waits for it): once it holds the
         // segment's description, both APIs say the same.

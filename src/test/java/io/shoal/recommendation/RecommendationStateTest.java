@@ -93,4 +93,52 @@ class RecommendationStateTest {
         assertThat(s.view("stranger", null, 10).known()).isFalse();
         assertThat(s.view("u", null, 10).known()).isTrue();
     }
+
+    /** L = 2 remembered items per basket, K = 2 kept per item, S = 5 sources. */
+    private static RecommendationParams coParams(int globalItems) {
+        return new RecommendationParams(10 * DAY, 10 * DAY, 50, 50, globalItems, 0, 1, 0.1, 0.5, 0.3, 0.3, 7 * DAY,
+                200, 2, 2, 5, 1);
+    }
+
+    @Test
+    void itemsOfOneBasketAreBoughtWithTheFirstLOfIt() {
+        RecommendationState s = new RecommendationState(coParams(50));
+        // u's basket at T0: mug, tin, mug again (a second line), jar; L = 2 remembers mug and tin, so jar pairs with
+        // both and the second mug line adds nothing. v's basket: mug, jar. Later, u's new basket: vase, mug.
+        apply(s, List.of(buy("u", "mug", T0), buy("u", "tin", T0), buy("u", "mug", T0), buy("u", "jar", T0),
+                buy("v", "mug", T0), buy("v", "jar", T0), buy("u", "vase", T0 + 10 * DAY),
+                buy("u", "mug", T0 + 10 * DAY)), Map.of());
+        DecayClock pop = s.params().popularityClock();
+        long now = T0 + 10 * DAY;
+        ShopperView u = s.view("u", null, 10);
+        // b(mug): three baskets, two of them a half-life old: ½ + ½ + 1.
+        assertThat(pop.decayed(u.itemBaskets().get("mug"), now)).isCloseTo(2.0, within(1e-9));
+        assertThat(pop.decayed(u.itemBaskets().get("jar"), now)).isCloseTo(1.0, within(1e-9));
+        // C(mug, ·): jar in two old baskets (1), tin in one (½), vase in the new one (1): K = 2 keeps jar and vase.
+        assertThat(u.boughtWith().get("mug")).extracting(ShopperView.Popular::item)
+                .containsExactlyInAnyOrder("vase", "jar");
+        assertThat(u.boughtWith().get("mug")).allSatisfy(p -> assertThat(pop.decayed(p.weight(), now))
+                .isCloseTo(1.0, within(1e-9)));
+        assertThat(u.boughtWith().get("tin")).extracting(ShopperView.Popular::item).containsExactly("mug", "jar");
+        assertThat(u.boughtWith().get("jar")).extracting(ShopperView.Popular::item).containsExactly("mug", "tin");
+        // L = 0: no co-purchase state at all.
+        RecommendationState off = new RecommendationState(new RecommendationParams(10 * DAY, 10 * DAY, 50, 50, 50,
+                0, 1, 0.1, 0.5, 0.3, 0.3, 7 * DAY, 200, 0, 2, 5, 1));
+        apply(off, List.of(buy("u", "mug", T0), buy("u", "tin", T0)), Map.of());
+        assertThat(off.view("u", null, 10).boughtWith()).isEmpty();
+        assertThat(off.view("u", null, 10).itemBaskets()).isEmpty();
+    }
+
+    @Test
+    void anItemThatLeavesTheCatalogueLosesItsCoPurchaseState() {
+        RecommendationState s = new RecommendationState(coParams(2));
+        // G = 2: "a" (bought once) leaves the catalogue when b and c are bought twice.
+        apply(s, List.of(buy("u", "a", T0), buy("u", "b", T0), buy("v", "b", T0 + DAY), buy("v", "c", T0 + DAY),
+                buy("w", "c", T0 + DAY)), Map.of());
+        ShopperView u = s.view("u", null, 10);
+        assertThat(u.global()).extracting(ShopperView.Popular::item).containsExactly("c", "b");
+        assertThat(u.itemBaskets()).containsOnlyKeys("b");
+        assertThat(u.boughtWith()).containsOnlyKeys("b");
+        assertThat(u.boughtWith().get("b")).extracting(ShopperView.Popular::item).containsExactly("c", "a");
+    }
 }

@@ -75,6 +75,47 @@ class RecommenderTest {
     }
 
     @Test
+    void blendedAddsItemsOftenBoughtWithOwnItemsByTheirShareOfTheOwnItemsBaskets() {
+        // As above, plus: tin is in 4 baskets, lid in 3 of them (share 0.75), s2 in 1 (0.25). lid: 0.5 · 0.75 =
+        // 0.375; s2 keeps its segment estimate 0.2 > 0.5 · 0.25 and its reason; an owned item (jar) is not "new".
+        double g = new DecayClock(100 * DAY).growing(NOW);
+        ShopperView base = view(List.of(owned("tin", 2, 100), owned("mug", 1, 0), owned("jar", 3, 200)),
+                Map.of("tin", new ShopperView.Repurchase(10, 5), "mug", new ShopperView.Repurchase(10, 1),
+                        "jar", new ShopperView.Repurchase(10, 3)));
+        ShopperView v = new ShopperView(true, 7L, base.owned(), base.segment(), base.segmentBaskets(), base.global(),
+                base.globalBaskets(), base.propensity(), base.overall(),
+                Map.of("mug", "Red mug", "s1", "Tea towel", "tin", "Cake tin", "lid", "Tin lid"),
+                Map.of("tin", List.of(new ShopperView.Popular("lid", 3 * g), new ShopperView.Popular("jar", 2 * g),
+                        new ShopperView.Popular("s2", g))),
+                Map.of("tin", 4 * g));
+        List<Recommendation> r = new Recommender(coBought(1)).recommend(Strategy.BLENDED, v, 10, NOW, 0, "tea");
+        assertThat(r).extracting(Recommendation::item).containsExactly("tin", "s1", "lid", "jar", "s2", "mug");
+        assertThat(r.get(2).score()).isCloseTo(0.375, within(1e-12));
+        assertThat(r.get(2).reason().kind()).isEqualTo(Recommendation.Kind.BOUGHT_WITH);
+        assertThat(r.get(2).reason().withItem()).isEqualTo("tin");
+        assertThat(r.get(2).reason().text()).isEqualTo("often bought with 'Cake tin' (in 75.0% of its baskets)");
+        assertThat(r.get(2).text()).isEqualTo("Tin lid");
+        assertThat(r.get(4).reason().kind()).isEqualTo(Recommendation.Kind.POPULAR_IN_SEGMENT);
+        // μ = 2 doubles the estimates: s2's 2 · 0.125 = 0.25 now beats its segment 0.2, and takes that reason.
+        List<Recommendation> d = new Recommender(coBought(2)).recommend(Strategy.BLENDED, v, 10, NOW, 0, "tea");
+        assertThat(d).extracting(Recommendation::item).containsExactly("lid", "tin", "s1", "s2", "jar", "mug");
+        assertThat(d.get(3).score()).isCloseTo(0.25, within(1e-12));
+        assertThat(d.get(3).reason().text()).isEqualTo("often bought with 'Cake tin' (in 25.0% of its baskets)");
+        // μ = 0: never.
+        assertThat(new Recommender(coBought(0)).recommend(Strategy.BLENDED, v, 10, NOW, 0, "tea"))
+                .extracting(Recommendation::item).containsExactly("tin", "s1", "jar", "s2", "mug");
+        // Only blended uses it: personal and segment lists are unchanged.
+        assertThat(new Recommender(coBought(1)).recommend(Strategy.SEGMENT, v, 10, NOW, 0, "tea"))
+                .extracting(Recommendation::item).containsExactly("s1", "mug", "s2");
+    }
+
+    /** As {@code params(0, 1)} with the co-purchase weight μ. */
+    private static RecommendationParams coBought(double mu) {
+        return new RecommendationParams(100 * DAY, 100 * DAY, 50, 200, 1000, 0, 1, 0.1, 0.5, 0.3, 0.3, 7 * DAY, 200,
+                5, 20, 5, mu);
+    }
+
+    @Test
     void thePriorPullsRarelyBoughtItemsTowardTheMeanRate() {
         // One buyer who rebought (raw rate 1): with α = 5 and p̄ = 0.2, p = (1 + 1) / (1 + 5) = 1/3.
         ShopperView v = view(List.of(owned("tin", 1, 0)), Map.of("tin", new ShopperView.Repurchase(1, 1)));

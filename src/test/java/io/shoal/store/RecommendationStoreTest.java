@@ -79,9 +79,10 @@ class RecommendationStoreTest {
     @Test
     void theScriptsApplyAndReadExactlyAsTheJavaRule() {
         SplittableRandom random = new SplittableRandom(2026);
-        // Conversion window 3 days, 4 shown items per shopper: both limits are reached.
+        // Conversion window 3 days, 4 shown items per shopper; L = 2 items of a basket remembered, K = 3 kept per
+        // item, S = 2 sources read: every limit is reached.
         RecommendationParams params = new RecommendationParams(30 * DAY, 7 * DAY, 6, 5, 12, 5, 0.25, 0.1, 0.5, 0.3,
-                0.3, 3 * DAY, 4);
+                0.3, 3 * DAY, 4, 2, 3, 2, 1);
         RedisKeys k = myKeys();
         RecommendationStore store = new RecommendationStore(reactive.getRedis(), k, params);
         RecommendationState memory = new RecommendationState(params);
@@ -93,6 +94,7 @@ class RecommendationStoreTest {
         Map<String, Long> offsets = new HashMap<>();
         long t = DecayClock.EPOCH + 2000 * DAY;
         Interaction.Kind[] kinds = Interaction.Kind.values();
+        String lastUser = null;
         for (int batch = 0; batch < 60; batch++) {
             // Shoppers change segment (or have none) between batches, as the segmentation stage decides.
             for (String u : users) {
@@ -103,13 +105,18 @@ class RecommendationStoreTest {
             List<Interaction> interactions = new ArrayList<>();
             int n = 1 + random.nextInt(20);
             for (int i = 0; i < n; i++) {
-                t += random.nextInt(3) == 0 ? 0 : random.nextLong(DAY); // same time: lines of one basket
+                // A basket: the same shopper at the same time (half the batches go on with the last basket of
+                // the one before); else another shopper, or the same one later.
+                boolean goOn = lastUser != null && (i == 0 ? random.nextBoolean() : random.nextInt(3) != 0);
+                t += goOn ? 0 : random.nextLong(DAY);
                 String item = "item-" + random.nextInt(25);
                 Interaction.Kind kind = random.nextInt(3) == 0 ? kinds[random.nextInt(kinds.length)]
                         : Interaction.Kind.PURCHASE;
                 Strategy strategy = kind == Interaction.Kind.IMPRESSION || kind == Interaction.Kind.CLICK
                         ? Strategy.values()[random.nextInt(Strategy.values().length)] : null;
-                interactions.add(new Interaction(users.get(random.nextInt(users.size())), kind, item,
+                String user = goOn ? lastUser : users.get(random.nextInt(users.size()));
+                lastUser = user;
+                interactions.add(new Interaction(user, kind, item,
                         random.nextInt(5) == 0 ? null : "Text of " + item + " ✓", t, strategy));
             }
             List<RecommendationUpdate.Increment> plan = RecommendationUpdate.plan(interactions, params);
@@ -129,13 +136,27 @@ class RecommendationStoreTest {
         assertThat(store.feedback().await().atMost(Duration.ofSeconds(5))).isEqualTo(memory.feedback())
                 .as("impressions, clicks and conversions happened").isNotEmpty();
         assertThat(memory.feedback().values().stream().mapToLong(c -> c.conversions()).sum()).isPositive();
+        int boughtWith = 0;
         for (String u : users) {
             RecommendationStore.StoredView read = store.view(u, 7).await().atMost(Duration.ofSeconds(5));
             ShopperView stored = read.view();
             assertThat(read.modelVersion()).isEqualTo(segments.get(u) == null ? 0 : 3);
             ShopperView expected = memory.view(u, segments.get(u), 7);
             assertThat(sorted(stored)).as(u).usingRecursiveComparison().isEqualTo(sorted(expected));
+            boughtWith += expected.boughtWith().size();
         }
+        assertThat(boughtWith).as("co-purchase lists were read and compared").isPositive();
+        // Bounded: no "bought with" list beyond K, none for an item outside the catalogue.
+        List<String> lists = new ArrayList<>();
+        redis.key().scan(new io.quarkus.redis.datasource.keys.KeyScanArgs()
+                .match(k.recommendationBoughtWithPrefix() + "*")).toIterable().forEach(lists::add);
+        assertThat(lists).isNotEmpty();
+        for (String key : lists) {
+            assertThat(redis.sortedSet(String.class).zcard(key)).isBetween(1L, 3L);
+            assertThat(redis.sortedSet(String.class).zscore(k.recommendationGlobal(),
+                    key.substring(k.recommendationBoughtWithPrefix().length()))).as(key).isNotNull();
+        }
+        assertThat(redis.sortedSet(String.class).zcard(k.recommendationItemBaskets())).isBetween(1L, 12L);
         ShopperView stranger = store.view("nobody", 7).await().atMost(Duration.ofSeconds(5)).view();
         assertThat(stranger.known()).isFalse();
         assertThat(stranger.global()).isEqualTo(memory.view("nobody", null, 7).global());
@@ -146,7 +167,7 @@ class RecommendationStoreTest {
         List<ShopperView.Owned> owned = new ArrayList<>(v.owned());
         owned.sort(java.util.Comparator.comparing(ShopperView.Owned::item));
         return new ShopperView(v.known(), v.segmentId(), owned, v.segment(), v.segmentBaskets(), v.global(),
-                v.globalBaskets(), v.propensity(), v.overall(), v.texts());
+                v.globalBaskets(), v.propensity(), v.overall(), v.texts(), v.boughtWith(), v.itemBaskets());
     }
 
     @Test
@@ -182,6 +203,39 @@ class RecommendationStoreTest {
         // Measured 2026-12 on Redis 7: ~1.6 KiB each (listpack encodings: M = 50 stays under their limit of 128).
         assertThat(items + counts).isBetween(1024L, 12 * 1024L);
         assertThat(recent).isBetween(256L, 4 * 1024L);
+    }
+
+    @Test
+    void anItemsBoughtWithListIsBoundedAndTakesAboutAKibibyte() {
+        RecommendationParams params = new RecommendationParams(365 * DAY, 30 * DAY, 50, 200, 20000, 20, 0.25, 0.1,
+                0.5, 0.3, 0.3);
+        RedisKeys k = myKeys();
+        RecommendationStore store = new RecommendationStore(reactive.getRedis(), k, params);
+        // Two baskets that start with the same item, then 30 others each: 60 items are bought with it, K = 20 kept.
+        List<Interaction> buys = new ArrayList<>();
+        long t = DecayClock.EPOCH + 2000 * DAY;
+        for (int basket = 0; basket < 2; basket++) {
+            buys.add(new Interaction("shop", Interaction.Kind.PURCHASE, "85123A", "WHITE HANGING HEART T-LIGHT HOLDER",
+                    t + basket * DAY));
+            for (int i = 0; i < 30; i++) {
+                buys.add(new Interaction("shop", Interaction.Kind.PURCHASE, "2" + (2000 + 30 * basket + i),
+                        "JUMBO BAG " + i, t + basket * DAY));
+            }
+        }
+        List<RecommendationStore.Positioned> positioned = new ArrayList<>();
+        long offset = 0;
+        for (RecommendationUpdate.Increment x : RecommendationUpdate.plan(buys, params)) {
+            positioned.add(new RecommendationStore.Positioned(x, new EventPosition(0, ++offset)));
+        }
+        store.apply(positioned).await().atMost(Duration.ofSeconds(5));
+        String list = k.recommendationBoughtWithPrefix() + "85123A";
+        assertThat(redis.sortedSet(String.class).zcard(list)).isEqualTo(RecommendationParams.DEFAULT_CO_BOUGHT_ITEMS);
+        // The second basket's items are newer, so they are the ones kept.
+        assertThat(redis.sortedSet(String.class).zrange(list, 0, -1)).allMatch(item -> item.compareTo("22030") >= 0);
+        long bytes = memory(list);
+        System.out.printf("\"bought with\" list of one item, K = 20: %d bytes%n", bytes);
+        // Measured 2026-12 on Redis 7: 776 bytes (a listpack); bounded by K, one list per catalogue item (G).
+        assertThat(bytes).isBetween(128L, 2048L);
     }
 
     private long memory(String key) {
