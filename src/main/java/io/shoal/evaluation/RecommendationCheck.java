@@ -76,7 +76,8 @@ public final class RecommendationCheck implements InMemoryDriver.BatchObserver {
                 continue;
             }
             baskets++;
-            ShopperView view = replay.state().view(e.userId(), segment, replay.recommender().candidates(TOP));
+            ShopperView view = replay.state().view(e.userId(), segment, replay.recommender().candidates(TOP),
+                    TOP, null);
             for (Strategy s : Strategy.values()) {
                 List<Recommendation> list = replay.recommender().recommend(s, view, TOP, e.eventMillis(), 0, null);
                 if (list.stream().anyMatch(r -> basket.getValue().contains(r.item()))) {

@@ -112,7 +112,9 @@ public final class RecommendationHoldout {
             }
             customers++;
             Long segment = driver.segmentOf(t.getKey());
-            ShopperView view = replay.state().view(t.getKey(), segment, replay.recommender().candidates(top));
+            // Everything at once (the service reads per strategy only what its rule uses: the same lists).
+            ShopperView view = replay.state().view(t.getKey(), segment, replay.recommender().candidates(top),
+                    top, null);
             double ideal = 0;
             for (int r = 1; r <= Math.min(top, t.getValue().size()); r++) {
                 ideal += 1 / log2(r + 1);

@@ -78,7 +78,7 @@ public class RecommendationQueries {
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
-        return store.view(id, recommender.candidates(n))
+        return store.view(id, recommender.candidates(n), n, chosen)
                 .map(stored -> list(id, chosen, n, excludeRecent, stored));
     }
 

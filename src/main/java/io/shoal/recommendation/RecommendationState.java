@@ -208,13 +208,24 @@ public final class RecommendationState {
         return gone;
     }
 
+    /** {@link #view(String, Long, int, int, Strategy)} of everything, with texts for every candidate. */
+    public ShopperView view(String userId, Long segmentId, int candidates) {
+        return view(userId, segmentId, candidates, candidates, null);
+    }
+
     /**
      * What the recommender reads for a shopper (what {@code recommend.lua} returns in the service).
      *
      * @param segmentId  the shopper's segment, or null
      * @param candidates how many of the segment's and the global top to include
+     * @param reach      the list length asked for: texts are read for the own items and the first {@code reach}
+     *                   items not owned of each list, and a "bought with" list holds its first {@code reach} items
+     *                   not owned (within one list the scores fall with its order: the others cannot make the list)
+     * @param strategy   the strategy the view is for, or null for all: only what its rule uses is read (the
+     *                   segment's top for blended and segment; the global top for global and wherever there is no
+     *                   segment top to use; "bought with" lists for blended); the rest is empty
      */
-    public ShopperView view(String userId, Long segmentId, int candidates) {
+    public ShopperView view(String userId, Long segmentId, int candidates, int reach, Strategy strategy) {
         Shopper u = shoppers.get(userId);
         List<ShopperView.Owned> owned = new ArrayList<>();
         Map<String, ShopperView.Repurchase> propensity = new HashMap<>();
@@ -229,23 +240,29 @@ public final class RecommendationState {
             });
         }
         Popularity s = segmentId == null ? null : segments.get(segmentId);
-        List<ShopperView.Popular> segmentTop = s == null ? List.of()
+        boolean readSegment = s != null
+                && (strategy == null || strategy == Strategy.BLENDED || strategy == Strategy.SEGMENT);
+        List<ShopperView.Popular> segmentTop = !readSegment ? List.of()
                 : tops.computeIfAbsent(Arrays.asList(segmentId, candidates), k -> top(s.items, candidates));
-        List<ShopperView.Popular> globalTop = tops.computeIfAbsent(Arrays.asList(null, candidates),
-                k -> top(global.items, candidates));
+        boolean needGlobal = strategy == null || strategy == Strategy.GLOBAL
+                || (segmentTop.isEmpty() && strategy != Strategy.PERSONAL) || (owned.isEmpty() && segmentId == null);
+        List<ShopperView.Popular> globalTop = !needGlobal ? List.of()
+                : tops.computeIfAbsent(Arrays.asList(null, candidates), k -> top(global.items, candidates));
         Map<String, String> t = new HashMap<>();
         for (ShopperView.Owned o : owned) {
             addText(t, o.item());
         }
-        segmentTop.forEach(p -> addText(t, p.item()));
-        globalTop.forEach(p -> addText(t, p.item()));
+        Set<String> own = u == null ? Set.of() : u.weights.keySet();
+        newItems(segmentTop, own, reach).forEach(p -> addText(t, p.item()));
+        newItems(globalTop, own, reach).forEach(p -> addText(t, p.item()));
         Map<String, List<ShopperView.Popular>> with = new HashMap<>();
         Map<String, Double> baskets = new HashMap<>();
         if (u != null) {
-            for (ShopperView.Popular source : top(u.weights, params.coBoughtSources())) {
+            int sources = strategy == null || strategy == Strategy.BLENDED ? params.coBoughtSources() : 0;
+            for (ShopperView.Popular source : top(u.weights, sources)) {
                 Map<String, Double> c = boughtWith.get(source.item());
-                if (c != null) {
-                    List<ShopperView.Popular> list = top(c, c.size());
+                List<ShopperView.Popular> list = c == null ? List.of() : newItems(top(c, c.size()), own, reach);
+                if (!list.isEmpty()) {
                     with.put(source.item(), list);
                     list.forEach(p -> addText(t, p.item()));
                 }
@@ -256,8 +273,22 @@ public final class RecommendationState {
             }
         }
         return new ShopperView((u != null && !u.weights.isEmpty()) || segmentId != null, segmentId, owned, segmentTop,
-                s == null ? 0 : s.baskets, globalTop, global.baskets, propensity,
+                readSegment ? s.baskets : 0, globalTop, global.baskets, propensity,
                 new ShopperView.Repurchase(buyers, repeaters), t, with, baskets);
+    }
+
+    /** The first {@code n} entries that are not owned. */
+    private static List<ShopperView.Popular> newItems(List<ShopperView.Popular> list, Set<String> owned, int n) {
+        List<ShopperView.Popular> out = new ArrayList<>();
+        for (ShopperView.Popular p : list) {
+            if (out.size() >= n) {
+                break;
+            }
+            if (!owned.contains(p.item())) {
+                out.add(p);
+            }
+        }
+        return out;
     }
 
     private void addText(Map<String, String> out, String item) {

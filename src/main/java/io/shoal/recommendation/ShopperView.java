@@ -16,9 +16,10 @@ import java.util.Map;
  * @param globalBaskets  β: all shoppers' decayed basket count
  * @param propensity     B(i), R(i) for the owned items that still have them
  * @param overall        the totals B, R
- * @param texts          item key to text, for every item above that has one
+ * @param texts          item key to text, for the own items and the items of the lists that can make a list of the
+ *                       length asked for (the first that many not owned of each list), where known
  * @param boughtWith     for the shopper's S own items of highest weight that have one: the items bought with it,
- *                       C(i, ·), highest first (at most K)
+ *                       C(i, ·), highest first, as many not owned as the list length asked for (at most K)
  * @param itemBaskets    for the same own items: b(i), the decayed count of baskets that hold it
  */
 public record ShopperView(boolean known, Long segmentId, List<Owned> owned, List<Popular> segment,

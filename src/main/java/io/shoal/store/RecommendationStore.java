@@ -172,14 +172,18 @@ public class RecommendationStore {
     public record StoredView(ShopperView view, long modelVersion, long stateMillis) {
     }
 
-    /** One shopper's view, reading the top {@code candidates} of their segment and of all shoppers. */
-    public Uni<StoredView> view(String userId, int candidates) {
+    /**
+     * One shopper's view, reading the top {@code candidates} of their segment and of all shoppers, for a list of
+     * {@code reach} items of {@code strategy} (null: everything; see
+     * {@link RecommendationState#view(String, Long, int, int, Strategy)}).
+     */
+    public Uni<StoredView> view(String userId, int candidates, int reach, Strategy strategy) {
         Request eval = Request.cmd(Command.EVAL).arg(RECOMMEND).arg(9).arg(keys.recommendationItems(userId))
                 .arg(keys.recommendationCounts(userId)).arg(keys.userProfile(userId)).arg(keys.recommendationGlobal())
                 .arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers()).arg(keys.recommendationRepeaters())
                 .arg(keys.recommendationTexts()).arg(keys.recommendationItemBaskets())
                 .arg(keys.recommendationSegmentPrefix()).arg(candidates).arg(keys.recommendationBoughtWithPrefix())
-                .arg(params.coBoughtSources());
+                .arg(params.coBoughtSources()).arg(reach).arg(strategy == null ? "" : strategy.wireName());
         return redis.send(eval).map(r -> new StoredView(parse(r), Long.parseLong(r.get(11).toString()),
                 (long) Double.parseDouble(r.get(12).toString())));
     }

@@ -110,17 +110,29 @@ class RecommendationStateTest {
                 buy("u", "mug", T0 + 10 * DAY)), Map.of());
         DecayClock pop = s.params().popularityClock();
         long now = T0 + 10 * DAY;
-        ShopperView u = s.view("u", null, 10);
+        // A view is not a purchase (no basket), so readers who only viewed one item see its lists as they are.
+        long later = now + DAY;
+        apply(s, List.of(new Interaction("reads-mug", Interaction.Kind.VIEW, "mug", null, later),
+                new Interaction("reads-tin", Interaction.Kind.VIEW, "tin", null, later),
+                new Interaction("reads-jar", Interaction.Kind.VIEW, "jar", null, later)), Map.of());
+        ShopperView mug = s.view("reads-mug", null, 10);
         // b(mug): three baskets, two of them a half-life old: ½ + ½ + 1.
-        assertThat(pop.decayed(u.itemBaskets().get("mug"), now)).isCloseTo(2.0, within(1e-9));
-        assertThat(pop.decayed(u.itemBaskets().get("jar"), now)).isCloseTo(1.0, within(1e-9));
+        assertThat(pop.decayed(mug.itemBaskets().get("mug"), now)).isCloseTo(2.0, within(1e-9));
+        assertThat(pop.decayed(s.view("reads-jar", null, 10).itemBaskets().get("jar"), now))
+                .isCloseTo(1.0, within(1e-9));
         // C(mug, ·): jar in two old baskets (1), tin in one (½), vase in the new one (1): K = 2 keeps jar and vase.
-        assertThat(u.boughtWith().get("mug")).extracting(ShopperView.Popular::item)
+        assertThat(mug.boughtWith().get("mug")).extracting(ShopperView.Popular::item)
                 .containsExactlyInAnyOrder("vase", "jar");
-        assertThat(u.boughtWith().get("mug")).allSatisfy(p -> assertThat(pop.decayed(p.weight(), now))
+        assertThat(mug.boughtWith().get("mug")).allSatisfy(p -> assertThat(pop.decayed(p.weight(), now))
                 .isCloseTo(1.0, within(1e-9)));
-        assertThat(u.boughtWith().get("tin")).extracting(ShopperView.Popular::item).containsExactly("mug", "jar");
-        assertThat(u.boughtWith().get("jar")).extracting(ShopperView.Popular::item).containsExactly("mug", "tin");
+        assertThat(s.view("reads-tin", null, 10).boughtWith().get("tin")).extracting(ShopperView.Popular::item)
+                .containsExactly("mug", "jar");
+        assertThat(s.view("reads-jar", null, 10).boughtWith().get("jar")).extracting(ShopperView.Popular::item)
+                .containsExactly("mug", "tin");
+        // A shopper's view holds only what is new to them, at most as many as the list asked for: u owns every
+        // item bought with the mug, so nothing; the mug's reader asking for one item gets the first only.
+        assertThat(s.view("u", null, 10).boughtWith()).isEmpty();
+        assertThat(s.view("reads-mug", null, 10, 1, Strategy.BLENDED).boughtWith().get("mug")).hasSize(1);
         // L = 0: no co-purchase state at all.
         RecommendationState off = new RecommendationState(new RecommendationParams(10 * DAY, 10 * DAY, 50, 50, 50,
                 0, 1, 0.1, 0.5, 0.3, 0.3, 7 * DAY, 200, 0, 2, 5, 1));
@@ -135,10 +147,12 @@ class RecommendationStateTest {
         // G = 2: "a" (bought once) leaves the catalogue when b and c are bought twice.
         apply(s, List.of(buy("u", "a", T0), buy("u", "b", T0), buy("v", "b", T0 + DAY), buy("v", "c", T0 + DAY),
                 buy("w", "c", T0 + DAY)), Map.of());
-        ShopperView u = s.view("u", null, 10);
-        assertThat(u.global()).extracting(ShopperView.Popular::item).containsExactly("c", "b");
-        assertThat(u.itemBaskets()).containsOnlyKeys("b");
-        assertThat(u.boughtWith()).containsOnlyKeys("b");
-        assertThat(u.boughtWith().get("b")).extracting(ShopperView.Popular::item).containsExactly("c", "a");
+        assertThat(s.view("u", null, 10).global()).extracting(ShopperView.Popular::item).containsExactly("c", "b");
+        apply(s, List.of(new Interaction("reader", Interaction.Kind.VIEW, "b", null, T0)), Map.of());
+        ShopperView reader = s.view("reader", null, 10);
+        assertThat(reader.itemBaskets()).containsOnlyKeys("b");
+        assertThat(reader.boughtWith()).containsOnlyKeys("b");
+        // "a" left the catalogue but stays in b's list (bounded by K) until pushed out.
+        assertThat(reader.boughtWith().get("b")).extracting(ShopperView.Popular::item).containsExactly("c", "a");
     }
 }

@@ -27,6 +27,7 @@ import io.shoal.recommendation.Interaction;
 import io.shoal.recommendation.RecommendationParams;
 import io.shoal.recommendation.RecommendationState;
 import io.shoal.recommendation.RecommendationUpdate;
+import io.shoal.recommendation.Recommender;
 import io.shoal.recommendation.ShopperView;
 import io.shoal.recommendation.Strategy;
 import io.shoal.segmentation.UserProfile;
@@ -137,13 +138,26 @@ class RecommendationStoreTest {
                 .as("impressions, clicks and conversions happened").isNotEmpty();
         assertThat(memory.feedback().values().stream().mapToLong(c -> c.conversions()).sum()).isPositive();
         int boughtWith = 0;
+        Recommender recommender = new Recommender(params);
         for (String u : users) {
-            RecommendationStore.StoredView read = store.view(u, 7).await().atMost(Duration.ofSeconds(5));
-            ShopperView stored = read.view();
-            assertThat(read.modelVersion()).isEqualTo(segments.get(u) == null ? 0 : 3);
-            ShopperView expected = memory.view(u, segments.get(u), 7);
-            assertThat(sorted(stored)).as(u).usingRecursiveComparison().isEqualTo(sorted(expected));
-            boughtWith += expected.boughtWith().size();
+            ShopperView all = memory.view(u, segments.get(u), 7, 7, null); // everything, every text
+            for (Strategy strategy : java.util.Arrays.asList(null, Strategy.BLENDED, Strategy.SEGMENT,
+                    Strategy.PERSONAL, Strategy.GLOBAL)) {
+                RecommendationStore.StoredView read = store.view(u, 7, 3, strategy).await()
+                        .atMost(Duration.ofSeconds(5));
+                ShopperView stored = read.view();
+                assertThat(read.modelVersion()).isEqualTo(segments.get(u) == null ? 0 : 3);
+                ShopperView expected = memory.view(u, segments.get(u), 7, 3, strategy);
+                assertThat(sorted(stored)).as(u + " " + strategy).usingRecursiveComparison()
+                        .isEqualTo(sorted(expected));
+                boughtWith += expected.boughtWith().size();
+                // What a strategy's read leaves out (other lists, texts and items beyond the reach) changes
+                // none of its lists.
+                if (strategy != null) {
+                    assertThat(recommender.recommend(strategy, stored, 3, t, 0, "x")).as(u + " " + strategy)
+                            .isEqualTo(recommender.recommend(strategy, all, 3, t, 0, "x"));
+                }
+            }
         }
         assertThat(boughtWith).as("co-purchase lists were read and compared").isPositive();
         // Bounded: no "bought with" list beyond K, none for an item outside the catalogue.
@@ -157,7 +171,7 @@ class RecommendationStoreTest {
                     key.substring(k.recommendationBoughtWithPrefix().length()))).as(key).isNotNull();
         }
         assertThat(redis.sortedSet(String.class).zcard(k.recommendationItemBaskets())).isBetween(1L, 12L);
-        ShopperView stranger = store.view("nobody", 7).await().atMost(Duration.ofSeconds(5)).view();
+        ShopperView stranger = store.view("nobody", 7, 3, Strategy.PERSONAL).await().atMost(Duration.ofSeconds(5)).view();
         assertThat(stranger.known()).isFalse();
         assertThat(stranger.global()).isEqualTo(memory.view("nobody", null, 7).global());
     }
