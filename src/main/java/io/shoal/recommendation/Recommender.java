@@ -128,7 +128,7 @@ public final class Recommender {
                     chance(o, view, mean, history, nowMillis), ownReason(o)), o.weight()));
         }
         // Not-yet-bought items bought with an own item: the best chance(i) · C(i, j) / b(i) per item j.
-        record With(String source, double share, double estimate) {
+        record With(String source, double share, double estimate, int rank) {
         }
         Map<String, With> with = new HashMap<>();
         for (Map.Entry<String, List<ShopperView.Popular>> e : params.coBoughtWeight() > 0
@@ -139,12 +139,14 @@ public final class Recommender {
                 continue;
             }
             double chance = chance(source, view, mean, history, nowMillis);
+            int rank = 0;
             for (ShopperView.Popular p : e.getValue()) {
+                rank++;
                 if (owned.containsKey(p.item()) || excluded.contains(p.item())) {
                     continue;
                 }
                 double share = Math.min(1, p.weight() / sourceBaskets);
-                With w = new With(e.getKey(), share, chance * share);
+                With w = new With(e.getKey(), share, chance * share, rank);
                 With best = with.get(p.item());
                 if (best == null || w.estimate() > best.estimate()
                         || (w.estimate() == best.estimate() && w.source().compareTo(best.source()) < 0)) {
@@ -176,11 +178,12 @@ public final class Recommender {
             }
             scored.add(new Scored(new Recommendation(p.item(), view.texts().get(p.item()), score, reason), -rank));
         }
+        // Ties among them go by their place in their list (so the first r of a list are the ones that can win).
         for (Map.Entry<String, With> e : with.entrySet()) {
             With w = e.getValue();
             scored.add(new Scored(new Recommendation(e.getKey(), view.texts().get(e.getKey()),
                     params.coBoughtWeight() * w.estimate(), boughtWith(w.source(), w.share(), view)),
-                    -(pool.size() + 1)));
+                    -(pool.size() + w.rank())));
         }
         scored.sort(Comparator.comparingDouble((Scored s) -> s.r().score()).reversed()
                 .thenComparing(Comparator.comparingDouble(Scored::tie).reversed())
