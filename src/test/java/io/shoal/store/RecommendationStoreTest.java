@@ -184,24 +184,29 @@ class RecommendationStoreTest {
                 v.globalBaskets(), v.propensity(), v.overall(), v.texts(), v.boughtWith(), v.itemBaskets());
     }
 
-    @Test
-    void aShopperWithFiftyItemsTakesAFewKibibytes() {
+    /** Applies the interactions with the service's default parameters, one partition, positions 1, 2, ... */
+    private void applyWithDefaults(RedisKeys k, List<Interaction> interactions) {
         RecommendationParams params = new RecommendationParams(365 * DAY, 30 * DAY, 50, 200, 20000, 20, 0.25, 0.1,
                 0.5, 0.3, 0.3);
+        List<RecommendationStore.Positioned> positioned = new ArrayList<>();
+        long offset = 0;
+        for (RecommendationUpdate.Increment x : RecommendationUpdate.plan(interactions, params)) {
+            positioned.add(new RecommendationStore.Positioned(x, new EventPosition(0, ++offset)));
+        }
+        new RecommendationStore(reactive.getRedis(), k, params).apply(positioned).await()
+                .atMost(Duration.ofSeconds(5));
+    }
+
+    @Test
+    void aShopperWithFiftyItemsTakesAFewKibibytes() {
         RedisKeys k = myKeys();
-        RecommendationStore store = new RecommendationStore(reactive.getRedis(), k, params);
         List<Interaction> buys = new ArrayList<>();
         long t = DecayClock.EPOCH + 2000 * DAY;
         for (int i = 0; i < 60; i++) {
             buys.add(new Interaction("heavy", Interaction.Kind.PURCHASE, "8" + (5000 + i) + "A", "WHITE HANGING HEART"
                     + " T-LIGHT HOLDER " + i, t + i * 60_000L));
         }
-        List<RecommendationStore.Positioned> positioned = new ArrayList<>();
-        long offset = 0;
-        for (RecommendationUpdate.Increment x : RecommendationUpdate.plan(buys, params)) {
-            positioned.add(new RecommendationStore.Positioned(x, new EventPosition(0, ++offset)));
-        }
-        store.apply(positioned).await().atMost(Duration.ofSeconds(5));
+        applyWithDefaults(k, buys);
         long items = redis.key().type(k.recommendationItems("heavy")) == null ? 0
                 : memory(k.recommendationItems("heavy"));
         long counts = memory(k.recommendationCounts("heavy"));
@@ -221,10 +226,7 @@ class RecommendationStoreTest {
 
     @Test
     void anItemsBoughtWithListIsBoundedAndTakesAboutAKibibyte() {
-        RecommendationParams params = new RecommendationParams(365 * DAY, 30 * DAY, 50, 200, 20000, 20, 0.25, 0.1,
-                0.5, 0.3, 0.3);
         RedisKeys k = myKeys();
-        RecommendationStore store = new RecommendationStore(reactive.getRedis(), k, params);
         // Two baskets that start with the same item, then 30 others each: 60 items are bought with it, K = 20 kept.
         List<Interaction> buys = new ArrayList<>();
         long t = DecayClock.EPOCH + 2000 * DAY;
@@ -236,12 +238,7 @@ class RecommendationStoreTest {
                         "JUMBO BAG " + i, t + basket * DAY));
             }
         }
-        List<RecommendationStore.Positioned> positioned = new ArrayList<>();
-        long offset = 0;
-        for (RecommendationUpdate.Increment x : RecommendationUpdate.plan(buys, params)) {
-            positioned.add(new RecommendationStore.Positioned(x, new EventPosition(0, ++offset)));
-        }
-        store.apply(positioned).await().atMost(Duration.ofSeconds(5));
+        applyWithDefaults(k, buys);
         String list = k.recommendationBoughtWithPrefix() + "85123A";
         assertThat(redis.sortedSet(String.class).zcard(list)).isEqualTo(RecommendationParams.DEFAULT_CO_BOUGHT_ITEMS);
         // The second basket's items are newer, so they are the ones kept.
