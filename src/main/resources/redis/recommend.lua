@@ -7,8 +7,9 @@
 -- ARGV[1] segment zset prefix, ARGV[2] candidates from the segment's and the global top,
 -- ARGV[3] prefix of the "bought with" zsets, ARGV[4] S: own items of highest weight whose lists are read,
 -- ARGV[5] the list length asked for, r: only the first r items not owned of a popular or "bought with" list can
---   make the list (within one list the scores fall with its order), so only theirs (and the own items') texts are
---   read, and a "bought with" list is returned as its first r items not owned,
+--   make the list (within one list the scores fall with its order), so a popular list is returned up to its r-th
+--   item not owned (the own items before it keep their places), a "bought with" list as its first r items not
+--   owned, and only their (and the own items') texts are read,
 -- ARGV[6] the strategy the list is for ('' = read everything): only what its rule uses is read (the segment's top for
 --   blended and segment, the global top for global and wherever there is no segment top to use, "bought with"
 --   lists for blended); what is not read comes back empty
@@ -23,6 +24,8 @@ local segment, version = stored_segment(redis.call('GET', KEYS[3]))
 local own = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local items = {}
 for i = 1, #own, 2 do items[#items + 1] = own[i] end
+-- A list's first r members not owned are among its first r + (own items) members: no more is read.
+n = math.min(n, tonumber(ARGV[5]) + #items)
 local counts, b, r = {}, {}, {}
 if #items > 0 then
     counts = redis.call('HMGET', KEYS[2], unpack(items))
@@ -63,9 +66,21 @@ local function new_items(list)
     end
     return out
 end
+-- A flat popular list up to and including its r-th member not owned.
+local function up_to_reach(list)
+    local out, fresh = {}, 0
+    for i = 1, #list, 2 do
+        if fresh >= reach then break end
+        out[#out + 1] = list[i]; out[#out + 1] = list[i + 1]
+        if not owned[list[i]] then fresh = fresh + 1 end
+    end
+    return out
+end
+seg = up_to_reach(seg)
+global = up_to_reach(global)
 local with, itembaskets = {}, {}
 for i = #own - 1, math.max(1, #own - 2 * sources + 1), -2 do
-    local list = new_items(redis.call('ZREVRANGE', ARGV[3] .. own[i], 0, -1, 'WITHSCORES'))
+    local list = new_items(redis.call('ZREVRANGE', ARGV[3] .. own[i], 0, n - 1, 'WITHSCORES'))
     if #list > 0 then
         with[#with + 1] = own[i]; with[#with + 1] = list
     end

@@ -218,9 +218,10 @@ public final class RecommendationState {
      *
      * @param segmentId  the shopper's segment, or null
      * @param candidates how many of the segment's and the global top to include
-     * @param reach      the list length asked for: texts are read for the own items and the first {@code reach}
-     *                   items not owned of each list, and a "bought with" list holds its first {@code reach} items
-     *                   not owned (within one list the scores fall with its order: the others cannot make the list)
+     * @param reach      the list length asked for: a popular list is cut after its {@code reach}-th item not owned
+     *                   (the own items before it keep their places), a "bought with" list holds its first
+     *                   {@code reach} items not owned, and texts are read for the own items and those (within one
+     *                   list the scores fall with its order: the others cannot make the list)
      * @param strategy   the strategy the view is for, or null for all: only what its rule uses is read (the
      *                   segment's top for blended and segment; the global top for global and wherever there is no
      *                   segment top to use; "bought with" lists for blended); the rest is empty
@@ -253,6 +254,8 @@ public final class RecommendationState {
             addText(t, o.item());
         }
         Set<String> own = u == null ? Set.of() : u.weights.keySet();
+        segmentTop = upToReach(segmentTop, own, reach);
+        globalTop = upToReach(globalTop, own, reach);
         newItems(segmentTop, own, reach).forEach(p -> addText(t, p.item()));
         newItems(globalTop, own, reach).forEach(p -> addText(t, p.item()));
         Map<String, List<ShopperView.Popular>> with = new HashMap<>();
@@ -275,6 +278,19 @@ public final class RecommendationState {
         return new ShopperView((u != null && !u.weights.isEmpty()) || segmentId != null, segmentId, owned, segmentTop,
                 readSegment ? s.baskets : 0, globalTop, global.baskets, propensity,
                 new ShopperView.Repurchase(buyers, repeaters), t, with, baskets);
+    }
+
+    /** The entries up to and including the {@code n}-th that is not owned. */
+    private static List<ShopperView.Popular> upToReach(List<ShopperView.Popular> list, Set<String> owned, int n) {
+        int fresh = 0;
+        int end = 0;
+        while (end < list.size() && fresh < n) {
+            if (!owned.contains(list.get(end).item())) {
+                fresh++;
+            }
+            end++;
+        }
+        return list.subList(0, end);
     }
 
     /** The first {@code n} entries that are not owned. */
