@@ -35,7 +35,7 @@ import java.util.Set;
  * its reason.</li>
  * </ul>
  * Ties (e.g. before any purchase, when every chance is 0) go to own items by weight, then to popular items in
- * popularity order.</li>
+ * popularity order, then to "bought with" items by their place in their list.</li>
  * </ul>
  * Items bought at or after {@code excludeBoughtSinceMillis} are left out of every strategy (0: none).
  */
