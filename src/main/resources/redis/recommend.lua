@@ -25,7 +25,8 @@ local own = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local items = {}
 for i = 1, #own, 2 do items[#items + 1] = own[i] end
 -- A list's first r members not owned are among its first r + (own items) members: no more is read.
-n = math.min(n, tonumber(ARGV[5]) + #items)
+local reach = tonumber(ARGV[5])
+n = math.min(n, reach + #items)
 local counts, b, r = {}, {}, {}
 if #items > 0 then
     counts = redis.call('HMGET', KEYS[2], unpack(items))
@@ -54,7 +55,6 @@ local function add(list, step)
 end
 -- The S own items of highest weight: the end of the ascending ZRANGE, reversed (as ZREVRANGE orders them).
 local sources = (strategy == '' or strategy == 'blended') and tonumber(ARGV[4]) or 0
-local reach = tonumber(ARGV[5])
 local owned = {}
 for _, item in ipairs(items) do owned[item] = true end
 -- The first r members of a flat (member, score) list that are not owned, as a flat list.
@@ -88,8 +88,8 @@ for i = #own - 1, math.max(1, #own - 2 * sources + 1), -2 do
     if ib then itembaskets[#itembaskets + 1] = own[i]; itembaskets[#itembaskets + 1] = ib end
 end
 add(items, 1)
-add(new_items(seg), 2)
-add(new_items(global), 2)
+add(seg, 2)
+add(global, 2)
 for i = 2, #with, 2 do add(with[i], 2) end
 local texts = {}
 if #want > 0 then

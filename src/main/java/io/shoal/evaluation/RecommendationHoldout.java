@@ -93,17 +93,11 @@ public final class RecommendationHoldout {
             }
         }
         int top = RecommendationCheck.TOP;
-        Map<Strategy, long[]> hits = new EnumMap<>(Strategy.class);
-        Map<Strategy, double[]> gains = new EnumMap<>(Strategy.class);
-        Map<Strategy, Set<String>> shown = new EnumMap<>(Strategy.class);
+        Map<Strategy, Tally> tallies = new EnumMap<>(Strategy.class);
         for (Strategy s : Strategy.values()) {
-            hits.put(s, new long[1]);
-            gains.put(s, new double[1]);
-            shown.put(s, new HashSet<>());
+            tallies.put(s, new Tally());
         }
-        long[] discoveryHits = new long[1];
-        double[] discoveryGains = new double[1];
-        Set<String> discoveryShown = new HashSet<>();
+        Tally discovery = new Tally();
         long[] discoveryItems = new long[2]; // items, of which "often bought with"
         int customers = 0;
         for (Map.Entry<String, Set<String>> t : target.entrySet()) {
@@ -120,49 +114,49 @@ public final class RecommendationHoldout {
                 ideal += 1 / log2(r + 1);
             }
             for (Strategy s : Strategy.values()) {
-                List<Recommendation> list = replay.recommender().recommend(s, view, top, cutoffMillis, 0, null);
-                double dcg = 0;
-                for (int r = 0; r < list.size(); r++) {
-                    shown.get(s).add(list.get(r).item());
-                    if (t.getValue().contains(list.get(r).item())) {
-                        dcg += 1 / log2(r + 2);
-                    }
-                }
-                if (dcg > 0) {
-                    hits.get(s)[0]++;
-                }
-                gains.get(s)[0] += dcg / ideal;
+                tallies.get(s).add(replay.recommender().recommend(s, view, top, cutoffMillis, 0, null), t.getValue(),
+                        ideal);
             }
-            List<Recommendation> discovery = replay.recommender().recommend(Strategy.BLENDED, view, top, cutoffMillis,
+            List<Recommendation> fresh = replay.recommender().recommend(Strategy.BLENDED, view, top, cutoffMillis,
                     1, null);
+            discovery.add(fresh, t.getValue(), ideal);
+            discoveryItems[0] += fresh.size();
+            discoveryItems[1] += fresh.stream().filter(x -> x.reason().kind() == Recommendation.Kind.BOUGHT_WITH)
+                    .count();
+        }
+        Map<Strategy, Score> scores = new EnumMap<>(Strategy.class);
+        for (Strategy s : Strategy.values()) {
+            scores.put(s, tallies.get(s).score(customers, catalogue.size()));
+        }
+        return new Result(cutoffMillis, train.size(), customers, catalogue.size(), scores,
+                discovery.score(customers, catalogue.size()),
+                discoveryItems[0] == 0 ? 0 : (double) discoveryItems[1] / discoveryItems[0]);
+    }
+
+    /** One list kind's hits, gains and distinct items over the customers. */
+    private static final class Tally {
+        long hits;
+        double gains;
+        final Set<String> shown = new HashSet<>();
+
+        void add(List<Recommendation> list, Set<String> basket, double ideal) {
             double dcg = 0;
-            for (int r = 0; r < discovery.size(); r++) {
-                Recommendation x = discovery.get(r);
-                discoveryShown.add(x.item());
-                discoveryItems[0]++;
-                if (x.reason().kind() == Recommendation.Kind.BOUGHT_WITH) {
-                    discoveryItems[1]++;
-                }
-                if (t.getValue().contains(x.item())) {
+            for (int r = 0; r < list.size(); r++) {
+                shown.add(list.get(r).item());
+                if (basket.contains(list.get(r).item())) {
                     dcg += 1 / log2(r + 2);
                 }
             }
             if (dcg > 0) {
-                discoveryHits[0]++;
+                hits++;
             }
-            discoveryGains[0] += dcg / ideal;
+            gains += dcg / ideal;
         }
-        Map<Strategy, Score> scores = new EnumMap<>(Strategy.class);
-        for (Strategy s : Strategy.values()) {
-            scores.put(s, new Score(customers == 0 ? 0 : (double) hits.get(s)[0] / customers,
-                    customers == 0 ? 0 : gains.get(s)[0] / customers,
-                    catalogue.isEmpty() ? 0 : (double) shown.get(s).size() / catalogue.size()));
+
+        Score score(int customers, int catalogue) {
+            return new Score(customers == 0 ? 0 : (double) hits / customers, customers == 0 ? 0 : gains / customers,
+                    catalogue == 0 ? 0 : (double) shown.size() / catalogue);
         }
-        Score discovery = new Score(customers == 0 ? 0 : (double) discoveryHits[0] / customers,
-                customers == 0 ? 0 : discoveryGains[0] / customers,
-                catalogue.isEmpty() ? 0 : (double) discoveryShown.size() / catalogue.size());
-        return new Result(cutoffMillis, train.size(), customers, catalogue.size(), scores, discovery,
-                discoveryItems[0] == 0 ? 0 : (double) discoveryItems[1] / discoveryItems[0]);
     }
 
     private static double log2(double x) {

@@ -142,7 +142,6 @@ public final class RecommendationState {
                         boughtWith.computeIfAbsent(x.item(), k -> new HashMap<>()).merge(other, x.basket(),
                                 Double::sum);
                         touchedItems.add(other);
-                        touchedItems.add(x.item());
                     }
                     itemBaskets.merge(x.item(), x.basket(), Double::sum);
                     touchedItems.add(x.item());
@@ -256,8 +255,8 @@ public final class RecommendationState {
         Set<String> own = u == null ? Set.of() : u.weights.keySet();
         segmentTop = upToReach(segmentTop, own, reach);
         globalTop = upToReach(globalTop, own, reach);
-        newItems(segmentTop, own, reach).forEach(p -> addText(t, p.item()));
-        newItems(globalTop, own, reach).forEach(p -> addText(t, p.item()));
+        segmentTop.forEach(p -> addText(t, p.item()));
+        globalTop.forEach(p -> addText(t, p.item()));
         Map<String, List<ShopperView.Popular>> with = new HashMap<>();
         Map<String, Double> baskets = new HashMap<>();
         if (u != null) {

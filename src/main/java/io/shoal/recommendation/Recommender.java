@@ -131,8 +131,8 @@ public final class Recommender {
         record With(String source, double share, double estimate, int rank) {
         }
         Map<String, With> with = new HashMap<>();
-        for (Map.Entry<String, List<ShopperView.Popular>> e : params.coBoughtWeight() > 0
-                ? view.boughtWith().entrySet() : Set.<Map.Entry<String, List<ShopperView.Popular>>>of()) {
+        Map<String, List<ShopperView.Popular>> lists = params.coBoughtWeight() > 0 ? view.boughtWith() : Map.of();
+        for (Map.Entry<String, List<ShopperView.Popular>> e : lists.entrySet()) {
             Double sourceBaskets = view.itemBaskets().get(e.getKey());
             ShopperView.Owned source = owned.get(e.getKey());
             if (sourceBaskets == null || !(sourceBaskets > 0) || source == null) {
