@@ -16,6 +16,7 @@ import io.shoal.audit.ErasureRepository;
 import io.shoal.config.PrivacyConfig;
 import io.shoal.security.KeyedHash;
 import io.shoal.store.RedisKeys;
+import io.shoal.store.SeedStore;
 import io.shoal.store.SegmentStore;
 import io.shoal.store.StoredUserCodec;
 import io.smallrye.mutiny.Multi;
@@ -23,8 +24,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Erases shoppers (GDPR Art. 17): every Redis key of the shopper and of the ids merged into it (state, profile,
- * activity, positions, links, dedup marks, sample entry, recommendation state), the approximate contribution to the
- * segment sums (erase_user.lua says what is approximate), and the PostgreSQL rows (segment history, dead letters,
+ * activity, positions, links, dedup marks, sample entry, recommendation state), the shopper as an example of seeded
+ * segments ({@link SeedStore#forget}), the approximate contribution to the segment sums (erase_user.lua says what is
+ * approximate), and the PostgreSQL rows (segment history, dead letters,
  * identity links); then a receipt without personal data.
  * <p>
  * The steps: a pending receipt (holding the raw id) first, then Redis, then PostgreSQL, then the receipt is closed
@@ -39,16 +41,18 @@ public class ErasureService {
 
     private final ErasureRepository receipts;
     private final SegmentStore store;
+    private final SeedStore seeds;
     private final RedisKeys keys;
     private final PrivacyConfig config;
     private final KeyedHash hash;
     private final ObjectMapper json;
     private final Counter erased;
 
-    public ErasureService(ErasureRepository receipts, SegmentStore store, RedisKeys keys, PrivacyConfig config,
-            ObjectMapper json, MeterRegistry registry) {
+    public ErasureService(ErasureRepository receipts, SegmentStore store, SeedStore seeds, RedisKeys keys,
+            PrivacyConfig config, ObjectMapper json, MeterRegistry registry) {
         this.receipts = receipts;
         this.store = store;
+        this.seeds = seeds;
         this.keys = keys;
         this.config = config;
         this.json = json;
@@ -110,7 +114,7 @@ public class ErasureService {
                     .collect().asList()
                     .chain(parts -> receipts.purge(userId, linked).chain(purged -> {
                         ErasureReceipt.Removed removed = new ErasureReceipt.Removed(linked.size(), 0, 0, 0, 0,
-                                purged.historyRows(), purged.deadLetters(), purged.identityLinks());
+                                purged.historyRows(), purged.deadLetters(), purged.identityLinks(), 0);
                         for (ErasureReceipt.Removed p : parts) {
                             removed = removed.plus(p);
                         }
@@ -135,8 +139,9 @@ public class ErasureService {
                 }
                 return eraseRedis(id, attempt + 1);
             }
-            return store.unlinkMatching(keys.seenEventPattern(id)).map(marks -> new ErasureReceipt.Removed(0,
-                    e.keysDeleted(), marks, e.sampleEntries(), e.sumsTouched() ? 1 : 0, 0, 0, 0));
+            return Uni.combine().all().unis(store.unlinkMatching(keys.seenEventPattern(id)), seeds.forget(id))
+                    .asTuple().map(t -> new ErasureReceipt.Removed(0, e.keysDeleted(), t.getItem1(),
+                            e.sampleEntries(), e.sumsTouched() ? 1 : 0, 0, 0, 0, t.getItem2()));
         });
     }
 

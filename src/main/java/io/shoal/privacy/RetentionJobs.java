@@ -14,6 +14,7 @@ import io.quarkus.logging.Log;
 import io.quarkus.scheduler.Scheduled;
 import io.shoal.audit.ErasureRepository;
 import io.shoal.config.PrivacyConfig;
+import io.shoal.store.SeedStore;
 import io.shoal.store.SegmentStore;
 import io.shoal.store.StoredUser;
 import io.shoal.store.StoredUserCodec;
@@ -34,16 +35,18 @@ public class RetentionJobs {
 
     private final ErasureRepository repository;
     private final SegmentStore store;
+    private final SeedStore seeds;
     private final PrivacyConfig config;
     private final Clock clock;
     private final Counter purged;
     private final Counter expired;
     private volatile String cursor = "0";
 
-    public RetentionJobs(ErasureRepository repository, SegmentStore store, PrivacyConfig config,
+    public RetentionJobs(ErasureRepository repository, SegmentStore store, SeedStore seeds, PrivacyConfig config,
             MeterRegistry registry) {
         this.repository = repository;
         this.store = store;
+        this.seeds = seeds;
         this.config = config;
         this.clock = Clock.systemUTC();
         this.purged = Counter.builder("shoal.privacy.retention.purged.rows")
@@ -89,7 +92,9 @@ public class RetentionJobs {
     private Uni<Long> sweep(long cutoffMillis, int budget, long removed) {
         return store.scanUsers(cursor, PAGE).chain(page -> {
             cursor = page.cursor();
-            return store.rawUsers(page.userIds()).chain(states -> {
+            return Uni.combine().all().unis(store.rawUsers(page.userIds()), seeds.examples()).asTuple().chain(t -> {
+                List<byte[]> states = t.getItem1();
+                java.util.Set<String> examples = t.getItem2();
                 List<Uni<Boolean>> erasures = new ArrayList<>();
                 for (int i = 0; i < states.size(); i++) {
                     byte[] state = states.get(i);
@@ -100,8 +105,11 @@ public class RetentionJobs {
                     long last = user.profile() != null ? user.profile().lastEventMillis() : user.sinceMillis();
                     if (last < cutoffMillis) {
                         // stale (an event arrived meanwhile): the shopper is active again, keep it
-                        erasures.add(store.erase(page.userIds().get(i), state, user, List.of())
-                                .map(e -> !e.stale()));
+                        String id = page.userIds().get(i);
+                        erasures.add(store.erase(id, state, user, List.of()).chain(e -> e.stale()
+                                ? Uni.createFrom().item(false)
+                                : examples.contains(id) ? seeds.forget(id).replaceWith(true)
+                                        : Uni.createFrom().item(true)));
                     }
                 }
                 Uni<Long> step = erasures.isEmpty() ? Uni.createFrom().item(0L)

@@ -40,6 +40,8 @@ public class SeedStore {
     record Json(String label, List<String> texts, List<String> userIds, long createdMillis, List<String> vectors) {
     }
 
+    private static final String REPLACE_IF_UNCHANGED = RedisScripts.load("replace_seed.lua");
+
     private final Redis redis;
     private final RedisKeys keys;
     private final ObjectMapper mapper;
@@ -60,6 +62,15 @@ public class SeedStore {
                     out.put(id, decode(id, r.get(field).toString(StandardCharsets.UTF_8)));
                 }
             }
+            return out;
+        });
+    }
+
+    /** The shoppers some seed names as an example. */
+    public Uni<java.util.Set<String>> examples() {
+        return all().map(seeds -> {
+            java.util.Set<String> out = new java.util.HashSet<>();
+            seeds.values().forEach(s -> out.addAll(s.userIds()));
             return out;
         });
     }
@@ -85,6 +96,80 @@ public class SeedStore {
     public Uni<Boolean> remove(long segmentId) {
         return redis.send(Request.cmd(Command.HDEL).arg(keys.seeds()).arg(Long.toString(segmentId)))
                 .map(r -> r.toLong() > 0);
+    }
+
+    /**
+     * Forgets a shopper (an erasure): every seed that names them loses the id and the profile vector stored with it;
+     * a seed left without examples is removed, and its segment stays as an ordinary one. A seed's direction is read
+     * from its examples, so the next refit holds the segment at the remaining examples' mean (between refits its
+     * centroid learns from its members, as every centroid does). Each seed is rewritten only if it is still what
+     * was read (a seed unpinned meanwhile stays unpinned); a seed that changed is read again.
+     *
+     * @return the examples removed
+     */
+    public Uni<Long> forget(String userId) {
+        return forget(userId, 0);
+    }
+
+    private Uni<Long> forget(String userId, int attempt) {
+        return redis.send(Request.cmd(Command.HGETALL).arg(keys.seeds())).chain(r -> {
+            List<Uni<Long>> writes = new ArrayList<>();
+            if (r != null) {
+                for (String field : r.getKeys()) {
+                    String json = r.get(field).toString(StandardCharsets.UTF_8);
+                    StoredSeed seed = decode(Long.parseLong(field), json);
+                    StoredSeed rest = without(seed, userId);
+                    if (rest == null) {
+                        continue;
+                    }
+                    long removed = seed.userIds().size() - rest.userIds().size();
+                    String next = rest.vectors().isEmpty() ? "" : encode(rest);
+                    writes.add(redis.send(Request.cmd(Command.EVAL).arg(REPLACE_IF_UNCHANGED).arg(1)
+                            .arg(keys.seeds()).arg(field).arg(json.getBytes(StandardCharsets.UTF_8))
+                            .arg(next.getBytes(StandardCharsets.UTF_8)))
+                            .map(done -> done.toLong() == 1 ? removed : -1L));
+                }
+            }
+            if (writes.isEmpty()) {
+                return Uni.createFrom().item(0L);
+            }
+            return Uni.join().all(writes).andFailFast().chain(counts -> {
+                long total = 0;
+                boolean changed = false;
+                for (long c : counts) {
+                    changed |= c < 0;
+                    total += Math.max(c, 0);
+                }
+                if (!changed) {
+                    return Uni.createFrom().item(total);
+                }
+                if (attempt >= 8) {
+                    return Uni.createFrom().failure(new IllegalStateException(
+                            "the seeded segments kept changing while a shopper was removed from them"));
+                }
+                long done = total;
+                return forget(userId, attempt + 1).map(more -> done + more);
+            });
+        });
+    }
+
+    /** The seed without the shopper's examples, or null when it does not name them. */
+    static StoredSeed without(StoredSeed seed, String userId) {
+        if (!seed.userIds().contains(userId)) {
+            return null;
+        }
+        int texts = seed.texts().size();
+        List<String> users = new ArrayList<>();
+        List<float[]> vectors = new ArrayList<>(seed.vectors().subList(0, Math.min(texts, seed.vectors().size())));
+        for (int i = 0; i < seed.userIds().size(); i++) {
+            if (!seed.userIds().get(i).equals(userId)) {
+                users.add(seed.userIds().get(i));
+                if (texts + i < seed.vectors().size()) {
+                    vectors.add(seed.vectors().get(texts + i));
+                }
+            }
+        }
+        return new StoredSeed(seed.segmentId(), seed.label(), seed.texts(), users, seed.createdMillis(), vectors);
     }
 
     private String encode(StoredSeed s) {

@@ -89,6 +89,10 @@ class SecurityTest {
                 new Endpoint("GET", "/v1/dashboard/lineage", null, Roles.SEGMENTS_READ),
                 new Endpoint("PUT", "/v1/segments/1/label", "{\"label\":\"sec\"}", Roles.SEGMENTS_WRITE),
                 new Endpoint("DELETE", "/v1/segments/1/label", null, Roles.SEGMENTS_WRITE),
+                // a seed request without examples: past the credential it is a 400, so nothing is seeded here
+                new Endpoint("POST", "/v1/segments/seeded", "{\"label\":\"sec\"}", Roles.SEGMENTS_WRITE),
+                new Endpoint("GET", "/v1/segments/seeded", null, Roles.SEGMENTS_READ),
+                new Endpoint("DELETE", "/v1/segments/seeded/1", null, Roles.SEGMENTS_WRITE),
                 new Endpoint("GET", "/v1/dead-letters", null, Roles.ADMIN),
                 new Endpoint("POST", "/v1/dead-letters/replay", "{}", Roles.ADMIN),
                 new Endpoint("POST", "/v1/model/refit", null, Roles.ADMIN),
