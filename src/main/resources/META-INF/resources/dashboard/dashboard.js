@@ -241,8 +241,21 @@ let trailSpan = null;
 async function loadFlows() {
     try {
         const choice = document.getElementById('flow-window').value;
+        document.getElementById('flow-custom').hidden = choice !== 'custom';
         let path = '/v1/dashboard/flows';
-        if (choice !== 'all' && trailSpan && trailSpan.from) {
+        if (choice === 'custom') {
+            // A window of one's own, in UTC as the API takes it; it starts as the whole trail.
+            const from = document.getElementById('flow-from');
+            const to = document.getElementById('flow-to');
+            if (!from.value && trailSpan && trailSpan.from) {
+                from.value = new Date(trailSpan.from).toISOString().slice(0, 19);
+                to.value = new Date(trailSpan.to).toISOString().slice(0, 19);
+            }
+            if (from.value && to.value) {
+                path += '?from=' + encodeURIComponent(new Date(from.value + 'Z').toISOString())
+                    + '&to=' + encodeURIComponent(new Date(to.value + 'Z').toISOString());
+            }
+        } else if (choice !== 'all' && trailSpan && trailSpan.from) {
             const from = Date.parse(trailSpan.from);
             const to = Date.parse(trailSpan.to);
             const start = new Date(to - (to - from) * Number(choice));
@@ -292,19 +305,22 @@ async function loadLineage() {
             type: 'scatter',
             symbol: symbols[kind] || 'pin',
             symbolSize: 11,
-            data: lineage.events.filter(e => e.kind === kind).map(e => [e.at, String(e.segmentId), e.other,
-                e.weight, e.modelVersion]),
+            // Along the model versions: a refit is one version, however fast a replay made them.
+            data: lineage.events.filter(e => e.kind === kind).map(e => [e.modelVersion, String(e.segmentId),
+                e.other, e.weight, e.at]),
         }));
         chart('chart-lineage').setOption({
             animation: false,
             tooltip: {
                 formatter: p => escapeHtml(p.seriesName) + ' · ' + escapeHtml(labelOf(p.data[1])) + '<br>'
-                    + new Date(p.data[0]).toLocaleString() + (p.data[2] != null ? '<br>with segment ' + p.data[2] : '')
-                    + (p.data[3] != null ? '<br>weight ' + fmt(p.data[3], 1) : '') + '<br>model v' + p.data[4],
+                    + 'model v' + p.data[0] + ', ' + new Date(p.data[4]).toLocaleString()
+                    + (p.data[2] != null ? '<br>with segment ' + p.data[2] : '')
+                    + (p.data[3] != null ? '<br>weight ' + fmt(p.data[3], 1) : ''),
             },
             legend: { bottom: 0 },
             grid: { left: 60, right: 20, top: 10, bottom: 50 },
-            xAxis: { type: 'time' },
+            xAxis: { type: 'value', name: 'model version', nameLocation: 'middle', nameGap: 25, minInterval: 1,
+                scale: true },
             yAxis: { type: 'category', data: segments.map(String), name: 'segment' },
             series,
         }, true);
@@ -513,6 +529,8 @@ document.getElementById('lookup-form').addEventListener('submit', ev => {
     lookup(document.getElementById('shopper').value.trim());
 });
 document.getElementById('flow-window').addEventListener('change', loadFlows);
+document.getElementById('flow-from').addEventListener('change', loadFlows);
+document.getElementById('flow-to').addEventListener('change', loadFlows);
 
 loadAll().then(() => {
     follow();

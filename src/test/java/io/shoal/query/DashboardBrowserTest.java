@@ -152,6 +152,11 @@ class DashboardBrowserTest {
             assertThat(canvas.getSize().getWidth()).as(chart + " canvas").isPositive();
         }
         assertThat(driver.findElements(By.cssSelector("#segments tbody tr"))).isNotEmpty();
+        // What the charts drew is what the API answers (the flows and the lineage, one mark per row).
+        assertThat(Integer.parseInt(attribute("chart-flows", "data-points"))).isEqualTo(given()
+                .get("/v1/dashboard/flows").then().statusCode(200).extract().jsonPath().getList("flows").size());
+        assertThat(Integer.parseInt(attribute("chart-lineage", "data-points"))).isEqualTo(given()
+                .get("/v1/dashboard/lineage").then().statusCode(200).extract().jsonPath().getList("events").size());
 
         // A move made while the page is open reaches the live feed.
         until(() -> state("feed").equals("connected"));
@@ -160,6 +165,32 @@ class DashboardBrowserTest {
                 "2026-11-30T15:00:00Z"))));
         until(() -> driver.findElement(By.id("feed")).getText().contains(newcomer));
         shot("dashboard");
+
+        // A window of one's own for the flows: the hour in which the first four shoppers changed category.
+        ((JavascriptExecutor) driver).executeScript("const w = document.getElementById('flow-window');"
+                + "w.value = 'custom'; w.dispatchEvent(new Event('change'));");
+        until(() -> driver.findElement(By.id("flow-custom")).isDisplayed()
+                && !driver.findElement(By.id("flow-from")).getAttribute("value").isEmpty());
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('flow-from').value = arguments[0];"
+                + "const to = document.getElementById('flow-to'); to.value = arguments[1];"
+                + "to.dispatchEvent(new Event('change'));", "2026-11-30T13:00:00", "2026-11-30T14:00:00");
+        int inHour = given().queryParam("from", "2026-11-30T13:00:00Z").queryParam("to", "2026-11-30T14:00:00Z")
+                .get("/v1/dashboard/flows").then().statusCode(200).extract().jsonPath().getList("flows").size();
+        assertThat(inHour).as("flows in the hour of the category changes").isPositive();
+        until(() -> state("chart-flows").equals("ready")
+                && attribute("chart-flows", "data-points").equals(String.valueOf(inHour)));
+        // ... and the half hour before it, when they only joined their first segments (no flows of this test).
+        ((JavascriptExecutor) driver).executeScript("document.getElementById('flow-from').value = arguments[0];"
+                + "const to = document.getElementById('flow-to'); to.value = arguments[1];"
+                + "to.dispatchEvent(new Event('change'));", "2026-11-30T12:00:00", "2026-11-30T12:30:00");
+        int before = given().queryParam("from", "2026-11-30T12:00:00Z").queryParam("to", "2026-11-30T12:30:00Z")
+                .get("/v1/dashboard/flows").then().statusCode(200).extract().jsonPath().getList("flows").size();
+        until(() -> state("chart-flows").equals(before > 0 ? "ready" : "empty")
+                && attribute("chart-flows", "data-points").equals(String.valueOf(before)));
+
+        ((JavascriptExecutor) driver).executeScript("const w = document.getElementById('flow-window');"
+                + "w.value = 'all'; w.dispatchEvent(new Event('change'));");
+        until(() -> !driver.findElement(By.id("flow-custom")).isDisplayed() && state("chart-flows").equals("ready"));
 
         // The shopper lookup explains a shopper who moved.
         String mover = "dash-" + run + "-1";
