@@ -53,10 +53,19 @@ say "./shoal hash-key"
 out=$(./shoal hash-key check-key-123)
 grep -q "$(printf '%s' check-key-123 | sha256sum | cut -c1-64)" <<<"$out" || { echo "$out" >&2; fail "./shoal hash-key"; }
 
-say "./shoal demo --limit 3000 (provisions its own key)"
+say "./shoal demo --limit 3000 --keep-running (provisions its own key; the dashboard stays up)"
 port=$(free_port)
 out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(free_port)" \
-    ./shoal demo --limit 3000 --port "$port" 2>&1) || { echo "$out" >&2; fail "./shoal demo"; }
+    ./shoal demo --limit 3000 --port "$port" --keep-running 2>&1) || { echo "$out" >&2; fail "./shoal demo"; }
+demo_pid=$(sed -n 's/.*stop it with: kill \([0-9][0-9]*\).*/\1/p' <<<"$out")
+[ -n "$demo_pid" ] || { echo "$out" >&2; fail "./shoal demo --keep-running printed no pid to stop"; }
+demo_key=$(sed -n 's/.*dashboard: http.*#key=\(shoal_[A-Za-z0-9_-]*\).*/\1/p' <<<"$out")
+curl -fsS -o /dev/null "http://127.0.0.1:$port/dashboard/" \
+    || { kill "$demo_pid"; fail "./shoal demo --keep-running: the dashboard is not served after the demo"; }
+curl -fsS -o /dev/null -H "Authorization: Bearer $demo_key" "http://127.0.0.1:$port/v1/dashboard/map" \
+    || { kill "$demo_pid"; fail "./shoal demo --keep-running: the dashboard's data is not served with the key"; }
+kill "$demo_pid"
+for _ in $(seq 1 60); do kill -0 "$demo_pid" 2>/dev/null || break; sleep 1; done
 grep -q "Shoal demo report" <<<"$out" || { echo "$out" >&2; fail "./shoal demo printed no report"; }
 grep -Eq "accepted [1-9]" <<<"$out" || fail "./shoal demo accepted nothing"
 grep -q "export SHOAL_API_KEY=shoal_" <<<"$out" || { echo "$out" >&2; fail "./shoal demo printed no API key"; }
