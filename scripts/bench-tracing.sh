@@ -35,7 +35,7 @@ measure() { # label, extra JVM flags...
         -Dshoal.redis.key-prefix="$prefix" \
         -Dquarkus.datasource.reactive.url="postgresql://127.0.0.1:5432/$db" \
         -Dquarkus.datasource.jdbc.url="jdbc:postgresql://127.0.0.1:5432/$db" \
-        -Dshoal.segmentation.enabled=false -Dshoal.ingest.max-in-flight=5000000 "$@" \
+        -Dshoal.segmentation.enabled=false -Dshoal.ingest.max-in-flight=5000000 -Dshoal.ingest.max-in-flight-bytes=64G "$@" \
         -jar target/quarkus-app/quarkus-run.jar >"target/bench-tracing-$label.log" 2>&1 &
     local pid=$!
     for _ in $(seq 1 120); do curl -fsS "http://127.0.0.1:$((PORT + 2))/q/health/ready" >/dev/null 2>&1 && break; sleep 1; done

@@ -3,6 +3,7 @@ package io.shoal.config;
 import java.time.Duration;
 import java.time.Instant;
 
+import io.quarkus.runtime.configuration.MemorySize;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -17,6 +18,22 @@ public interface IngestConfig {
     /** Most events accepted but not yet processed; beyond it requests are answered with 503 and Retry-After. */
     @WithDefault("50000")
     int maxInFlight();
+
+    /**
+     * Role {@code all}: most bytes of event JSON accepted but not yet processed (the event log's backlog); with
+     * {@code max-in-flight}, whichever binds first answers 503 with Retry-After. Bounds Redis memory when events are
+     * large (one event is at most ~7 KB of JSON). A request alone in an empty log is admitted whatever its size.
+     */
+    @WithDefault("64M")
+    MemorySize maxInFlightBytes();
+
+    /**
+     * Most bytes of request bodies being worked on at once (parsed, validated, waiting for Redis or Kafka): beyond
+     * it a request is answered 503 with Retry-After at once instead of queueing, so memory stays bounded under
+     * overload. A request alone is admitted whatever its size (up to {@code quarkus.http.limits.max-body-size}).
+     */
+    @WithDefault("16M")
+    MemorySize maxPendingRequestBytes();
 
     /** Seconds a client is asked to wait (Retry-After) when the pipeline is saturated. */
     @WithDefault("1")

@@ -267,12 +267,17 @@ public class EventIngestor {
         }
         Span accept = tracing.start(Tracing.ACCEPT, request).setAttribute("shoal.events", appends.size());
         return Tracing.ending(accept, log.append(appends, config.dedupTtl(), limiter.capacity(),
-                Tracing.traceparent(accept)).invoke(appended -> accept.setAttribute("shoal.backlog",
-                        appended.backlog()).setAttribute("shoal.admitted", appended.admitted()))).map(appended -> {
+                limiter.byteCapacity(), Tracing.traceparent(accept)).invoke(appended -> accept.setAttribute(
+                        "shoal.backlog", appended.backlog()).setAttribute("shoal.admitted", appended.admitted())))
+                .map(appended -> {
             limiter.observeBacklog(appended.backlog());
+            limiter.observeBacklogBytes(appended.bytes());
             if (!appended.admitted()) {
-                return (Outcome) refuse(Refusal.BACKLOG_FULL, "the pipeline is saturated (" + appended.backlog()
-                        + " of " + limiter.capacity() + " events in flight)");
+                return (Outcome) refuse(Refusal.BACKLOG_FULL, "bytes".equals(appended.full())
+                        ? "the pipeline is saturated (" + appended.bytes() + " of " + limiter.byteCapacity()
+                                + " bytes of events in flight)"
+                        : "the pipeline is saturated (" + appended.backlog() + " of " + limiter.capacity()
+                                + " events in flight)");
             }
             int added = (int) appended.ids().stream().filter(id -> id != null).count();
             int dups = unique.size() - added + inRequestDuplicates;

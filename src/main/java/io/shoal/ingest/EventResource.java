@@ -36,11 +36,13 @@ public class EventResource {
     private final EventIngestor ingestor;
     private final ObjectMapper mapper;
     private final IngestConfig config;
+    private final RequestBudget budget;
 
-    public EventResource(EventIngestor ingestor, ObjectMapper mapper, IngestConfig config) {
+    public EventResource(EventIngestor ingestor, ObjectMapper mapper, IngestConfig config, RequestBudget budget) {
         this.ingestor = ingestor;
         this.mapper = mapper;
         this.config = config;
+        this.budget = budget;
     }
 
     @POST
@@ -54,8 +56,14 @@ public class EventResource {
     @APIResponse(responseCode = "400", description = "Not JSON, wrong shape, or no valid event",
             content = @Content(schema = @Schema(implementation = IngestResponse.class)))
     @APIResponse(responseCode = "413", description = "More events than allowed in one request")
-    @APIResponse(responseCode = "503", description = "Saturated or shutting down; see Retry-After")
+    @APIResponse(responseCode = "503", description = "Saturated (the event log's backlog, or the request bytes being "
+            + "worked on) or shutting down; see Retry-After")
     public Uni<Response> ingest(byte[] body) {
+        return budget.within(body.length, () -> accept(body),
+                message -> new ErrorResponse(message, config.retryAfterSeconds()));
+    }
+
+    private Uni<Response> accept(byte[] body) {
         JsonNode root;
         try {
             root = mapper.readTree(body);

@@ -84,6 +84,7 @@ public class TrackingResource {
     private final EventIngestor ingestor;
     private final ObjectMapper json;
     private final IngestConfig ingest;
+    private final RequestBudget budget;
     private final TrackingConfig config;
     private final List<byte[]> writeKeys;
     private final Cache<String, Boolean> linked;
@@ -93,8 +94,9 @@ public class TrackingResource {
     private final boolean authenticated;
 
     public TrackingResource(EventIngestor ingestor, ObjectMapper json, IngestConfig ingest, TrackingConfig config,
-            AuthConfig auth, MeterRegistry registry) {
+            AuthConfig auth, RequestBudget budget, MeterRegistry registry) {
         this.authenticated = auth.enabled();
+        this.budget = budget;
         this.ingestor = ingestor;
         this.json = json;
         this.ingest = ingest;
@@ -155,6 +157,10 @@ public class TrackingResource {
     }
 
     private Uni<Response> handle(byte[] body, String authorization, Call implied) {
+        return budget.within(body.length, () -> work(body, authorization, implied), TrackingResponse::failure);
+    }
+
+    private Uni<Response> work(byte[] body, String authorization, Call implied) {
         if (!config.enabled()) {
             return answer(Response.Status.NOT_FOUND, TrackingResponse.failure(
                     "the Segment-compatible endpoints are off (shoal.tracking.enabled=false)"));

@@ -269,12 +269,14 @@ public class EventLogConsumer implements BatchSource {
             return Uni.createFrom().voidItem();
         }
         List<String> ids = new ArrayList<>(entries.size());
+        List<Long> sizes = new ArrayList<>(entries.size());
         List<BehaviorEvent> events = new ArrayList<>(entries.size());
         List<EventPosition> positions = new ArrayList<>(entries.size());
         List<DeadLetterRepository.Failure> unreadableEntries = new ArrayList<>();
         Set<String> origins = new LinkedHashSet<>();
         for (RedisStream.Entry entry : entries) {
             ids.add(entry.id());
+            sizes.add(entry.bytes(EventLog.EVENT_FIELD));
             String traceparent = entry.field(Tracing.TRACEPARENT_FIELD);
             if (traceparent != null) {
                 origins.add(traceparent);
@@ -297,9 +299,10 @@ public class EventLogConsumer implements BatchSource {
         }
         Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
                 : processor.process(new MicroBatch(++sequence, events, positions, List.copyOf(origins)));
-        return work.chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids))
+        return work.chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids, sizes))
                 .invoke(left -> {
                     limiter.observeBacklog(left.size());
+                    limiter.observeBacklogBytes(left.bytes());
                     lag.queued(left.oldestMillis());
                 }).replaceWithVoid();
     }

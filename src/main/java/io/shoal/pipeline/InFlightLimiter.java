@@ -20,13 +20,19 @@ import io.shoal.config.IngestConfig;
 public class InFlightLimiter {
 
     private final long capacity;
+    private final long byteCapacity;
     private final AtomicLong inFlight = new AtomicLong();
+    private final AtomicLong inFlightBytes = new AtomicLong();
 
     public InFlightLimiter(IngestConfig config, MeterRegistry registry) {
         this.capacity = config.maxInFlight();
+        this.byteCapacity = config.maxInFlightBytes().asLongValue();
         Gauge.builder("shoal.pipeline.in.flight", inFlight, AtomicLong::get)
                 .description("Events accepted and not yet applied (all role: the event log backlog) or not yet acknowledged by Kafka (ingest role)")
                 .register(registry);
+        Gauge.builder("shoal.pipeline.in.flight.bytes", inFlightBytes, AtomicLong::get)
+                .description("All role: payload bytes of the events in the event log backlog (admission by bytes)")
+                .baseUnit("bytes").register(registry);
     }
 
     /** Reserves {@code n} permits, all or nothing. */
@@ -53,8 +59,24 @@ public class InFlightLimiter {
         }
     }
 
+    /** Role {@code all}: the event log backlog's payload bytes as Redis last reported them (negative: ignored). */
+    public void observeBacklogBytes(long bytes) {
+        if (bytes >= 0) {
+            inFlightBytes.set(bytes);
+        }
+    }
+
     public long inFlight() {
         return inFlight.get();
+    }
+
+    public long inFlightBytes() {
+        return inFlightBytes.get();
+    }
+
+    /** Most payload bytes in the event log backlog (role {@code all}). */
+    public long byteCapacity() {
+        return byteCapacity;
     }
 
     public long capacity() {

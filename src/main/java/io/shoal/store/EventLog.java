@@ -42,9 +42,11 @@ public class EventLog {
      *
      * @param admitted false when the backlog was full and nothing was appended
      * @param backlog  entries in the log after the append
+     * @param bytes    their payload bytes
+     * @param full     what was full when not admitted: {@code entries} or {@code bytes} (null when admitted)
      * @param ids      per event, in order, its entry id or null for a duplicate (empty when not admitted)
      */
-    public record Appended(boolean admitted, long backlog, List<String> ids) {
+    public record Appended(boolean admitted, long backlog, long bytes, String full, List<String> ids) {
     }
 
     private final Redis redis;
@@ -54,36 +56,40 @@ public class EventLog {
     public EventLog(ReactiveRedisDataSource redis, RedisKeys keys) {
         this.redis = redis.getRedis();
         this.keys = keys;
-        this.stream = new RedisStream(this.redis, keys.eventLog(), GROUP);
+        this.stream = new RedisStream(this.redis, keys.eventLog(), GROUP, keys.eventLogBytes());
     }
 
     /**
      * Appends the events that are not duplicates, atomically with their dedup marks, unless the backlog would pass
-     * {@code capacity}.
+     * {@code capacity} entries or {@code byteCapacity} bytes of payload (accept_events.lua).
      */
-    public Uni<Appended> append(List<Append> events, Duration dedupTtl, long capacity, String traceparent) {
+    public Uni<Appended> append(List<Append> events, Duration dedupTtl, long capacity, long byteCapacity,
+            String traceparent) {
         if (events.isEmpty()) {
-            return Uni.createFrom().item(new Appended(true, -1, List.of()));
+            return Uni.createFrom().item(new Appended(true, -1, -1, null, List.of()));
         }
-        Request eval = Request.cmd(Command.EVAL).arg(ACCEPT).arg(events.size() + 1).arg(keys.eventLog());
+        Request eval = Request.cmd(Command.EVAL).arg(ACCEPT).arg(events.size() + 2).arg(keys.eventLog())
+                .arg(keys.eventLogBytes());
         for (Append e : events) {
             eval.arg(keys.seenEvent(e.userId(), e.eventId()));
         }
-        eval.arg(Math.max(1, dedupTtl.toSeconds())).arg(capacity).arg(traceparent == null ? "" : traceparent);
+        eval.arg(Math.max(1, dedupTtl.toSeconds())).arg(capacity).arg(traceparent == null ? "" : traceparent)
+                .arg(byteCapacity);
         for (Append e : events) {
             eval.arg(e.deduplicate() ? "1" : "0").arg(e.json());
         }
         return redis.send(eval).map(r -> {
             long backlog = r.get(1).toLong();
+            long bytes = r.get(2).toLong();
             if (!"ok".equals(r.get(0).toString())) {
-                return new Appended(false, backlog, List.of());
+                return new Appended(false, backlog, bytes, r.get(3).toString(), List.of());
             }
             List<String> ids = new ArrayList<>(events.size());
             for (int i = 0; i < events.size(); i++) {
-                Response id = i + 2 < r.size() ? r.get(i + 2) : null;
+                Response id = i + 3 < r.size() ? r.get(i + 3) : null;
                 ids.add(id == null || id.type() != ResponseType.BULK ? null : id.toString());
             }
-            return new Appended(true, backlog, ids);
+            return new Appended(true, backlog, bytes, null, ids);
         });
     }
 

@@ -55,6 +55,11 @@ public class RedisKeys {
         return prefix + "events";
     }
 
+    /** String: the payload bytes of the event log's entries (admission by bytes; accept_events.lua). */
+    public String eventLogBytes() {
+        return prefix + "events:bytes";
+    }
+
     /**
      * Stream: audit rows of applied batches and sweep steps, written by the same scripts that apply them and moved
      * to PostgreSQL by io.shoal.audit.AuditRelay.

@@ -24,16 +24,32 @@ public final class RedisStream {
         public String field(String name) {
             return fields.get(name);
         }
+
+        /** The size in bytes (UTF-8, as Redis holds it) of a field's value; 0 when absent. */
+        public long bytes(String name) {
+            String v = fields.get(name);
+            return v == null ? 0 : utf8Length(v);
+        }
     }
 
     private final Redis redis;
     private final String key;
     private final String group;
+    private final String bytesKey;
 
     public RedisStream(Redis redis, String key, String group) {
+        this(redis, key, group, null);
+    }
+
+    /**
+     * @param bytesKey the counter of the entries' payload bytes that the appending script keeps (the event log's
+     *                 admission by bytes), or null
+     */
+    public RedisStream(Redis redis, String key, String group, String bytesKey) {
         this.redis = redis;
         this.key = key;
         this.group = group;
+        this.bytesKey = bytesKey;
     }
 
     public String key() {
@@ -80,7 +96,8 @@ public final class RedisStream {
      * @param size         entries not yet handled
      * @param oldestMillis when the oldest of them was appended (its id's time), 0 when there is none
      */
-    public record Backlog(long size, long oldestMillis) {
+    /** @param bytes the payload bytes of the entries left (the counter's value), or -1 without a byte counter */
+    public record Backlog(long size, long oldestMillis, long bytes) {
     }
 
     /**
@@ -89,12 +106,56 @@ public final class RedisStream {
      * @return the backlog after
      */
     public Uni<Backlog> ack(List<String> ids) {
-        Request eval = Request.cmd(Command.EVAL).arg(ACK).arg(1).arg(key).arg(group);
+        if (bytesKey != null) {
+            throw new IllegalStateException("a stream with a byte counter is acknowledged with the entries' sizes");
+        }
+        return ack(ids, List.of());
+    }
+
+    /**
+     * Acknowledges and deletes handled entries, taking each one's payload size off the byte counter if this call
+     * deleted it.
+     *
+     * @param sizes the entries' payload sizes in bytes, aligned with {@code ids} (ignored without a byte counter)
+     */
+    public Uni<Backlog> ack(List<String> ids, List<Long> sizes) {
+        Request eval = Request.cmd(Command.EVAL).arg(ACK);
+        if (bytesKey == null) {
+            eval.arg(1).arg(key);
+        } else {
+            if (sizes.size() != ids.size()) {
+                throw new IllegalArgumentException(ids.size() + " ids but " + sizes.size() + " sizes");
+            }
+            eval.arg(2).arg(key).arg(bytesKey);
+        }
+        eval.arg(group).arg(ids.size());
         ids.forEach(eval::arg);
+        if (bytesKey != null) {
+            sizes.forEach(eval::arg);
+        }
         return redis.send(eval).map(r -> {
             String oldest = r.get(1).toString();
-            return new Backlog(r.get(0).toLong(), oldest.isEmpty() ? 0 : idMillis(oldest));
+            return new Backlog(r.get(0).toLong(), oldest.isEmpty() ? 0 : idMillis(oldest), r.get(2).toLong());
         });
+    }
+
+    /** The number of bytes of a string in UTF-8. */
+    static long utf8Length(String s) {
+        long n = 0;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c < 0x80) {
+                n++;
+            } else if (c < 0x800) {
+                n += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < s.length() && Character.isLowSurrogate(s.charAt(i + 1))) {
+                n += 4;
+                i++;
+            } else {
+                n += 3;
+            }
+        }
+        return n;
     }
 
     /** The time part of a stream entry id ({@code <ms>-<seq>}). */
