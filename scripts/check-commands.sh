@@ -41,7 +41,7 @@ wait_ready() { # management port, seconds, log
 
 # Every subcommand ./shoal help lists has a check below (a new subcommand without one fails here).
 listed=$(./shoal help | awk '/^  [a-z-]+ /{print $1}' | sort | tr '\n' ' ')
-checked="bench build dead-letters demo evaluate hash-key help load-test replay serve "
+checked="bench bench-ack build dead-letters demo evaluate hash-key help load-test replay serve "
 [ "$listed" = "$checked" ] || fail "./shoal help lists [$listed] but this script checks [$checked]"
 say "./shoal help lists: $listed"
 
@@ -81,6 +81,16 @@ out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(fre
 grep -Eq "Redis CPU per applied event \(INFO cpu, [1-9][0-9]* events\) \| [0-9.]+ µs" <<<"$out" \
     || { echo "$out" >&2; fail "./shoal bench printed no Redis CPU per event"; }
 grep -Eq "ratio \(goal >= 0.4\) \| [0-9]+\.[0-9]+" <<<"$out" || { echo "$out" >&2; fail "./shoal bench printed no GET ratio"; }
+
+say "./shoal bench-ack --seconds 2 --rounds 1 (the floor app and Shoal, its own redis-server)"
+CLEAN_DBS+=("shoal_bench_ack")
+out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    ./shoal bench-ack --seconds 2 --rounds 1 --port "$(free_port)" --floor-port "$(free_port)" \
+    --redis-port "$(free_port)" 2>&1) || { echo "$out" >&2; fail "./shoal bench-ack"; }
+grep -Eq "^\| 100 \| 1 \| [1-9][0-9]* \([0-9.]+\) \| [1-9][0-9]* \([0-9.]+\) \| [0-9.]+ \|" <<<"$out" \
+    || { echo "$out" >&2; fail "./shoal bench-ack printed no 100-event row"; }
+grep -Eq "p50 / p99 / max \(goal p99 < 25 ms\) \| [0-9.]+ / [0-9.]+ / [0-9.]+ ms" <<<"$out" \
+    || { echo "$out" >&2; fail "./shoal bench-ack printed no open-loop p99"; }
 
 say "./shoal serve (own database, created; an operator's admin key), then replay, dead-letters, load-test"
 port=$(free_port)
