@@ -267,10 +267,10 @@ public class EventIngestor {
             }
         }
         Span accept = tracing.start(Tracing.ACCEPT, request).setAttribute("shoal.events", appends.size());
-        return Tracing.ending(accept, log.append(appends, config.dedupTtl(), limiter.capacity(),
+        Uni<EventLog.Appended> append = log.append(appends, config.dedupTtl(), limiter.capacity(),
                 limiter.byteCapacity(), Tracing.traceparent(accept)).invoke(appended -> accept.setAttribute(
-                        "shoal.backlog", appended.backlog()).setAttribute("shoal.admitted", appended.admitted())))
-                .map(appended -> {
+                        "shoal.backlog", appended.backlog()).setAttribute("shoal.admitted", appended.admitted()));
+        return Tracing.ending(accept, append).map(appended -> {
             limiter.observeBacklog(appended.backlog());
             limiter.observeBacklogBytes(appended.bytes());
             if (!appended.admitted()) {
