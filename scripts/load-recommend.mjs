@@ -1,8 +1,9 @@
-// Open-loop load on GET /v1/users/{id}/recommendations: a fixed rate (not as fast as answers come back, so a slow
-// answer cannot hide the queueing it causes), latency from the scheduled send time. Plain Node 20, no packages.
+// Open-loop load on GET /v1/users/{id}/recommendations: a fixed rate (scripts/open-loop.mjs), latency from the
+// scheduled send time. Plain Node 20, no packages.
 // Usage: node scripts/load-recommend.mjs URL RATE SECONDS USERS_FILE
 import http from 'node:http';
 import { readFileSync } from 'node:fs';
+import { openLoop } from './open-loop.mjs';
 
 const [url, rate = '1000', seconds = '20', usersFile] = process.argv.slice(2);
 const users = readFileSync(usersFile, 'utf8').split('\n').filter(Boolean);
@@ -11,12 +12,9 @@ const target = new URL(url);
 const total = Number(rate) * Number(seconds);
 // SHOAL_API_KEY: a key with segments:read (README "Security")
 const headers = process.env.SHOAL_API_KEY ? { 'X-API-Key': process.env.SHOAL_API_KEY } : {};
-const latencies = [];
-let errors = 0, done = 0, cold = 0;
-const start = performance.now();
+let errors = 0, cold = 0;
 
-function send(i) {
-    const scheduled = start + (i * 1000) / Number(rate);
+openLoop(Number(rate), total, (i, due, finish) => {
     const user = encodeURIComponent(users[i % users.length]);
     const req = http.get({ host: target.hostname, port: target.port, agent, headers,
         path: `/v1/users/${user}/recommendations?limit=10` }, res => {
@@ -25,27 +23,13 @@ function send(i) {
         res.on('end', () => {
             if (res.statusCode !== 200) errors++;
             else if (body.includes('"coldStart":true')) cold++;
-            latencies.push(performance.now() - scheduled);
-            finish();
+            finish(due);
         });
     });
-    req.on('error', () => { errors++; latencies.push(performance.now() - scheduled); finish(); });
-}
-
-function finish() {
-    if (++done < total) return;
-    latencies.sort((a, b) => a - b);
-    const q = p => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))].toFixed(2);
-    const elapsed = (performance.now() - start) / 1000;
+    req.on('error', () => { errors++; finish(due); });
+}, (q, elapsed) => {
     console.log(`requests ${total} in ${elapsed.toFixed(1)} s (${(total / elapsed).toFixed(0)}/s), errors ${errors},`
         + ` cold starts ${cold}`);
     console.log(`latency ms: p50 ${q(0.5)}  p90 ${q(0.9)}  p99 ${q(0.99)}  p99.9 ${q(0.999)}  max ${q(1)}`);
     agent.destroy();
-}
-
-let next = 0;
-const timer = setInterval(() => {
-    const due = Math.floor(((performance.now() - start) * Number(rate)) / 1000);
-    while (next < total && next <= due) send(next++);
-    if (next >= total) clearInterval(timer);
-}, 1);
+});
