@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -94,7 +95,7 @@ public class RetentionJobs {
             cursor = page.cursor();
             return Uni.combine().all().unis(store.rawUsers(page.userIds()), seeds.examples()).asTuple().chain(t -> {
                 List<byte[]> states = t.getItem1();
-                java.util.Set<String> examples = t.getItem2();
+                Set<String> examples = t.getItem2();
                 List<Uni<Boolean>> erasures = new ArrayList<>();
                 for (int i = 0; i < states.size(); i++) {
                     byte[] state = states.get(i);

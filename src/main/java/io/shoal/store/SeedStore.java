@@ -3,9 +3,11 @@ package io.shoal.store;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -67,9 +69,9 @@ public class SeedStore {
     }
 
     /** The shoppers some seed names as an example. */
-    public Uni<java.util.Set<String>> examples() {
+    public Uni<Set<String>> examples() {
         return all().map(seeds -> {
-            java.util.Set<String> out = new java.util.HashSet<>();
+            Set<String> out = new HashSet<>();
             seeds.values().forEach(s -> out.addAll(s.userIds()));
             return out;
         });

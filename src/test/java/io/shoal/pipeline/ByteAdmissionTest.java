@@ -21,6 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.redis.datasource.stream.StreamRange;
 import io.quarkus.test.common.TestResourceScope;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -86,8 +87,7 @@ class ByteAdmissionTest {
     /** The payload bytes of every entry in the log, counted from the log itself. */
     private long bytesInLog() {
         long n = 0;
-        for (var e : redis.stream(String.class).xrange(keys.eventLog(), io.quarkus.redis.datasource.stream.StreamRange
-                .of("-", "+"))) {
+        for (var e : redis.stream(String.class).xrange(keys.eventLog(), StreamRange.of("-", "+"))) {
             String payload = e.payload().get(EventLog.EVENT_FIELD);
             n += payload == null ? 0 : payload.getBytes(StandardCharsets.UTF_8).length;
         }
@@ -142,8 +142,7 @@ class ByteAdmissionTest {
         assertThat(before).isEqualTo(bytesInLog()).isPositive();
         // A second reader's view of the same entries (as after a claim): acknowledging them again later frees nothing.
         List<RedisStream.Entry> entries = new ArrayList<>();
-        for (var e : redis.stream(String.class).xrange(keys.eventLog(), io.quarkus.redis.datasource.stream.StreamRange
-                .of("-", "+"))) {
+        for (var e : redis.stream(String.class).xrange(keys.eventLog(), StreamRange.of("-", "+"))) {
             entries.add(new RedisStream.Entry(e.id(), e.payload()));
         }
         List<String> ids = entries.stream().map(RedisStream.Entry::id).toList();

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.equalTo;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -203,7 +204,7 @@ class SeededSegmentResourceTest {
             Map<Long, SeedStore.StoredSeed> stored = seeds.all().await().atMost(Duration.ofSeconds(5));
             assertThat(stored.get(id).vectors()).hasSize(3);
             assertThat(stored.get(mats).vectors()).hasSize(6);
-            Map<Long, int[]> landed = new java.util.HashMap<>(Map.of(id, new int[2], mats, new int[2]));
+            Map<Long, int[]> landed = new HashMap<>(Map.of(id, new int[2], mats, new int[2]));
             for (long s : List.of(id, mats)) {
                 for (float[] x : stored.get(s).vectors()) {
                     int best = 0;
