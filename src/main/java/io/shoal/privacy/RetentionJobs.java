@@ -87,15 +87,14 @@ public class RetentionJobs {
      * those whose last event is before {@code cutoffMillis}; the number removed.
      */
     public Uni<Long> expireIdleBefore(long cutoffMillis) {
-        return sweep(cutoffMillis, config.retention().sweepBudget(), 0);
+        // The seeds' example shoppers, read once per run (a seed made during the run is read by the next one).
+        return seeds.examples().chain(examples -> sweep(cutoffMillis, config.retention().sweepBudget(), 0, examples));
     }
 
-    private Uni<Long> sweep(long cutoffMillis, int budget, long removed) {
+    private Uni<Long> sweep(long cutoffMillis, int budget, long removed, Set<String> examples) {
         return store.scanUsers(cursor, PAGE).chain(page -> {
             cursor = page.cursor();
-            return Uni.combine().all().unis(store.rawUsers(page.userIds()), seeds.examples()).asTuple().chain(t -> {
-                List<byte[]> states = t.getItem1();
-                Set<String> examples = t.getItem2();
+            return store.rawUsers(page.userIds()).chain(states -> {
                 List<Uni<Boolean>> erasures = new ArrayList<>();
                 for (int i = 0; i < states.size(); i++) {
                     byte[] state = states.get(i);
@@ -120,7 +119,7 @@ public class RetentionJobs {
                     expired.increment(n);
                     int left = budget - page.userIds().size();
                     return "0".equals(cursor) || left <= 0 ? Uni.createFrom().item(removed + n)
-                            : sweep(cutoffMillis, left, removed + n);
+                            : sweep(cutoffMillis, left, removed + n, examples);
                 });
             });
         });

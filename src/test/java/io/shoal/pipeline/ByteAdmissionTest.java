@@ -197,7 +197,6 @@ class ByteAdmissionTest {
     }
 
     private long processed() {
-        String v = redis.hash(String.class).hget(keys.pipelineStats(), "events");
-        return v == null ? 0 : Long.parseLong(v);
+        return OverloadTest.processed(redis, keys);
     }
 }

@@ -62,6 +62,11 @@ class OverloadTest {
     }
 
     private long processed() {
+        return processed(redis, keys);
+    }
+
+    /** Events the pipeline has applied so far (its stats hash). */
+    static long processed(RedisDataSource redis, RedisKeys keys) {
         String v = redis.hash(String.class).hget(keys.pipelineStats(), "events");
         return v == null ? 0 : Long.parseLong(v);
     }
