@@ -38,4 +38,12 @@ public interface PipelineConfig {
      */
     @WithDefault("30s")
     Duration drainTimeout();
+
+    /**
+     * Role all: an event whose text the model has not embedded yet waits beside the log, with its shopper's later
+     * events, while other shoppers' events are applied (io.shoal.pipeline.ColdHold); at most this many wait, beyond
+     * which a batch waits for the model as a whole. 0 turns the waiting off.
+     */
+    @WithDefault("1024")
+    int maxColdWaiting();
 }

@@ -164,20 +164,54 @@ public final class EmbeddingCache {
         return normalizer.normalise(text);
     }
 
+    /**
+     * Which texts are cached, locally or in Redis, aligned with {@code texts}; what Redis holds is kept locally, so
+     * that embedding those texts next needs no round trip. Never runs the model and counts no hit or miss (the
+     * embedding that follows does). A Redis failure reads as "not cached".
+     */
+    public Uni<boolean[]> cached(List<String> texts) {
+        boolean[] hit = new boolean[texts.size()];
+        List<String> normalised = texts.stream().map(normalizer::normalise).toList();
+        List<String> elsewhere = new ArrayList<>();
+        for (int i = 0; i < texts.size(); i++) {
+            hit[i] = local.getIfPresent(normalised.get(i)) != null;
+            if (!hit[i]) {
+                elsewhere.add(normalised.get(i));
+            }
+        }
+        if (elsewhere.isEmpty() || redis.isEmpty()) {
+            return Uni.createFrom().item(hit);
+        }
+        return fetchRedis(new ArrayList<>(new LinkedHashSet<>(elsewhere))).map(fromRedis -> {
+            local.putAll(fromRedis);
+            for (int i = 0; i < texts.size(); i++) {
+                hit[i] |= fromRedis.containsKey(normalised.get(i));
+            }
+            return hit;
+        }).onFailure().recoverWithItem(hit);
+    }
+
+    /** The vectors Redis holds for these normalised texts (present ones only). */
+    private Uni<Map<String, float[]>> fetchRedis(List<String> texts) {
+        List<String> keys = texts.stream().map(this::redisKey).toList();
+        return redis.orElseThrow().getAll(keys).map(byKey -> {
+            Map<String, float[]> byText = new HashMap<>();
+            for (int i = 0; i < texts.size(); i++) {
+                float[] vector = byKey.get(keys.get(i));
+                if (vector != null) {
+                    byText.put(texts.get(i), vector);
+                }
+            }
+            return byText;
+        });
+    }
+
     private Uni<Map<String, float[]>> lookUpRedis(List<String> texts) {
         if (redis.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        List<String> keys = texts.stream().map(this::redisKey).toList();
-        return redis.get().getAll(keys)
-                .map(byKey -> {
-                    Map<String, float[]> byText = new HashMap<>();
-                    for (int i = 0; i < texts.size(); i++) {
-                        float[] vector = byKey.get(keys.get(i));
-                        if (vector != null) {
-                            byText.put(texts.get(i), vector);
-                        }
-                    }
+        return fetchRedis(texts)
+                .map(byText -> {
                     redisHits.increment(byText.size());
                     redisMisses.increment(texts.size() - byText.size());
                     return byText;

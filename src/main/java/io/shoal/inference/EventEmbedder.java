@@ -85,7 +85,7 @@ public class EventEmbedder {
         return ModelText.document(event.text(), event.category());
     }
 
-    private static boolean hasText(String value) {
+    static boolean hasText(String value) {
         return value != null && !value.isBlank();
     }
 }

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -41,6 +42,13 @@ import io.vertx.core.Vertx;
  * shopper's events are applied in order; the positions of the entries (see {@link EventPosition}) make a batch that
  * had already been applied a no-op.
  * <p>
+ * <b>Cold texts wait beside the log.</b> An event whose text the model has not embedded yet would hold its whole batch
+ * for the model (~500 texts/s on two cores). Its text is embedded in the background instead ({@link EventReadiness}),
+ * and the event, with every later event of its shopper, waits unacknowledged (still pending in the log, so a crash
+ * loses nothing) while other shoppers' events are applied; it joins the first batch after its vector is cached. The
+ * rule, its per-shopper order and its bound ({@code max-cold-waiting}) are {@link ColdHold}'s. While recovering,
+ * flushing or closing nothing waits.
+ * <p>
  * <b>One consumer per log, under a lease.</b> Per-shopper order needs one consumer: two processes of the role
  * {@code all} on one Redis would apply a shopper's newer event before an older one, which would then be skipped as
  * applied. So the consumer applies only while it holds the lease {@code lock:event-log} ({@value #LEASE_MILLIS} ms,
@@ -61,6 +69,8 @@ public class EventLogConsumer implements BatchSource {
     static final long RENEW_MILLIS = 5_000;
     /** How long an idle read waits for a first entry before it looks whether it should stop. */
     static final long IDLE_BLOCK_MILLIS = 500;
+    /** How long an idle read waits while events wait for their texts, so that they go soon after their vectors. */
+    static final long WAITING_BLOCK_MILLIS = 10;
 
     private final RedisStream log;
     private final BatchProcessor processor;
@@ -72,6 +82,10 @@ public class EventLogConsumer implements BatchSource {
     private final Counter unreadable;
     private final DeadLetterRepository deadLetters;
     private final PipelineLag lag;
+    private final EventReadiness readiness;
+    private final Counter coldWaits;
+    /** Read entries waiting for their texts (or behind an earlier one of their shopper), in log order. */
+    private volatile List<Waiting> waiting = List.of();
 
     private volatile boolean closing;
     private volatile boolean flushing;
@@ -86,7 +100,8 @@ public class EventLogConsumer implements BatchSource {
 
     public EventLogConsumer(EventLog log, BatchProcessor processor, InFlightLimiter limiter, ObjectMapper json,
             DeadLetterRepository deadLetters, SegmentStore leases, PipelineLag lag, PipelineConfig config,
-            RoleConfig roles, Vertx vertx, MeterRegistry registry) {
+            RoleConfig roles, Vertx vertx, MeterRegistry registry, EventReadiness readiness) {
+        this.readiness = readiness;
         this.lag = lag;
         this.leases = leases;
         this.deadLetters = deadLetters;
@@ -101,6 +116,15 @@ public class EventLogConsumer implements BatchSource {
         this.unreadable = Counter.builder("shoal.pipeline.log.unreadable")
                 .description("Event log entries that were not a readable event, moved to dead_letter")
                 .register(registry);
+        this.coldWaits = Counter.builder("shoal.pipeline.cold.waits")
+                .description("Events that waited beside the event log for their text's vector (or behind such an event "
+                        + "of their shopper) while other shoppers' events were applied")
+                .register(registry);
+        registry.gauge("shoal.pipeline.cold.waiting", this, c -> c.waiting.size());
+        if (config.maxColdWaiting() < 0) {
+            throw new IllegalArgumentException(
+                    "shoal.pipeline.max-cold-waiting must be >= 0 but was " + config.maxColdWaiting());
+        }
         if (config.batchSize() < 1) {
             throw new IllegalArgumentException("shoal.pipeline.batch-size must be >= 1 but was " + config.batchSize());
         }
@@ -138,6 +162,7 @@ public class EventLogConsumer implements BatchSource {
             leader = true;
             standbyLogged = false;
             recovering = true;
+            waiting = List.of();
             limiter.observeBacklog(backlog);
             Log.infof("Applying the event log (lease %s)%s", LEASE,
                     backlog > 0 ? ": " + backlog + " accepted events not yet applied, pending ones first" : "");
@@ -199,7 +224,7 @@ public class EventLogConsumer implements BatchSource {
 
     @Override
     public boolean busy() {
-        return busy || (enabled && !started && !closing);
+        return busy || !waiting.isEmpty() || (enabled && !started && !closing);
     }
 
     private void next() {
@@ -217,8 +242,10 @@ public class EventLogConsumer implements BatchSource {
             next();
         }, failure -> {
             busy = false;
-            // Whatever was read and not acknowledged is read again from the pending list, before anything new.
+            // Whatever was read and not acknowledged is read again from the pending list, before anything new: the
+            // waiting entries too, in their place.
             recovering = true;
+            waiting = List.of();
             if (!(failure instanceof PipelineClosedException)) {
                 Log.warnf("Event log consumer: %s; retrying in %s", failure.toString(), failureDelay);
             }
@@ -251,7 +278,8 @@ public class EventLogConsumer implements BatchSource {
         long[] until = {0};
         return Multi.createBy().repeating().uni(() -> {
             // Never block longer than the idle wait, so that a flush or close is seen within it.
-            long block = got.isEmpty() ? IDLE_BLOCK_MILLIS : Math.max(1, Math.min(IDLE_BLOCK_MILLIS,
+            long block = got.isEmpty() ? (waiting.isEmpty() ? IDLE_BLOCK_MILLIS : WAITING_BLOCK_MILLIS)
+                    : Math.max(1, Math.min(IDLE_BLOCK_MILLIS,
                     TimeUnit.NANOSECONDS.toMillis(until[0] - System.nanoTime())));
             return log.read(CONSUMER, config.batchSize() - got.size(), false, block).map(entries -> {
                 if (got.isEmpty() && !entries.isEmpty()) {
@@ -265,45 +293,95 @@ public class EventLogConsumer implements BatchSource {
     }
 
     private Uni<Void> apply(List<RedisStream.Entry> entries) {
-        if (entries.isEmpty()) {
+        if (entries.isEmpty() && waiting.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         List<String> ids = new ArrayList<>(entries.size());
         List<Long> sizes = new ArrayList<>(entries.size());
-        List<BehaviorEvent> events = new ArrayList<>(entries.size());
-        List<EventPosition> positions = new ArrayList<>(entries.size());
+        List<Waiting> read = new ArrayList<>(entries.size());
         List<DeadLetterRepository.Failure> unreadableEntries = new ArrayList<>();
-        Set<String> origins = new LinkedHashSet<>();
         for (RedisStream.Entry entry : entries) {
-            ids.add(entry.id());
-            sizes.add(entry.bytes(EventLog.EVENT_FIELD));
-            String traceparent = entry.field(Tracing.TRACEPARENT_FIELD);
-            if (traceparent != null) {
-                origins.add(traceparent);
-            }
             String body = entry.field(EventLog.EVENT_FIELD);
             if (body == null) {
                 // Deleted while pending (acknowledged by an earlier run whose answer was lost): nothing to apply.
+                ids.add(entry.id());
+                sizes.add(entry.bytes(EventLog.EVENT_FIELD));
                 continue;
             }
             try {
-                events.add(json.readValue(body, BehaviorEvent.class));
-                positions.add(EventPosition.ofStreamId(entry.id()));
+                read.add(new Waiting(entry, json.readValue(body, BehaviorEvent.class),
+                        EventPosition.ofStreamId(entry.id()), null));
             } catch (IOException e) {
                 // Not written by this version's ingestion: kept, not dropped.
+                ids.add(entry.id());
+                sizes.add(entry.bytes(EventLog.EVENT_FIELD));
                 unreadable.increment();
                 Log.errorf("Event log entry %s is not an event, dead-lettered: %s", entry.id(), e.getMessage());
                 unreadableEntries.add(new DeadLetterRepository.Failure(UNREADABLE_USER, "log-" + entry.id(), body,
                         "not a readable event: " + e.getMessage()));
             }
         }
-        Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
-                : processor.process(new MicroBatch(++sequence, events, positions, List.copyOf(origins)));
-        return work.chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids, sizes))
-                .invoke(left -> {
-                    limiter.observeBacklog(left.size());
-                    limiter.observeBacklogBytes(left.bytes());
-                    lag.queued(left.oldestMillis());
-                }).replaceWithVoid();
+        boolean hold = config.maxColdWaiting() > 0 && !recovering && !flushing && !closing;
+        Uni<EventReadiness.Warming> warming = hold && !read.isEmpty()
+                ? readiness.warm(read.stream().map(Waiting::event).toList())
+                        .onFailure().recoverWithItem(EventReadiness.Warming.none())
+                : Uni.createFrom().item(EventReadiness.Warming.none());
+        return warming.chain(warm -> {
+            List<Waiting> inOrder = new ArrayList<>(waiting);
+            for (int i = 0; i < read.size(); i++) {
+                inOrder.add(warm.slow().get(i) ? read.get(i).until(warm.done()) : read.get(i));
+            }
+            ColdHold.Split<Waiting> split = hold
+                    ? ColdHold.split(inOrder, Waiting::shoppers, Waiting::ready, config.maxColdWaiting())
+                    : new ColdHold.Split<>(inOrder, List.of());
+            int waitedBefore = waiting.size();
+            waiting = split.waiting();
+            coldWaits.increment(Math.max(0, split.waiting().size() - waitedBefore));
+            List<BehaviorEvent> events = new ArrayList<>(split.now().size());
+            List<EventPosition> positions = new ArrayList<>(split.now().size());
+            Set<String> origins = new LinkedHashSet<>();
+            for (Waiting w : split.now()) {
+                ids.add(w.entry().id());
+                sizes.add(w.entry().bytes(EventLog.EVENT_FIELD));
+                events.add(w.event());
+                positions.add(w.position());
+                String traceparent = w.entry().field(Tracing.TRACEPARENT_FIELD);
+                if (traceparent != null) {
+                    origins.add(traceparent);
+                }
+            }
+            if (ids.isEmpty() && unreadableEntries.isEmpty()) {
+                return Uni.createFrom().voidItem();
+            }
+            Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
+                    : processor.process(new MicroBatch(++sequence, events, positions, List.copyOf(origins)));
+            return work.chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids, sizes))
+                    .invoke(left -> {
+                        limiter.observeBacklog(left.size());
+                        limiter.observeBacklogBytes(left.bytes());
+                        lag.queued(left.oldestMillis());
+                    }).replaceWithVoid();
+        });
+    }
+
+    /**
+     * A read entry as an event, with the background work it waits for (null: none).
+     */
+    private record Waiting(RedisStream.Entry entry, BehaviorEvent event, EventPosition position,
+            CompletionStage<?> warmed) {
+
+        Waiting until(CompletionStage<?> done) {
+            return new Waiting(entry, event, position, done);
+        }
+
+        boolean ready() {
+            return warmed == null || warmed.toCompletableFuture().isDone();
+        }
+
+        /** The shoppers whose order it must keep: the user, and for an identity merge the one merged away. */
+        List<String> shoppers() {
+            return event.previousId() == null || event.previousId().equals(event.userId()) ? List.of(event.userId())
+                    : List.of(event.userId(), event.previousId());
+        }
     }
 }
