@@ -2,6 +2,7 @@
 // the scheduled send time, every event with a unique eventId (the same events as scripts/ingest.lua). Plain Node 20,
 // no packages.
 // Usage: node scripts/load-ingest-rate.mjs URL REQUESTS_PER_S SECONDS PER [RUN_ID]
+// COLD_EVERY=N: every N-th event gets a text nobody sent before (the model must embed it; 0 or unset: none).
 import http from 'node:http';
 import { openLoop } from './open-loop.mjs';
 
@@ -14,6 +15,7 @@ if (process.env.SHOAL_API_KEY) headers['X-API-Key'] = process.env.SHOAL_API_KEY;
 const titles = ['white hanging heart t-light holder', 'regency cakestand 3 tier', 'jumbo bag red retrospot',
     'party bunting', 'lunch bag red retrospot', 'set of 3 cake tins pantry design', 'pack of 72 retrospot cake cases',
     'assorted colour bird ornament'];
+const coldEvery = Number(process.env.COLD_EVERY || 0);
 const statuses = new Map();
 let counter = 0;
 const count = status => statuses.set(status, (statuses.get(status) || 0) + 1);
@@ -23,7 +25,8 @@ function body() {
     for (let i = 0; i < Number(per); i++) {
         counter++;
         events.push(`{"eventId":"${run}-${counter}","userId":"u${counter % 5000}","type":"view",`
-            + `"text":"${titles[counter % titles.length]}"}`);
+            + `"text":"${coldEvery > 0 && counter % coldEvery === 0 ? `new item ${run} ${counter}`
+                : titles[counter % titles.length]}"}`);
     }
     return Number(per) === 1 ? events[0] : '[' + events.join(',') + ']';
 }
