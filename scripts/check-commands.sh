@@ -41,7 +41,7 @@ wait_ready() { # management port, seconds, log
 
 # Every subcommand ./shoal help lists has a check below (a new subcommand without one fails here).
 listed=$(./shoal help | awk '/^  [a-z-]+ /{print $1}' | sort | tr '\n' ' ')
-checked="bench bench-ack build dead-letters demo evaluate hash-key help load-test replay serve "
+checked="bench bench-ack bench-cold build dead-letters demo evaluate hash-key help load-test replay serve "
 [ "$listed" = "$checked" ] || fail "./shoal help lists [$listed] but this script checks [$checked]"
 say "./shoal help lists: $listed"
 
@@ -91,6 +91,15 @@ grep -Eq "^\| 100 \| 1 \| [1-9][0-9]* \([0-9.]+\) \| [1-9][0-9]* \([0-9.]+\) \| 
     || { echo "$out" >&2; fail "./shoal bench-ack printed no 100-event row"; }
 grep -Eq "p50 / p99 / max \(goal p99 < 25 ms\) \| [0-9.]+ / [0-9.]+ / [0-9.]+ ms" <<<"$out" \
     || { echo "$out" >&2; fail "./shoal bench-ack printed no open-loop p99"; }
+
+say "./shoal bench-cold --seconds 2 (with and without cold texts waiting beside the log)"
+CLEAN_DBS+=("shoal_bench_cold")
+out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    ./shoal bench-cold --seconds 2 --port "$(free_port)" 2>&1) || { echo "$out" >&2; fail "./shoal bench-cold"; }
+for w in 1024 0; do
+    grep -Eq "^\| $w \| [1-9][0-9]* \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|" <<<"$out" \
+        || { echo "$out" >&2; fail "./shoal bench-cold printed no row for max-cold-waiting=$w"; }
+done
 
 say "./shoal serve (own database, created; an operator's admin key), then replay, dead-letters, load-test"
 port=$(free_port)
