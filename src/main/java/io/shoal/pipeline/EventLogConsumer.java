@@ -3,6 +3,8 @@ package io.shoal.pipeline;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -328,15 +330,17 @@ public class EventLogConsumer implements BatchSource {
                 : Uni.createFrom().item(EventReadiness.Warming.none());
         return warming.chain(warm -> {
             List<Waiting> inOrder = new ArrayList<>(waiting);
+            Set<Waiting> incoming = Collections.newSetFromMap(new IdentityHashMap<>());
             for (int i = 0; i < read.size(); i++) {
-                inOrder.add(warm.slow().get(i) ? read.get(i).until(warm.done()) : read.get(i));
+                Waiting w = warm.slow().get(i) ? read.get(i).until(warm.done()) : read.get(i);
+                inOrder.add(w);
+                incoming.add(w);
             }
             ColdHold.Split<Waiting> split = hold
                     ? ColdHold.split(inOrder, Waiting::shoppers, Waiting::ready, config.maxColdWaiting())
                     : new ColdHold.Split<>(inOrder, List.of());
-            int waitedBefore = waiting.size();
             waiting = split.waiting();
-            coldWaits.increment(Math.max(0, split.waiting().size() - waitedBefore));
+            coldWaits.increment(split.waiting().stream().filter(incoming::contains).count());
             List<BehaviorEvent> events = new ArrayList<>(split.now().size());
             List<EventPosition> positions = new ArrayList<>(split.now().size());
             Set<String> origins = new LinkedHashSet<>();

@@ -23,6 +23,8 @@ import io.restassured.http.ContentType;
 import io.shoal.inference.EmbeddingService;
 import io.shoal.inference.InferenceWorkers;
 import io.shoal.inference.SentenceModelService;
+import io.quarkus.redis.datasource.stream.StreamRange;
+import io.shoal.store.EventLog;
 import io.shoal.store.RedisKeys;
 import io.shoal.testing.Events;
 import io.shoal.testing.Management;
@@ -104,6 +106,13 @@ class ColdTextWaitTest {
             assertThat(counted(cold)).isNull();
             assertThat(redis.key().exists(keys.userProfile(cold))).isFalse();
             assertThat(waitingGauge()).isEqualTo(2.0);
+            // They wait unacknowledged: still in the log, pending for the consumer, so a crash now loses nothing.
+            List<String> logged = redis.stream(String.class).xrange(keys.eventLog(), StreamRange.of("-", "+"))
+                    .stream().map(m -> m.payload().get(EventLog.EVENT_FIELD)).toList();
+            assertThat(logged).anyMatch(e -> e.contains("c1-" + run)).anyMatch(e -> e.contains("c2-" + run))
+                    .noneMatch(e -> e.contains("w1-" + run));
+            assertThat(redis.stream(String.class).xpending(keys.eventLog(), EventLog.GROUP).getPendingCount())
+                    .isGreaterThanOrEqualTo(2);
         } finally {
             release.countDown();
         }
