@@ -19,6 +19,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -53,6 +55,8 @@ public final class EmbeddingCache {
     private final Counter redisMisses;
     private final Counter embedded;
     private final Timer batchLatency;
+    /** Texts being embedded now, each by the one call that claimed it. */
+    private final ConcurrentHashMap<String, CompletableFuture<float[]>> inFlight = new ConcurrentHashMap<>();
 
     /**
      * @param redis the shared layer; empty, or ignored when {@code settings.redisEnabled()} is false
@@ -224,7 +228,47 @@ public final class EmbeddingCache {
                 });
     }
 
+    /**
+     * Embeds texts no cache holds. A text already being embedded by another call (the event log consumer warms cold
+     * texts in the background while a batch may ask for the same ones) is awaited, not embedded twice.
+     */
     private Uni<Map<String, float[]>> embedMissing(List<String> texts, Tally tally) {
+        if (texts.isEmpty()) {
+            return Uni.createFrom().item(Map.of());
+        }
+        Map<String, CompletableFuture<float[]>> mine = new HashMap<>();
+        Map<String, CompletableFuture<float[]>> theirs = new HashMap<>();
+        for (String text : texts) {
+            CompletableFuture<float[]> claim = new CompletableFuture<>();
+            CompletableFuture<float[]> running = inFlight.putIfAbsent(text, claim);
+            if (running == null) {
+                mine.put(text, claim);
+            } else {
+                theirs.put(text, running);
+            }
+        }
+        Uni<Map<String, float[]>> own = embedModel(new ArrayList<>(mine.keySet()), tally)
+                .invoke(vectors -> mine.forEach((text, claim) -> claim.complete(vectors.get(text))))
+                .onFailure().invoke(failure -> mine.values().forEach(claim -> claim.completeExceptionally(failure)))
+                .onTermination().invoke(() -> mine.forEach(inFlight::remove));
+        if (theirs.isEmpty()) {
+            return own;
+        }
+        Uni<Map<String, float[]>> awaited = Uni.createFrom()
+                .completionStage(() -> CompletableFuture.allOf(theirs.values().toArray(CompletableFuture[]::new)))
+                .map(ignored -> {
+                    Map<String, float[]> vectors = new HashMap<>();
+                    theirs.forEach((text, running) -> vectors.put(text, running.join()));
+                    return vectors;
+                });
+        return Uni.combine().all().unis(own, awaited).asTuple().map(both -> {
+            Map<String, float[]> all = new HashMap<>(both.getItem1());
+            all.putAll(both.getItem2());
+            return all;
+        });
+    }
+
+    private Uni<Map<String, float[]>> embedModel(List<String> texts, Tally tally) {
         if (texts.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }

@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 /**
  * The cache layers and the item memory against the real Redis on 127.0.0.1:6379, each test under its own key prefix.
@@ -220,6 +221,67 @@ class EmbeddingCacheTest {
         // A search query is not an item title: it does not become the item's vector.
         assertThat(reused.events().get(1).hasVector()).isFalse();
         assertThat(reused.events().get(2).hasVector()).isFalse();
+    }
+
+    @Test
+    void aTextBeingEmbeddedIsAwaitedByASecondCallNotEmbeddedTwice() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        BatchEncoder gated = texts -> Uni.createFrom().completionStage(gate)
+                .chain(() -> encoder.encode(texts));
+        // Without the Redis layer the calls claim their texts as they are subscribed, in this order.
+        EmbeddingCache cache = new EmbeddingCache(MODEL, gated, Optional.empty(), settings(false, 32), meters);
+        // The first call claims both texts and waits in the model; the second asks for one of them and a new one.
+        CompletableFuture<List<float[]>> first = cache.embed(List.of("Red Mug", "Blue Jug")).subscribeAsCompletionStage();
+        CompletableFuture<List<float[]>> second = cache.embed(List.of("blue jug", "Green Bowl"))
+                .subscribeAsCompletionStage();
+        assertThat(first).isNotDone();
+        assertThat(second).isNotDone();
+        gate.complete(null);
+
+        assertThat(second.join()).containsExactly(RecordingEncoder.vector("blue jug"),
+                RecordingEncoder.vector("green bowl"));
+        assertThat(first.join()).containsExactly(RecordingEncoder.vector("red mug"), RecordingEncoder.vector("blue jug"));
+        assertThat(encoder.calls.stream().flatMap(List::stream).toList())
+                .containsExactlyInAnyOrder("red mug", "blue jug", "green bowl");
+    }
+
+    @Test
+    void aFailedEmbeddingFailsItsWaitersAndTheTextCanBeEmbeddedAgain() {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        boolean[] fail = {true};
+        BatchEncoder flaky = texts -> Uni.createFrom().completionStage(gate).chain(() -> fail[0]
+                ? Uni.createFrom().failure(new IllegalStateException("model down"))
+                : encoder.encode(texts));
+        EmbeddingCache cache = new EmbeddingCache(MODEL, flaky, Optional.empty(), settings(false, 32), meters);
+        CompletableFuture<List<float[]>> first = cache.embed(List.of("red mug")).subscribeAsCompletionStage();
+        CompletableFuture<List<float[]>> waiter = cache.embed(List.of("red mug")).subscribeAsCompletionStage();
+        gate.complete(null);
+        assertThat(first).failsWithin(WAIT);
+        assertThat(waiter).failsWithin(WAIT).withThrowableOfType(java.util.concurrent.ExecutionException.class)
+                .withMessageContaining("model down");
+        fail[0] = false;
+        assertThat(cache.embed(List.of("red mug")).await().atMost(WAIT))
+                .containsExactly(RecordingEncoder.vector("red mug"));
+    }
+
+    @Test
+    void cachedTellsWhatEitherLayerHoldsWithoutRunningTheModelOrCounting() {
+        EmbeddingService service = service(true, 32);
+        embed(service, List.of("Red Mug"));
+        // A second process: its local cache is empty, Redis has the vector.
+        EmbeddingCache other = new EmbeddingCache(MODEL, encoder, Optional.of(new RedisVectors(redis)),
+                settings(true, 32), new SimpleMeterRegistry());
+        int callsBefore = encoder.calls.size();
+        double hitsBefore = counter("shoal.inference.cache.hits", "redis");
+
+        boolean[] hit = other.cached(List.of("red  mug", "Blue Jug", "RED MUG")).await().atMost(WAIT);
+
+        assertThat(hit).containsExactly(true, false, true);
+        assertThat(encoder.calls).hasSize(callsBefore);
+        assertThat(counter("shoal.inference.cache.hits", "redis")).isEqualTo(hitsBefore);
+        // What Redis held is now local: embedding it needs neither Redis nor the model.
+        assertThat(other.embed(List.of("red mug")).await().atMost(WAIT)).containsExactly(RecordingEncoder.vector("red mug"));
+        assertThat(encoder.calls).hasSize(callsBefore);
     }
 
     private EmbeddingService service(boolean redisEnabled, int subBatchSize) {
