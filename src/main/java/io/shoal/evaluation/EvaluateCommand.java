@@ -250,6 +250,17 @@ public final class EvaluateCommand {
         row(out, e, "moves by behaviour (hysteresis)", x -> (double) (x.changes() - x.sweepMoves()));
         row(out, e, "cost ratio batch/online (goal >= 0.99)", x -> x.quality().costRatio());
         row(out, e, "ARI vs batch k-means", x -> x.quality().ariVsBatch());
+        row(out, e, "ARI vs " + e.get(0).ariVsBatchRuns().count() + " batch runs (seeds), mean",
+                x -> x.ariVsBatchRuns().mean());
+        StringBuilder range = new StringBuilder(String.format(Locale.ROOT, "%-44s", "  least / greatest"));
+        for (Evaluation.EngineReport x : e) {
+            range.append(String.format(Locale.ROOT, "%16s",
+                    fmt(x.ariVsBatchRuns().min()) + " / " + fmt(x.ariVsBatchRuns().max())));
+        }
+        out.println(range);
+        Evaluation.Spread bb = r.batchVsBatch();
+        out.printf(Locale.ROOT, "%-44s%s (%s / %s)%n", "  batch vs batch (" + bb.count() + " pairs): mean",
+                fmt(bb.mean()), fmt(bb.min()), fmt(bb.max()));
         for (String column : r.batchLabelAmi().keySet()) {
             row(out, e, "AMI vs " + column + " (batch " + fmt(r.batchLabelAmi().get(column)) + ")",
                     x -> x.labelAmi().get(column));

@@ -29,13 +29,24 @@ public final class Evaluation {
      * @param driftCheckpoints checkpoints after the switch
      * @param seed            seeds every random choice of the evaluation (not the engines: they use theirs)
      * @param recommendation  the recommender's parameters (the service's {@code shoal.recommendation.*})
+     * @param batchReferences batch k-means runs (seeds seed, seed + 1, ...) the ARI is also averaged over, so that it
+     *                        reads against the batch optimum's own seed-to-seed agreement; ≥ 1
      */
     public record Options(int k, int batchRestarts, int driftRestarts, double driftFraction, int driftCheckpoints,
-            long seed, RecommendationParams recommendation) {
+            long seed, RecommendationParams recommendation, int batchReferences) {
 
         public static Options defaults(int k) {
             return new Options(k, 10, 3, 0.3, 10, 7,
-                    RecommendationConfig.params(SegmentationDefaults.recommendation(Map.of())));
+                    RecommendationConfig.params(SegmentationDefaults.recommendation(Map.of())), 5);
+        }
+    }
+
+    /** Mean, least and greatest of {@code count} ARIs. */
+    public record Spread(double mean, double min, double max, int count) {
+        static Spread of(List<Double> values) {
+            return new Spread(values.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN),
+                    values.stream().mapToDouble(Double::doubleValue).min().orElse(Double.NaN),
+                    values.stream().mapToDouble(Double::doubleValue).max().orElse(Double.NaN), values.size());
         }
     }
 
@@ -43,13 +54,15 @@ public final class Evaluation {
     public record EngineReport(String engine, SegmentQuality quality, double movedShare, double meanDailyMovedShare,
             int days, long changes, long suppressed, int rescues, long refits, long sweepMoves,
             Map<String, Double> labelAmi, Map<String, ClusteringMetrics.MatchedScores> labelScores,
-            RecommendationCheck.Result recommendations, Map<String, Double> hitRates, DriftCheck.Result drift) {
+            RecommendationCheck.Result recommendations, Map<String, Double> hitRates, DriftCheck.Result drift,
+            Spread ariVsBatchRuns) {
     }
 
     /** Everything measured on one dataset. */
     public record DatasetReport(String dataset, int events, int users, int segmentedUsers, int distinctTexts,
             long linesRead, long linesSkipped, int seededAtEvent, Map<String, Double> batchLabelAmi,
-            Map<String, Integer> labelledUsers, List<EngineReport> engines, int driftSwitchers, double seconds) {
+            Map<String, Integer> labelledUsers, List<EngineReport> engines, int driftSwitchers, double seconds,
+            Spread batchVsBatch) {
     }
 
     private Evaluation() {
@@ -82,6 +95,18 @@ public final class Evaluation {
         SegmentQuality.Snapshot reference = SegmentQuality.Snapshot.of(simulators.get(0));
         int[] batchLabels = new BatchKMeans(options.batchRestarts(), 100, options.seed())
                 .cluster(reference.vectors(), options.k());
+        // Batch k-means lands in a different local optimum per seed: its runs agree with each other only so far.
+        List<int[]> batchRuns = new ArrayList<>(List.of(batchLabels));
+        for (int r = 1; r < options.batchReferences(); r++) {
+            batchRuns.add(new BatchKMeans(options.batchRestarts(), 100, options.seed() + r)
+                    .cluster(reference.vectors(), options.k()));
+        }
+        List<Double> pairs = new ArrayList<>();
+        for (int a = 0; a < batchRuns.size(); a++) {
+            for (int b = a + 1; b < batchRuns.size(); b++) {
+                pairs.add(ClusteringMetrics.adjustedRandIndex(batchRuns.get(a), batchRuns.get(b)));
+            }
+        }
 
         Map<String, Double> batchAmi = new LinkedHashMap<>();
         Map<String, Integer> labelled = new LinkedHashMap<>();
@@ -124,15 +149,18 @@ public final class Evaluation {
             DriftCheck.Result driftResult = drift.run(drifted, new InMemoryDriver(engines.get(i), vectors));
             InMemoryDriver.Movement movement = sim.movement();
             long sweepMoves = sim.swaps().stream().mapToLong(InMemoryDriver.SwapRecord::moved).sum();
+            List<Double> vsRuns = batchRuns.stream()
+                    .map(run -> ClusteringMetrics.adjustedRandIndex(run, snap.labels())).toList();
             reports.add(new EngineReport(engines.get(i).name(), quality, movement.movedShare(),
                     movement.meanDailyShare(), movement.activeUsers().size(), sim.changes(), sim.suppressed(),
-                    sim.rescues(), sim.refits(), sweepMoves, ami, scores, rec, rates, driftResult));
+                    sim.rescues(), sim.refits(), sweepMoves, ami, scores, rec, rates, driftResult,
+                    Spread.of(vsRuns)));
         }
         int users = new LinkedHashSet<>(stream.stream().map(EvaluationEvent::userId).toList()).size();
         int texts = new LinkedHashSet<>(stream.stream().map(EvaluationEvent::text).toList()).size();
         return new DatasetReport(data.format().optionName(), stream.size(), users, reference.userIds().size(), texts,
                 data.linesRead(), data.skipped(), simulators.get(0).seededAtEvent(), batchAmi, labelled, reports,
-                drifted.switchers(), (System.nanoTime() - start) / 1e9);
+                drifted.switchers(), (System.nanoTime() - start) / 1e9, Spread.of(pairs));
     }
 
     private record Labelled(List<String> classes, int[] segments) {
