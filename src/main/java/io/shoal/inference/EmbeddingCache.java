@@ -238,7 +238,14 @@ public final class EmbeddingCache {
         }
         Map<String, CompletableFuture<float[]>> mine = new HashMap<>();
         Map<String, CompletableFuture<float[]>> theirs = new HashMap<>();
+        Map<String, float[]> meanwhile = new HashMap<>();
         for (String text : texts) {
+            // Embedded by another call while this one looked in Redis: the vector is local before its claim ends.
+            float[] known = local.getIfPresent(text);
+            if (known != null) {
+                meanwhile.put(text, known);
+                continue;
+            }
             CompletableFuture<float[]> claim = new CompletableFuture<>();
             CompletableFuture<float[]> running = inFlight.putIfAbsent(text, claim);
             if (running == null) {
@@ -248,9 +255,19 @@ public final class EmbeddingCache {
             }
         }
         Uni<Map<String, float[]>> own = embedModel(new ArrayList<>(mine.keySet()), tally)
-                .invoke(vectors -> mine.forEach((text, claim) -> claim.complete(vectors.get(text))))
+                .invoke(vectors -> {
+                    local.putAll(vectors);
+                    mine.forEach((text, claim) -> claim.complete(vectors.get(text)));
+                })
                 .onFailure().invoke(failure -> mine.values().forEach(claim -> claim.completeExceptionally(failure)))
                 .onTermination().invoke(() -> mine.forEach(inFlight::remove));
+        if (!meanwhile.isEmpty()) {
+            own = own.map(vectors -> {
+                Map<String, float[]> all = new HashMap<>(vectors);
+                all.putAll(meanwhile);
+                return all;
+            });
+        }
         if (theirs.isEmpty()) {
             return own;
         }
