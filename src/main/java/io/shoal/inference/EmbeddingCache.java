@@ -197,17 +197,7 @@ public final class EmbeddingCache {
 
     /** The vectors Redis holds for these normalised texts (present ones only). */
     private Uni<Map<String, float[]>> fetchRedis(List<String> texts) {
-        List<String> keys = texts.stream().map(this::redisKey).toList();
-        return redis.orElseThrow().getAll(keys).map(byKey -> {
-            Map<String, float[]> byText = new HashMap<>();
-            for (int i = 0; i < texts.size(); i++) {
-                float[] vector = byKey.get(keys.get(i));
-                if (vector != null) {
-                    byText.put(texts.get(i), vector);
-                }
-            }
-            return byText;
-        });
+        return redis.orElseThrow().getAll(texts, this::redisKey);
     }
 
     private Uni<Map<String, float[]>> lookUpRedis(List<String> texts) {

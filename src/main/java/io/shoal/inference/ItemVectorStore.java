@@ -39,17 +39,7 @@ public final class ItemVectorStore {
         if (redis.isEmpty()) {
             return Uni.createFrom().item(new HashMap<>(local.getAllPresent(ids)));
         }
-        List<String> keys = ids.stream().map(this::redisKey).toList();
-        return redis.get().getAll(keys).map(byKey -> {
-            Map<String, float[]> byItem = new HashMap<>();
-            for (int i = 0; i < ids.size(); i++) {
-                float[] vector = byKey.get(keys.get(i));
-                if (vector != null) {
-                    byItem.put(ids.get(i), vector);
-                }
-            }
-            return byItem;
-        });
+        return redis.get().getAll(ids, this::redisKey);
     }
 
     /** Records each item's latest vector (one pipelined round trip), replacing older ones. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Vectors in Redis as binary float32 little-endian strings ({@link Vectors#toBytes}): many keys read with one MGET,
@@ -24,17 +25,20 @@ public final class RedisVectors {
         this.redis = redis;
     }
 
-    /** The vectors stored under {@code keys}; absent keys are absent from the map. */
-    public Uni<Map<String, float[]>> getAll(List<String> keys) {
-        if (keys.isEmpty()) {
+    /**
+     * The vectors stored for {@code names}, each under {@code key.apply(name)}, by name; names without a vector are
+     * absent from the map. One MGET.
+     */
+    public Uni<Map<String, float[]>> getAll(List<String> names, Function<String, String> key) {
+        if (names.isEmpty()) {
             return Uni.createFrom().item(Map.of());
         }
-        return redis.execute(Command.MGET, keys.toArray(String[]::new)).map(response -> {
+        return redis.execute(Command.MGET, names.stream().map(key).toArray(String[]::new)).map(response -> {
             Map<String, float[]> found = new HashMap<>();
-            for (int i = 0; i < keys.size(); i++) {
+            for (int i = 0; i < names.size(); i++) {
                 Response value = response.get(i);
                 if (value != null) {
-                    found.put(keys.get(i), Vectors.fromBytes(value.toBytes()));
+                    found.put(names.get(i), Vectors.fromBytes(value.toBytes()));
                 }
             }
             return found;

@@ -231,7 +231,8 @@ class EmbeddingCacheTest {
         // Without the Redis layer the calls claim their texts as they are subscribed, in this order.
         EmbeddingCache cache = new EmbeddingCache(MODEL, gated, Optional.empty(), settings(false, 32), meters);
         // The first call claims both texts and waits in the model; the second asks for one of them and a new one.
-        CompletableFuture<List<float[]>> first = cache.embed(List.of("Red Mug", "Blue Jug")).subscribeAsCompletionStage();
+        CompletableFuture<List<float[]>> first = cache.embed(List.of("Red Mug", "Blue Jug"))
+                .subscribeAsCompletionStage();
         CompletableFuture<List<float[]>> second = cache.embed(List.of("blue jug", "Green Bowl"))
                 .subscribeAsCompletionStage();
         assertThat(first).isNotDone();
@@ -240,7 +241,8 @@ class EmbeddingCacheTest {
 
         assertThat(second.join()).containsExactly(RecordingEncoder.vector("blue jug"),
                 RecordingEncoder.vector("green bowl"));
-        assertThat(first.join()).containsExactly(RecordingEncoder.vector("red mug"), RecordingEncoder.vector("blue jug"));
+        assertThat(first.join()).containsExactly(RecordingEncoder.vector("red mug"),
+                RecordingEncoder.vector("blue jug"));
         assertThat(encoder.calls.stream().flatMap(List::stream).toList())
                 .containsExactlyInAnyOrder("red mug", "blue jug", "green bowl");
     }
@@ -280,7 +282,8 @@ class EmbeddingCacheTest {
         assertThat(encoder.calls).hasSize(callsBefore);
         assertThat(counter("shoal.inference.cache.hits", "redis")).isEqualTo(hitsBefore);
         // What Redis held is now local: embedding it needs neither Redis nor the model.
-        assertThat(other.embed(List.of("red mug")).await().atMost(WAIT)).containsExactly(RecordingEncoder.vector("red mug"));
+        assertThat(other.embed(List.of("red mug")).await().atMost(WAIT))
+                .containsExactly(RecordingEncoder.vector("red mug"));
         assertThat(encoder.calls).hasSize(callsBefore);
     }
 
