@@ -29,7 +29,7 @@ trap 'kill $SINK 2>/dev/null || true' EXIT
 measure() { # label, extra JVM flags...
     local label=$1; shift
     psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db" >/dev/null
-    redis-cli --scan --pattern "$prefix*" | xargs -r -n 500 redis-cli unlink >/dev/null
+    redis-cli --scan --pattern "$prefix*" | xargs -r -d "\n" -n 500 redis-cli unlink >/dev/null
     # authentication off: this measures tracing's cost, not the credential check's
     java -Dquarkus.http.port="$PORT" -Dquarkus.management.port="$((PORT + 2))" -Dshoal.auth.enabled=false \
         -Dshoal.redis.key-prefix="$prefix" \
@@ -50,4 +50,4 @@ measure off
 measure on-all "${otlp[@]}" -Dquarkus.otel.traces.sampler.arg=1.0
 measure on-10pct "${otlp[@]}" -Dquarkus.otel.traces.sampler.arg=0.1
 psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" >/dev/null
-redis-cli --scan --pattern "$prefix*" | xargs -r -n 500 redis-cli unlink >/dev/null
+redis-cli --scan --pattern "$prefix*" | xargs -r -d "\n" -n 500 redis-cli unlink >/dev/null

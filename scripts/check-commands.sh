@@ -23,7 +23,7 @@ cleanup() {
     rm -rf "$PROBE"
     for db in "${CLEAN_DBS[@]}"; do $PG -c "DROP DATABASE IF EXISTS \"$db\" WITH (FORCE)" >/dev/null 2>&1 || true; done
     for p in "${CLEAN_PREFIXES[@]}"; do
-        redis-cli --scan --pattern "$p*" | xargs -r -n 500 redis-cli unlink >/dev/null 2>&1 || true
+        redis-cli --scan --pattern "$p*" | xargs -r -d "\n" -n 500 redis-cli unlink >/dev/null 2>&1 || true
     done
 }
 trap cleanup EXIT
