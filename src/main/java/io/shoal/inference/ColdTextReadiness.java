@@ -32,9 +32,12 @@ public class ColdTextReadiness implements EventReadiness {
 
     @Override
     public Uni<Warming> warm(List<BehaviorEvent> events) {
+        if (!segmenting) {
+            return Uni.createFrom().item(Warming.none());
+        }
         List<String> documents = new ArrayList<>();
         List<Integer> withText = new ArrayList<>();
-        for (int i = 0; i < events.size() && segmenting; i++) {
+        for (int i = 0; i < events.size(); i++) {
             if (events.get(i).type().profileSignal() && EventEmbedder.hasText(events.get(i).text())) {
                 documents.add(EventEmbedder.document(events.get(i)));
                 withText.add(i);

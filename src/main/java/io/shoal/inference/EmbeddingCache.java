@@ -228,12 +228,11 @@ public final class EmbeddingCache {
         }
         Map<String, CompletableFuture<float[]>> mine = new HashMap<>();
         Map<String, CompletableFuture<float[]>> theirs = new HashMap<>();
-        Map<String, float[]> meanwhile = new HashMap<>();
         for (String text : texts) {
             // Embedded by another call while this one looked in Redis: the vector is local before its claim ends.
             float[] known = local.getIfPresent(text);
             if (known != null) {
-                meanwhile.put(text, known);
+                theirs.put(text, CompletableFuture.completedFuture(known));
                 continue;
             }
             CompletableFuture<float[]> claim = new CompletableFuture<>();
@@ -251,13 +250,6 @@ public final class EmbeddingCache {
                 })
                 .onFailure().invoke(failure -> mine.values().forEach(claim -> claim.completeExceptionally(failure)))
                 .onTermination().invoke(() -> mine.forEach(inFlight::remove));
-        if (!meanwhile.isEmpty()) {
-            own = own.map(vectors -> {
-                Map<String, float[]> all = new HashMap<>(vectors);
-                all.putAll(meanwhile);
-                return all;
-            });
-        }
         if (theirs.isEmpty()) {
             return own;
         }

@@ -354,7 +354,7 @@ public class EventLogConsumer implements BatchSource {
                     origins.add(traceparent);
                 }
             }
-            if (ids.isEmpty() && unreadableEntries.isEmpty()) {
+            if (ids.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
             Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
