@@ -40,8 +40,9 @@ public interface PipelineConfig {
     Duration drainTimeout();
 
     /**
-     * Role all: an event whose text the model has not embedded yet waits beside the log, with its shopper's later
-     * events, while other shoppers' events are applied (io.shoal.pipeline.ColdHold); at most this many wait, beyond
+     * Roles all and worker: an event whose text the model has not embedded yet waits beside the log (the event log,
+     * the topic), with its shopper's later events, while other shoppers' events are applied
+     * (io.shoal.pipeline.ColdHold, BatchColdHold); at most this many wait, beyond
      * which a batch waits for the model as a whole. 0 turns the waiting off.
      */
     @WithDefault("1024")

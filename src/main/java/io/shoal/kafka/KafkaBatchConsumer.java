@@ -1,16 +1,19 @@
 package io.shoal.kafka;
 
-import io.shoal.pipeline.MicroBatch;
 import io.shoal.event.EventPosition;
 import io.shoal.pipeline.BatchSource;
 import io.shoal.pipeline.BatchProcessor;
 import io.shoal.pipeline.PipelineClosedException;
+import io.shoal.pipeline.BatchColdHold;
+import io.shoal.pipeline.ColdWaitMeters;
+import io.shoal.pipeline.EventReadiness;
+import io.shoal.config.PipelineConfig;
 import io.shoal.event.Channels;
 import io.shoal.event.BehaviorEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashSet;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -31,6 +34,7 @@ import io.shoal.tracing.Tracing;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
+import io.vertx.core.Vertx;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.reactive.messaging.MutinyEmitter;
 import io.smallrye.reactive.messaging.kafka.KafkaRecord;
@@ -45,6 +49,10 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
  * commits acknowledged offsets periodically (commit strategy {@code throttled}): at-least-once delivery.
  * Redelivered events are recognised by their position (see {@link EventPosition}), so they change nothing.
  * <p>
+ * Events with never-seen texts wait beside the topic while other shoppers' events go on ({@link BatchColdHold}): a
+ * batch is then acknowledged when the last of its events has been applied, after later ones if need be, and the
+ * throttled commit strategy commits no offset past it until then.
+ * <p>
  * A record whose value is not a readable event (a poison record) is sent to {@code shoal.behavior-events.dlq},
  * counted in {@code shoal_kafka_dead_letters_total} and skipped; the batch waits for that send before it is
  * acknowledged. A readable event that cannot be applied is isolated by the {@link BatchProcessor} (split, dead_letter
@@ -54,22 +62,26 @@ import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 @ApplicationScoped
 public class KafkaBatchConsumer implements BatchSource {
 
-    private final BatchProcessor processor;
     private final ObjectMapper json;
     private final MutinyEmitter<byte[]> deadLetters;
     private final Counter deadLettered;
     private final AtomicLong sequence = new AtomicLong();
     private final AtomicInteger running = new AtomicInteger();
+    private final BatchColdHold hold;
     private volatile boolean closing;
 
     public KafkaBatchConsumer(BatchProcessor processor, ObjectMapper json,
-            @Channel(Channels.BEHAVIOR_EVENTS_DLQ) MutinyEmitter<byte[]> deadLetters, MeterRegistry registry) {
-        this.processor = processor;
+            @Channel(Channels.BEHAVIOR_EVENTS_DLQ) MutinyEmitter<byte[]> deadLetters, MeterRegistry registry,
+            EventReadiness readiness, PipelineConfig config, ColdWaitMeters coldWaits, Vertx vertx) {
         this.json = json;
         this.deadLetters = deadLetters;
         this.deadLettered = Counter.builder("shoal.kafka.dead.letters")
                 .description("Records of shoal.behavior-events that could not be read, sent to the dead-letter topic")
                 .register(registry);
+        this.hold = new BatchColdHold(processor::process, readiness, config.maxColdWaiting(),
+                task -> vertx.getOrCreateContext().runOnContext(ignored -> task.run()), sequence::incrementAndGet,
+                coldWaits::waited);
+        coldWaits.register(hold::waiting);
     }
 
     @Incoming(Channels.BEHAVIOR_EVENTS_IN)
@@ -87,48 +99,52 @@ public class KafkaBatchConsumer implements BatchSource {
     @Override
     public void close() {
         closing = true;
+        hold.close();
     }
 
-    /** Whether a batch is being processed now. */
+    /** Whether a batch is being processed now, or events wait for their texts. */
     @Override
     public boolean busy() {
-        return running.get() > 0;
+        return running.get() > 0 || hold.waiting() > 0;
     }
 
     private Uni<Void> process(KafkaRecordBatch<String, byte[]> batch) {
-        List<BehaviorEvent> events = new ArrayList<>(batch.getRecords().size());
-        List<EventPosition> positions = new ArrayList<>(events.size());
+        List<BatchColdHold.Arrival> arrivals = new ArrayList<>(batch.getRecords().size());
         List<Uni<Void>> poison = new ArrayList<>();
-        Set<String> origins = new LinkedHashSet<>();
         for (KafkaRecord<String, byte[]> r : batch.getRecords()) {
             Header trace = r.getHeaders().lastHeader(Tracing.TRACEPARENT);
-            if (trace != null && trace.value() != null) {
-                origins.add(new String(trace.value(), StandardCharsets.US_ASCII));
-            }
             BehaviorEvent event = read(r);
             if (event == null) {
                 poison.add(deadLetter(r));
             } else {
-                events.add(event);
-                positions.add(new EventPosition(r.getPartition(), offset(r)));
+                arrivals.add(new BatchColdHold.Arrival(event, new EventPosition(r.getPartition(), offset(r)),
+                        trace == null || trace.value() == null ? null
+                                : new String(trace.value(), StandardCharsets.US_ASCII)));
             }
         }
         Uni<Void> dead = poison.isEmpty() ? Uni.createFrom().voidItem() : Uni.join().all(poison).andFailFast()
                 .replaceWithVoid();
-        Uni<Void> work = events.isEmpty() ? dead
-                : dead.chain(() -> processor.process(new MicroBatch(sequence.incrementAndGet(), events, positions,
-                        List.copyOf(origins))));
-        return work.onItemOrFailure().transformToUni((ok, failure) -> {
-            if (failure == null) {
-                return Uni.createFrom().completionStage(batch::ack);
+        BatchColdHold.Ticket ticket = new BatchColdHold.Ticket() {
+            @Override
+            public CompletionStage<Void> ack() {
+                return batch.ack();
             }
-            if (failure instanceof PipelineClosedException) {
-                // Not acknowledged, not nacked: the offsets stay uncommitted and the next owner reads the batch.
-                Log.infof("Kafka batch left unacknowledged on shutdown: %s", failure.getMessage());
-                return Uni.createFrom().voidItem();
+
+            @Override
+            public CompletionStage<Void> fail(Throwable failure) {
+                if (failure instanceof PipelineClosedException) {
+                    // Not acknowledged, not nacked: the offsets stay uncommitted and the next owner reads the batch.
+                    Log.infof("Kafka batch left unacknowledged on shutdown: %s", failure.getMessage());
+                    return CompletableFuture.completedFuture(null);
+                }
+                return batch.nack(failure);
             }
-            return Uni.createFrom().completionStage(() -> batch.nack(failure));
-        });
+        };
+        // The dead letters are sent first; the batch is acknowledged when the last of its events is applied, which
+        // for events waiting for their texts may be after later batches.
+        return dead.onFailure().call(f -> Uni.createFrom().completionStage(() -> ticket.fail(f)))
+                .chain(() -> hold.offer(arrivals, ticket))
+                .onFailure().recoverWithNull().replaceWithVoid();
     }
 
     private BehaviorEvent read(KafkaRecord<String, byte[]> r) {

@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Predicate;
 
+import io.shoal.event.BehaviorEvent;
+
 /**
  * Which events of the log can be applied now and which wait for slow work of their own (a text the model has not
  * embedded yet), so that one shopper's cold text never holds back other shoppers' events.
@@ -34,6 +36,12 @@ public final class ColdHold {
     }
 
     private ColdHold() {
+    }
+
+    /** The shoppers whose order an event must keep: the user, and for an identity merge the one merged away. */
+    public static List<String> shoppers(BehaviorEvent event) {
+        return event.previousId() == null || event.previousId().equals(event.userId()) ? List.of(event.userId())
+                : List.of(event.userId(), event.previousId());
     }
 
     /**

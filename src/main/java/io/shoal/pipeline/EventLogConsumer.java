@@ -85,7 +85,7 @@ public class EventLogConsumer implements BatchSource {
     private final DeadLetterRepository deadLetters;
     private final PipelineLag lag;
     private final EventReadiness readiness;
-    private final Counter coldWaits;
+    private final ColdWaitMeters coldWaits;
     /** Read entries waiting for their texts (or behind an earlier one of their shopper), in log order. */
     private volatile List<Waiting> waiting = List.of();
 
@@ -102,7 +102,8 @@ public class EventLogConsumer implements BatchSource {
 
     public EventLogConsumer(EventLog log, BatchProcessor processor, InFlightLimiter limiter, ObjectMapper json,
             DeadLetterRepository deadLetters, SegmentStore leases, PipelineLag lag, PipelineConfig config,
-            RoleConfig roles, Vertx vertx, MeterRegistry registry, EventReadiness readiness) {
+            RoleConfig roles, Vertx vertx, MeterRegistry registry, EventReadiness readiness,
+            ColdWaitMeters coldWaits) {
         this.readiness = readiness;
         this.lag = lag;
         this.leases = leases;
@@ -118,11 +119,8 @@ public class EventLogConsumer implements BatchSource {
         this.unreadable = Counter.builder("shoal.pipeline.log.unreadable")
                 .description("Event log entries that were not a readable event, moved to dead_letter")
                 .register(registry);
-        this.coldWaits = Counter.builder("shoal.pipeline.cold.waits")
-                .description("Events that waited beside the event log for their text's vector (or behind such an event "
-                        + "of their shopper) while other shoppers' events were applied")
-                .register(registry);
-        registry.gauge("shoal.pipeline.cold.waiting", this, c -> c.waiting.size());
+        this.coldWaits = coldWaits;
+        coldWaits.register(() -> waiting.size());
         if (config.maxColdWaiting() < 0) {
             throw new IllegalArgumentException(
                     "shoal.pipeline.max-cold-waiting must be >= 0 but was " + config.maxColdWaiting());
@@ -340,7 +338,7 @@ public class EventLogConsumer implements BatchSource {
                     ? ColdHold.split(inOrder, Waiting::shoppers, Waiting::ready, config.maxColdWaiting())
                     : new ColdHold.Split<>(inOrder, List.of());
             waiting = split.waiting();
-            coldWaits.increment(split.waiting().stream().filter(incoming::contains).count());
+            coldWaits.waited(split.waiting().stream().filter(incoming::contains).count());
             List<BehaviorEvent> events = new ArrayList<>(split.now().size());
             List<EventPosition> positions = new ArrayList<>(split.now().size());
             Set<String> origins = new LinkedHashSet<>();
@@ -382,10 +380,8 @@ public class EventLogConsumer implements BatchSource {
             return warmed == null || warmed.toCompletableFuture().isDone();
         }
 
-        /** The shoppers whose order it must keep: the user, and for an identity merge the one merged away. */
         List<String> shoppers() {
-            return event.previousId() == null || event.previousId().equals(event.userId()) ? List.of(event.userId())
-                    : List.of(event.userId(), event.previousId());
+            return ColdHold.shoppers(event);
         }
     }
 }

@@ -141,6 +141,26 @@ final class KafkaTestBroker {
         }
     }
 
+    /** Records of a topic not yet committed by a consumer group (a partition it never committed counts whole). */
+    static long committedLag(String servers, String group, String topic) throws Exception {
+        try (Admin admin = admin(servers)) {
+            Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndMetadata> committed = admin
+                    .listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(15, TimeUnit.SECONDS);
+            List<TopicPartition> partitions = admin.describeTopics(List.of(topic)).allTopicNames()
+                    .get(15, TimeUnit.SECONDS).get(topic).partitions().stream()
+                    .map(i -> new TopicPartition(topic, i.partition())).toList();
+            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new HashMap<>();
+            partitions.forEach(tp -> latest.put(tp, org.apache.kafka.clients.admin.OffsetSpec.latest()));
+            var ends = admin.listOffsets(latest).all().get(15, TimeUnit.SECONDS);
+            long lag = 0;
+            for (TopicPartition tp : partitions) {
+                var c = committed.get(tp);
+                lag += ends.get(tp).offset() - (c == null ? 0 : c.offset());
+            }
+            return lag;
+        }
+    }
+
     /** Every record of a topic from the beginning (reads until the end offsets known at the start). */
     static List<ConsumerRecord<String, byte[]>> readAll(String servers, String topic) {
         Map<String, Object> p = new HashMap<>();

@@ -228,6 +228,79 @@ class KafkaWorkersIT {
         assertThat(worker.metric("shoal_identity_merges_total")).isEqualTo(1);
     }
 
+    /**
+     * Cold texts in the worker role: one shopper's never-seen titles wait beside the topic (their batches
+     * unacknowledged) while a later event of another shopper in the same partition is applied; then they are applied
+     * in order. Without the waiting, the worker applies a partition's events in order, so the other shopper's event
+     * would come after every one of the cold shopper's events.
+     */
+    @Test
+    void aShoppersColdTextsDoNotHoldBackAnotherShoppersLaterEventInTheWorker() throws Exception {
+        ShoalProcess ingest = start("ingest", "ingest", List.of());
+        ShoalProcess worker = start("worker", "worker", List.of());
+        ingest.awaitReady();
+        worker.awaitReady();
+        String cold = "cold-" + run;
+        String warm = sameKafkaPartition(cold);
+        post(ingest, "[" + event(run + "-w0", warm, TEXTS[0]) + "]", 1);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> hget(prefix + "user:" + warm + ":activity", "total") == 1);
+
+        // 400 titles nobody has seen (long ones: each costs the model a full sequence), then the warm shopper's event.
+        int coldEvents = 400;
+        String[] words = { "vintage", "enamel", "ceramic", "wooden", "hanging", "glass", "retrospot", "pantry",
+            "christmas", "garden", "lantern", "cushion", "ribbon", "doormat", "regency", "parasol" };
+        java.util.Random random = new java.util.Random(run.hashCode());
+        for (int from = 0; from < coldEvents; from += 100) {
+            StringBuilder body = new StringBuilder("[");
+            for (int i = from; i < from + 100; i++) {
+                StringBuilder title = new StringBuilder("item " + run + " " + i);
+                for (int w = 0; w < 60; w++) {
+                    title.append(' ').append(words[random.nextInt(words.length)]);
+                }
+                body.append(i == from ? "" : ",").append(event(run + "-c" + i, cold, title.toString()));
+            }
+            post(ingest, body.append(']').toString(), 100);
+        }
+        post(ingest, "[" + event(run + "-w1", warm, TEXTS[0]) + "]", 1);
+
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
+                .until(() -> hget(prefix + "user:" + warm + ":activity", "total") == 2);
+        long coldApplied = hget(prefix + "user:" + cold + ":activity", "total");
+        assertThat(coldApplied).as("the cold shopper's events still waiting when the later warm event was applied")
+                .isLessThan(coldEvents);
+        assertThat(worker.metric("shoal_pipeline_cold_waits_total")).isPositive();
+
+        // Then every cold event, in order (the activity counter skips an event at or below the last it counted, so
+        // one applied out of order would leave the total short), and the batches are acknowledged: committed.
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
+                .until(() -> hget(prefix + "user:" + cold + ":activity", "total") == coldEvents);
+        await().atMost(Duration.ofSeconds(30)).until(() -> worker.metric("shoal_pipeline_cold_waiting") == 0);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> KafkaTestBroker.committedLag(bootstrap, "shoal-workers-" + run, events) == 0);
+    }
+
+    /** A user id whose events land in the same partition as {@code user}'s (Kafka's default partitioner). */
+    private static String sameKafkaPartition(String user) {
+        int target = partition(user);
+        for (int i = 0;; i++) {
+            String candidate = "warm-" + i + "-" + user;
+            if (partition(candidate) == target) {
+                return candidate;
+            }
+        }
+    }
+
+    private static int partition(String key) {
+        return org.apache.kafka.common.utils.Utils.toPositive(
+                org.apache.kafka.common.utils.Utils.murmur2(key.getBytes(StandardCharsets.UTF_8))) % PARTITIONS;
+    }
+
+    private static String event(String id, String user, String text) {
+        return "{\"eventId\":\"" + id + "\",\"userId\":\"" + user + "\",\"type\":\"view\",\"text\":\"" + text
+                + "\"}";
+    }
+
     private static List<String> tracingTo(OtlpCollector collector, String process) {
         return List.of("-Dquarkus.otel.sdk.disabled=false",
                 "-Dquarkus.otel.exporter.otlp.traces.protocol=http/protobuf",
