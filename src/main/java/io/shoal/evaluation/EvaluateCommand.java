@@ -235,12 +235,17 @@ public final class EvaluateCommand {
             header.append(String.format(Locale.ROOT, "%16s", x.engine()));
         }
         out.println(header);
+        Evaluation.BatchReference b = r.batch();
         row(out, e, "silhouette (cosine, sample 2000), higher better", x -> x.quality().silhouette());
+        batchRow(out, b.silhouette());
         row(out, e, "Davies-Bouldin, lower better", x -> x.quality().daviesBouldin());
+        batchRow(out, b.daviesBouldin());
         row(out, e, "segments in use", x -> (double) x.quality().segments());
         row(out, e, "largest segment share", x -> (double) x.quality().sizes()[0] / x.quality().users());
+        batchRow(out, b.largestShare());
         row(out, e, "smallest segment share",
                 x -> (double) x.quality().sizes()[x.quality().sizes().length - 1] / x.quality().users());
+        batchRow(out, b.smallestShare());
         row(out, e, "moved per active user-day", Evaluation.EngineReport::movedShare);
         row(out, e, "segment changes (total)", x -> (double) x.changes());
         row(out, e, "moves held back by hysteresis", x -> (double) x.suppressed());
@@ -286,6 +291,12 @@ public final class EvaluateCommand {
         if (!r.labelledUsers().isEmpty()) {
             out.println("segmented users with a label: " + r.labelledUsers());
         }
+    }
+
+    /** The batch optimum's value of the row above: mean (least / greatest) over the batch runs. */
+    private static void batchRow(PrintStream out, Evaluation.Spread s) {
+        out.printf(Locale.ROOT, "%-44s%s (%s / %s)%n", "  batch k-means, " + s.count() + " runs: mean", fmt(s.mean()),
+                fmt(s.min()), fmt(s.max()));
     }
 
     static void print(RecommendationHoldout.Result r, LocalDate cutoff, PrintStream out) {

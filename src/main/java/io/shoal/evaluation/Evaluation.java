@@ -62,7 +62,14 @@ public final class Evaluation {
     public record DatasetReport(String dataset, int events, int users, int segmentedUsers, int distinctTexts,
             long linesRead, long linesSkipped, int seededAtEvent, Map<String, Double> batchLabelAmi,
             Map<String, Integer> labelledUsers, List<EngineReport> engines, int driftSwitchers, double seconds,
-            Spread batchVsBatch) {
+            Spread batchVsBatch, BatchReference batch) {
+    }
+
+    /**
+     * The batch optimum's own scores on the final profiles, over the batch runs: the reference of the goal
+     * "silhouette ≥ the batch clustering's − 0.005", and what a k-means objective gives on the other rows.
+     */
+    public record BatchReference(Spread silhouette, Spread daviesBouldin, Spread largestShare, Spread smallestShare) {
     }
 
     private Evaluation() {
@@ -101,6 +108,14 @@ public final class Evaluation {
             batchRuns.add(new BatchKMeans(options.batchRestarts(), 100, options.seed() + r)
                     .cluster(reference.vectors(), options.k()));
         }
+        List<SegmentQuality> batchQuality = batchRuns.stream()
+                .map(run -> SegmentQuality.of(reference.vectors(), run, batchLabels, options.seed())).toList();
+        BatchReference batch = new BatchReference(
+                Spread.of(batchQuality.stream().map(SegmentQuality::silhouette).toList()),
+                Spread.of(batchQuality.stream().map(SegmentQuality::daviesBouldin).toList()),
+                Spread.of(batchQuality.stream().map(q -> (double) q.sizes()[0] / q.users()).toList()),
+                Spread.of(batchQuality.stream().map(q -> (double) q.sizes()[q.sizes().length - 1] / q.users())
+                        .toList()));
         List<Double> pairs = new ArrayList<>();
         for (int a = 0; a < batchRuns.size(); a++) {
             for (int b = a + 1; b < batchRuns.size(); b++) {
@@ -160,7 +175,7 @@ public final class Evaluation {
         int texts = new LinkedHashSet<>(stream.stream().map(EvaluationEvent::text).toList()).size();
         return new DatasetReport(data.format().optionName(), stream.size(), users, reference.userIds().size(), texts,
                 data.linesRead(), data.skipped(), simulators.get(0).seededAtEvent(), batchAmi, labelled, reports,
-                drifted.switchers(), (System.nanoTime() - start) / 1e9, Spread.of(pairs));
+                drifted.switchers(), (System.nanoTime() - start) / 1e9, Spread.of(pairs), batch);
     }
 
     private record Labelled(List<String> classes, int[] segments) {

@@ -55,6 +55,13 @@ class EvaluateCommandTest {
                 .containsExactly("online-retail", "complete-journey");
         for (Evaluation.DatasetReport r : reports) {
             assertThat(r.segmentedUsers()).as("every customer segmented").isEqualTo(r.users());
+            Evaluation.BatchReference batch = r.batch();
+            assertThat(batch.silhouette().count()).as("one score per batch run").isEqualTo(5);
+            assertThat(batch.silhouette().min()).isBetween(-1.0, batch.silhouette().max());
+            assertThat(batch.silhouette().max()).isLessThanOrEqualTo(1.0);
+            assertThat(batch.daviesBouldin().min()).isNotNegative();
+            assertThat(batch.largestShare().mean()).isBetween(1.0 / 3, 1.0);
+            assertThat(batch.smallestShare().mean()).isBetween(0.0, batch.largestShare().mean());
             assertThat(r.engines()).extracting(Evaluation.EngineReport::engine)
                     .containsExactly("shoal", "shoal-gmm", "spark-baseline");
             for (Evaluation.EngineReport e : r.engines()) {
@@ -83,6 +90,7 @@ class EvaluateCommandTest {
         });
         assertThat(table).contains("== clear-structure", "live/batch ARI over seeds");
         assertThat(table).contains("== online-retail", "== complete-journey", "cost ratio batch/online",
+                "batch k-means, 5 runs: mean",
                 "hit rate @10 segment", "AMI vs household_comp");
         assertThat(new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(doc))
                 .contains("\"costRatio\"", "\"hitRates\"");
