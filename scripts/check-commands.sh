@@ -41,7 +41,7 @@ wait_ready() { # management port, seconds, log
 
 # Every subcommand ./shoal help lists has a check below (a new subcommand without one fails here).
 listed=$(./shoal help | awk '/^  [a-z-]+ /{print $1}' | sort | tr '\n' ' ')
-checked="bench bench-ack bench-cold build dead-letters demo evaluate hash-key help load-test replay serve "
+checked="bench bench-ack bench-cold build dead-letters demo evaluate hash-key help load-test rec-check replay serve "
 [ "$listed" = "$checked" ] || fail "./shoal help lists [$listed] but this script checks [$checked]"
 say "./shoal help lists: $listed"
 
@@ -100,6 +100,18 @@ for w in 1024 0; do
     grep -Eq "^\| $w \| [1-9][0-9]* \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \|" <<<"$out" \
         || { echo "$out" >&2; fail "./shoal bench-cold printed no row for max-cold-waiting=$w"; }
 done
+
+say "./shoal rec-check --cutoff 2011-01-01 (the recommendations' hold-out through a running service)"
+CLEAN_DBS+=("shoal_rec_check")
+CLEAN_PREFIXES+=("shoal-rec-check:")
+out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(free_port)" \
+    ./shoal rec-check --cutoff 2011-01-01 --port "$(free_port)" 2>&1) || { echo "$out" >&2; fail "./shoal rec-check"; }
+for s in blended segment personal global; do
+    grep -Eq "^$s +0\.[0-9]{3} +0\.[0-9]{3} +[01]\.[0-9]{3}$" <<<"$out" \
+        || { echo "$out" >&2; fail "./shoal rec-check printed no $s row"; }
+done
+grep -Eq "learned before 2011-01-01, .* [1-9][0-9,]* customers \(0 unknown to the service" <<<"$out" \
+    || { echo "$out" >&2; fail "./shoal rec-check scored no customer the service knew"; }
 
 say "./shoal serve (own database, created; an operator's admin key), then replay, dead-letters, load-test"
 port=$(free_port)

@@ -59,39 +59,10 @@ public final class RecommendationHoldout {
      */
     public static Result run(List<EvaluationEvent> stream, Map<String, float[]> vectors, EngineSettings engine,
             RecommendationParams params, Predicate<String> recommendable, long cutoffMillis) {
-        List<EvaluationEvent> train = new ArrayList<>();
-        Map<String, Long> targetTime = new HashMap<>();
-        Map<String, Set<String>> target = new HashMap<>();
-        Set<String> catalogue = new HashSet<>();
-        for (EvaluationEvent e : stream) {
-            if (e.eventMillis() < cutoffMillis) {
-                train.add(e);
-                if (e.type() == EventType.PURCHASE && recommendable.test(e.itemId())) {
-                    catalogue.add(RecommendationReplay.key(e));
-                }
-                continue;
-            }
-            if (e.type() != EventType.PURCHASE || !recommendable.test(e.itemId())) {
-                continue;
-            }
-            Long t = targetTime.get(e.userId());
-            if (t == null || e.eventMillis() < t) {
-                targetTime.put(e.userId(), e.eventMillis());
-                target.put(e.userId(), new HashSet<>());
-                t = e.eventMillis();
-            }
-            if (t == e.eventMillis()) {
-                target.get(e.userId()).add(RecommendationReplay.key(e));
-            }
-        }
+        Protocol protocol = Protocol.of(stream, recommendable, cutoffMillis);
+        List<EvaluationEvent> train = protocol.train();
         RecommendationReplay replay = new RecommendationReplay(params, recommendable);
         InMemoryDriver driver = new InMemoryDriver(engine, vectors).run(train, List.of(replay));
-        Set<String> buyers = new HashSet<>();
-        for (EvaluationEvent e : train) {
-            if (e.type() == EventType.PURCHASE && recommendable.test(e.itemId())) {
-                buyers.add(e.userId());
-            }
-        }
         int top = RecommendationCheck.TOP;
         Map<Strategy, Tally> tallies = new EnumMap<>(Strategy.class);
         for (Strategy s : Strategy.values()) {
@@ -99,61 +70,108 @@ public final class RecommendationHoldout {
         }
         Tally discovery = new Tally();
         long[] discoveryItems = new long[2]; // items, of which "often bought with"
-        int customers = 0;
-        for (Map.Entry<String, Set<String>> t : target.entrySet()) {
-            if (!buyers.contains(t.getKey())) {
-                continue;
-            }
-            customers++;
+        int customers = protocol.targets().size();
+        for (Map.Entry<String, Set<String>> t : protocol.targets().entrySet()) {
             Long segment = driver.segmentOf(t.getKey());
             // Everything at once (the service reads per strategy only what its rule uses: the same lists).
             ShopperView view = replay.state().view(t.getKey(), segment, replay.recommender().candidates(top),
                     top, null);
-            double ideal = 0;
-            for (int r = 1; r <= Math.min(top, t.getValue().size()); r++) {
-                ideal += 1 / log2(r + 1);
-            }
             for (Strategy s : Strategy.values()) {
-                tallies.get(s).add(replay.recommender().recommend(s, view, top, cutoffMillis, 0, null), t.getValue(),
-                        ideal);
+                tallies.get(s).add(items(replay.recommender().recommend(s, view, top, cutoffMillis, 0, null)),
+                        t.getValue());
             }
             List<Recommendation> fresh = replay.recommender().recommend(Strategy.BLENDED, view, top, cutoffMillis,
                     1, null);
-            discovery.add(fresh, t.getValue(), ideal);
+            discovery.add(items(fresh), t.getValue());
             discoveryItems[0] += fresh.size();
             discoveryItems[1] += fresh.stream().filter(x -> x.reason().kind() == Recommendation.Kind.BOUGHT_WITH)
                     .count();
         }
         Map<Strategy, Score> scores = new EnumMap<>(Strategy.class);
         for (Strategy s : Strategy.values()) {
-            scores.put(s, tallies.get(s).score(customers, catalogue.size()));
+            scores.put(s, tallies.get(s).score(customers, protocol.catalogue().size()));
         }
-        return new Result(cutoffMillis, train.size(), customers, catalogue.size(), scores,
-                discovery.score(customers, catalogue.size()),
+        return new Result(cutoffMillis, train.size(), customers, protocol.catalogue().size(), scores,
+                discovery.score(customers, protocol.catalogue().size()),
                 discoveryItems[0] == 0 ? 0 : (double) discoveryItems[1] / discoveryItems[0]);
     }
 
-    /** One list kind's hits, gains and distinct items over the customers. */
-    private static final class Tally {
-        long hits;
-        double gains;
-        final Set<String> shown = new HashSet<>();
+    private static List<String> items(List<Recommendation> list) {
+        return list.stream().map(Recommendation::item).toList();
+    }
 
-        void add(List<Recommendation> list, Set<String> basket, double ideal) {
+    /**
+     * The protocol's split of a stream in time order: what is learned and what each customer is scored on. One
+     * implementation for the in-memory evaluation and for the check against the running service
+     * ({@link ServiceHoldoutCheck}).
+     *
+     * @param train     every event before the cutoff
+     * @param targets   per customer with product purchases before and after the cutoff: the item keys of their
+     *                  first basket after it (their product purchases at the earliest later timestamp)
+     * @param catalogue the distinct products bought before the cutoff
+     */
+    public record Protocol(List<EvaluationEvent> train, Map<String, Set<String>> targets, Set<String> catalogue) {
+
+        public static Protocol of(List<EvaluationEvent> stream, Predicate<String> recommendable, long cutoffMillis) {
+            List<EvaluationEvent> train = new ArrayList<>();
+            Map<String, Long> targetTime = new HashMap<>();
+            Map<String, Set<String>> target = new HashMap<>();
+            Set<String> catalogue = new HashSet<>();
+            Set<String> buyers = new HashSet<>();
+            for (EvaluationEvent e : stream) {
+                boolean product = e.type() == EventType.PURCHASE && recommendable.test(e.itemId());
+                if (e.eventMillis() < cutoffMillis) {
+                    train.add(e);
+                    if (product) {
+                        catalogue.add(RecommendationReplay.key(e));
+                        buyers.add(e.userId());
+                    }
+                    continue;
+                }
+                if (!product) {
+                    continue;
+                }
+                Long t = targetTime.get(e.userId());
+                if (t == null || e.eventMillis() < t) {
+                    targetTime.put(e.userId(), e.eventMillis());
+                    target.put(e.userId(), new HashSet<>());
+                    t = e.eventMillis();
+                }
+                if (t == e.eventMillis()) {
+                    target.get(e.userId()).add(RecommendationReplay.key(e));
+                }
+            }
+            target.keySet().retainAll(buyers);
+            return new Protocol(train, new java.util.TreeMap<>(target), catalogue);
+        }
+    }
+
+    /** One list kind's hits, gains and distinct items over the customers. */
+    public static final class Tally {
+        private long hits;
+        private double gains;
+        private final Set<String> shown = new HashSet<>();
+
+        /** One customer's list (item keys, best first) against their target basket. */
+        public void add(List<String> list, Set<String> basket) {
+            double ideal = 0;
+            for (int r = 1; r <= Math.min(RecommendationCheck.TOP, basket.size()); r++) {
+                ideal += 1 / log2(r + 1);
+            }
             double dcg = 0;
             for (int r = 0; r < list.size(); r++) {
-                shown.add(list.get(r).item());
-                if (basket.contains(list.get(r).item())) {
+                shown.add(list.get(r));
+                if (basket.contains(list.get(r))) {
                     dcg += 1 / log2(r + 2);
                 }
             }
             if (dcg > 0) {
                 hits++;
             }
-            gains += dcg / ideal;
+            gains += ideal > 0 ? dcg / ideal : 0;
         }
 
-        Score score(int customers, int catalogue) {
+        public Score score(int customers, int catalogue) {
             return new Score(customers == 0 ? 0 : (double) hits / customers, customers == 0 ? 0 : gains / customers,
                     catalogue == 0 ? 0 : (double) shown.size() / catalogue);
         }

@@ -48,6 +48,24 @@ public final class ReplayCommand {
         this.clock = clock;
     }
 
+    /** The lines of {@code source}, with events at or after {@code cutoff} skipped as after-cutoff. */
+    static LineSource before(LineSource source, java.time.Instant cutoff) {
+        return new LineSource() {
+            @Override
+            public MappingResult next() throws IOException {
+                MappingResult r = source.next();
+                return r != null && !r.isSkipped() && !r.event().occurredAt().isBefore(cutoff)
+                        ? MappingResult.skipped(SkipReason.AFTER_CUTOFF, r.event().occurredAt().toString())
+                        : r;
+            }
+
+            @Override
+            public double fractionRead() {
+                return source.fractionRead();
+            }
+        };
+    }
+
     public static void main(String[] args) {
         ReplayCommand command = new ReplayCommand(System.out, System.err, System.console() != null,
                 HttpBatchSender.defaultClient(), ReplayClock.SYSTEM);
@@ -90,7 +108,7 @@ public final class ReplayCommand {
                         () -> Math.max(reader.fractionRead(),
                                 o.limit() > 0 ? (double) stats.linesRead() / o.limit() : 0),
                         clock)) {
-            replayer.run(reader);
+            replayer.run(o.before() == null ? reader : before(reader, o.before()));
         } catch (ServiceUnreachableException e) {
             return report(EXIT_UNREACHABLE, e.getMessage());
         } catch (ReplayFailedException e) {

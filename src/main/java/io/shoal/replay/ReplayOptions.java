@@ -4,6 +4,10 @@ import java.net.URI;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
 /**
@@ -21,6 +25,7 @@ import java.util.Locale;
  * @param summaryJson where to write the summary as JSON, or null
  * @param simulateFeedback {@code --simulate-feedback}: show each basket's shopper recommendations first and send back
  *                    impressions and clicks ({@link FeedbackSimulator})
+ * @param before      {@code --before}: events at or after this instant are skipped (reason after-cutoff), or null
  */
 public record ReplayOptions(
         Path file,
@@ -33,12 +38,13 @@ public record ReplayOptions(
         int concurrency,
         URI endpoint,
         Path summaryJson,
-        boolean simulateFeedback) {
+        boolean simulateFeedback,
+        Instant before) {
 
-    /** Without simulated feedback. */
+    /** Without simulated feedback, every event. */
     public ReplayOptions(Path file, DatasetFormat format, Path products, Double rate, Double speedup, long limit,
             int batch, int concurrency, URI endpoint, Path summaryJson) {
-        this(file, format, products, rate, speedup, limit, batch, concurrency, endpoint, summaryJson, false);
+        this(file, format, products, rate, speedup, limit, batch, concurrency, endpoint, summaryJson, false, null);
     }
 
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
@@ -68,6 +74,9 @@ public record ReplayOptions(
               --url URL               the service (default http://127.0.0.1:8080; /v1/events is added when the
                                       URL has no path)
               --summary-json FILE     also write the final summary as JSON
+              --before DATE           send only events before DATE (YYYY-MM-DD, midnight in the data's time
+                                      zone: Europe/London for Online Retail, UTC otherwise); later ones are
+                                      skipped as after-cutoff (what ./shoal rec-check holds out)
               --simulate-feedback     before each basket, ask the shopper's recommendations and send back an
                                       impression per item shown and a click per shown item the basket holds
                                       (so the service's CTR and conversion per strategy and segment fill up)
@@ -93,6 +102,7 @@ public record ReplayOptions(
         String url = DEFAULT_URL;
         Path summaryJson = null;
         boolean simulateFeedback = false;
+        String before = null;
         for (int i = 0; i < args.length; i++) {
             String arg = args[i];
             if (arg.equals("-h") || arg.equals("--help")) {
@@ -137,6 +147,7 @@ public record ReplayOptions(
                 case "--concurrency" -> concurrency = (int) integer(name, value, 1, MAX_CONCURRENCY);
                 case "--url" -> url = value;
                 case "--summary-json" -> summaryJson = Path.of(value);
+                case "--before" -> before = value;
                 default -> throw new ReplayUsageException("unknown option " + name);
             }
         }
@@ -171,8 +182,17 @@ public record ReplayOptions(
             throw new ReplayUsageException("--products applies to complete-journey only, but the format is "
                     + dataset.optionName());
         }
+        Instant cutoff = null;
+        if (before != null) {
+            try {
+                cutoff = LocalDate.parse(before.trim()).atStartOfDay(dataset == DatasetFormat.ONLINE_RETAIL
+                        ? OnlineRetailMapper.DEFAULT_ZONE : ZoneOffset.UTC).toInstant();
+            } catch (DateTimeParseException e) {
+                throw new ReplayUsageException("--before must be a date like 2011-10-01 but was " + before);
+            }
+        }
         return new ReplayOptions(file, dataset, productsFile, rate, speedup, limit, batch, concurrency,
-                endpoint(url), summaryJson, simulateFeedback);
+                endpoint(url), summaryJson, simulateFeedback, cutoff);
     }
 
     /** products.csv.gz next to the transactions, else products.csv. */
@@ -185,7 +205,7 @@ public record ReplayOptions(
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--format", "--products", "--rate", "--speedup", "--limit", "--batch", "--concurrency", "--url",
-                    "--summary-json" -> true;
+                    "--summary-json", "--before" -> true;
             default -> false;
         };
     }

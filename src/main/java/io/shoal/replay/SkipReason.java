@@ -13,7 +13,9 @@ public enum SkipReason {
     /** Complete Journey transaction whose product_id is not in products.csv. */
     UNKNOWN_PRODUCT,
     /** A number or timestamp that does not parse, or a missing required field. */
-    MALFORMED_LINE;
+    MALFORMED_LINE,
+    /** An event at or after {@code --before}: left for a hold-out check ({@code ./shoal rec-check}). */
+    AFTER_CUTOFF;
 
     /** The name used in the summary and its JSON, e.g. {@code missing-customer-id}. */
     public String label() {

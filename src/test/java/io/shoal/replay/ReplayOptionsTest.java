@@ -41,6 +41,44 @@ class ReplayOptionsTest {
     }
 
     @Test
+    void beforeIsMidnightInTheDatasTimeZoneAndSkipsLaterEventsAsAfterCutoff() throws Exception {
+        Path f = file("online-retail.csv.gz");
+        assertThat(ReplayOptions.parse(f.toString()).before()).isNull();
+        // Online Retail is London time: 2011-07-01 00:00 BST is 2011-06-30T23:00Z.
+        assertThat(ReplayOptions.parse(f.toString(), "--before", "2011-07-01").before())
+                .isEqualTo(java.time.Instant.parse("2011-06-30T23:00:00Z"));
+        assertThatThrownBy(() -> ReplayOptions.parse(f.toString(), "--before=July"))
+                .isInstanceOf(ReplayUsageException.class).hasMessageContaining("--before must be a date");
+        assertThat(ReplayOptions.USAGE).contains("--before DATE");
+
+        java.time.Instant cutoff = java.time.Instant.parse("2011-06-30T23:00:00Z");
+        java.util.Iterator<MappingResult> lines = java.util.List.of(
+                MappingResult.of(event(cutoff.minusSeconds(1))), MappingResult.skipped(SkipReason.MALFORMED_LINE, "x"),
+                MappingResult.of(event(cutoff))).iterator();
+        LineSource source = ReplayCommand.before(new LineSource() {
+            @Override
+            public MappingResult next() {
+                return lines.hasNext() ? lines.next() : null;
+            }
+
+            @Override
+            public double fractionRead() {
+                return 0.5;
+            }
+        }, cutoff);
+        assertThat(source.next().isSkipped()).as("before the cutoff: sent").isFalse();
+        assertThat(source.next().skip()).isEqualTo(SkipReason.MALFORMED_LINE);
+        assertThat(source.next().skip()).as("at the cutoff: held out").isEqualTo(SkipReason.AFTER_CUTOFF);
+        assertThat(source.next()).isNull();
+        assertThat(source.fractionRead()).isEqualTo(0.5);
+        assertThat(SkipReason.AFTER_CUTOFF.label()).isEqualTo("after-cutoff");
+    }
+
+    private static ReplayEvent event(java.time.Instant at) {
+        return new ReplayEvent("e", "u", io.shoal.event.EventType.PURCHASE, "1", "t", null, 1.0, 1, at);
+    }
+
+    @Test
     void everyOptionInBothSpellings() throws Exception {
         Path f = file("data.csv");
 
