@@ -141,6 +141,15 @@ final class KafkaTestBroker {
         }
     }
 
+    /** The offset a consumer group committed for a partition (the next one it reads), 0 when none. */
+    static long committed(String servers, String group, TopicPartition partition) throws Exception {
+        try (Admin admin = admin(servers)) {
+            var c = admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get(15, TimeUnit.SECONDS)
+                    .get(partition);
+            return c == null ? 0 : c.offset();
+        }
+    }
+
     /** Records of a topic not yet committed by a consumer group (a partition it never committed counts whole). */
     static long committedLag(String servers, String group, String topic) throws Exception {
         try (Admin admin = admin(servers)) {

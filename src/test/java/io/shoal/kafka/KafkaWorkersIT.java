@@ -248,20 +248,7 @@ class KafkaWorkersIT {
 
         // 400 titles nobody has seen (long ones: each costs the model a full sequence), then the warm shopper's event.
         int coldEvents = 400;
-        String[] words = { "vintage", "enamel", "ceramic", "wooden", "hanging", "glass", "retrospot", "pantry",
-            "christmas", "garden", "lantern", "cushion", "ribbon", "doormat", "regency", "parasol" };
-        java.util.Random random = new java.util.Random(run.hashCode());
-        for (int from = 0; from < coldEvents; from += 100) {
-            StringBuilder body = new StringBuilder("[");
-            for (int i = from; i < from + 100; i++) {
-                StringBuilder title = new StringBuilder("item " + run + " " + i);
-                for (int w = 0; w < 60; w++) {
-                    title.append(' ').append(words[random.nextInt(words.length)]);
-                }
-                body.append(i == from ? "" : ",").append(event(run + "-c" + i, cold, title.toString()));
-            }
-            post(ingest, body.append(']').toString(), 100);
-        }
+        postColdTitles(ingest, cold, coldEvents);
         post(ingest, "[" + event(run + "-w1", warm, TEXTS[0]) + "]", 1);
 
         await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(20))
@@ -275,9 +262,93 @@ class KafkaWorkersIT {
         // one applied out of order would leave the total short), and the batches are acknowledged: committed.
         await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(200))
                 .until(() -> hget(prefix + "user:" + cold + ":activity", "total") == coldEvents);
+        assertThat(worker.scrape()).contains("shoal_pipeline_cold_waiting ");
         await().atMost(Duration.ofSeconds(30)).until(() -> worker.metric("shoal_pipeline_cold_waiting") == 0);
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .until(() -> KafkaTestBroker.committedLag(bootstrap, "shoal-workers-" + run, events) == 0);
+    }
+
+    /**
+     * While cold texts wait, no offset past the first of them is committed (the worker commits every 100 ms here): a
+     * batch is acknowledged only once all its events are applied, so a crash at any moment loses nothing. Each polled
+     * batch holds cold titles that wait and another shopper's events that are applied at once, so acknowledging a
+     * batch when its first events are applied would commit past the waiting ones.
+     */
+    @Test
+    void noOffsetPastAWaitingEventIsCommitted() throws Exception {
+        ShoalProcess ingest = start("ingest", "ingest", List.of());
+        ShoalProcess worker = start("worker", "worker",
+                List.of("-Dmp.messaging.incoming.behavior-events-in.auto.commit.interval.ms=100"));
+        ingest.awaitReady();
+        worker.awaitReady();
+        String cold = "stop-" + run;
+        String warm = sameKafkaPartition(cold);
+        post(ingest, "[" + event(run + "-w0", warm, TEXTS[0]) + "]", 1);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> hget(prefix + "user:" + warm + ":activity", "total") == 1);
+        int coldEvents = 300;
+        int warmEvents = postColdTitles(ingest, cold, coldEvents, warm);
+        List<Long> coldOffsets = KafkaTestBroker.readAll(bootstrap, events).stream()
+                .filter(r -> r.key().equals(cold)).map(ConsumerRecord::offset).sorted().toList();
+        assertThat(coldOffsets).hasSize(coldEvents);
+        org.apache.kafka.common.TopicPartition tp = new org.apache.kafka.common.TopicPartition(events,
+                partition(cold));
+        String group = "shoal-workers-" + run;
+        long[] samples = {0, 0};
+        await().atMost(Duration.ofSeconds(180)).pollInterval(Duration.ofMillis(50)).until(() -> {
+            // The commit first, then what is applied: both only grow, so the check never fails a correct worker.
+            long committed = KafkaTestBroker.committed(bootstrap, group, tp);
+            long applied = hget(prefix + "user:" + cold + ":activity", "total");
+            if (applied < coldEvents) {
+                long firstWaiting = coldOffsets.get((int) applied);
+                assertThat(committed).as("committed offset while the cold event at %d is not applied", firstWaiting)
+                        .isLessThanOrEqualTo(firstWaiting);
+                samples[0]++;
+                samples[1] = Math.max(samples[1], committed);
+            }
+            return applied == coldEvents;
+        });
+        assertThat(samples[0]).as("checked while events waited").isPositive();
+        assertThat(worker.metric("shoal_pipeline_cold_waits_total")).isPositive();
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> hget(prefix + "user:" + warm + ":activity", "total") == 1 + warmEvents);
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> KafkaTestBroker.committedLag(bootstrap, group, events) == 0);
+    }
+
+    /** {@code count} view events of {@code user}, each with a long title nobody has sent before, 100 per request. */
+    private void postColdTitles(ShoalProcess ingest, String user, int count) throws Exception {
+        postColdTitles(ingest, user, count, null);
+    }
+
+    /**
+     * The same, with an event of {@code warm} (a title already embedded) after every tenth; returns how many of
+     * those.
+     */
+    private int postColdTitles(ShoalProcess ingest, String user, int count, String warm) throws Exception {
+        int warmEvents = 0;
+        String[] words = { "vintage", "enamel", "ceramic", "wooden", "hanging", "glass", "retrospot", "pantry",
+            "christmas", "garden", "lantern", "cushion", "ribbon", "doormat", "regency", "parasol" };
+        java.util.Random random = new java.util.Random((run + user).hashCode());
+        for (int from = 0; from < count; from += 100) {
+            StringBuilder body = new StringBuilder("[");
+            int n = Math.min(100, count - from);
+            int inRequest = n;
+            for (int i = from; i < from + n; i++) {
+                StringBuilder title = new StringBuilder("item " + user + " " + i);
+                for (int w = 0; w < 60; w++) {
+                    title.append(' ').append(words[random.nextInt(words.length)]);
+                }
+                body.append(i == from ? "" : ",").append(event(run + "-" + user + "-" + i, user, title.toString()));
+                if (warm != null && i % 10 == 9) {
+                    body.append(',').append(event(run + "-" + warm + "-" + i, warm, TEXTS[0]));
+                    warmEvents++;
+                    inRequest++;
+                }
+            }
+            post(ingest, body.append(']').toString(), inRequest);
+        }
+        return warmEvents;
     }
 
     /** A user id whose events land in the same partition as {@code user}'s (Kafka's default partitioner). */
