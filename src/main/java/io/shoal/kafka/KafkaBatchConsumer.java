@@ -105,7 +105,7 @@ public class KafkaBatchConsumer implements BatchSource {
     /** Whether a batch is being processed now, or events wait for their texts. */
     @Override
     public boolean busy() {
-        return running.get() > 0 || hold.waiting() > 0;
+        return running.get() > 0 || hold.busy();
     }
 
     private Uni<Void> process(KafkaRecordBatch<String, byte[]> batch) {

@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
@@ -70,6 +71,8 @@ public final class BatchColdHold {
     /** Events waiting, in log order; read and written by rounds only (one at a time). */
     private volatile List<Held> waiting = List.of();
     private volatile boolean closed;
+    /** Rounds asked for and not ended. */
+    private final AtomicInteger rounds = new AtomicInteger();
 
     /**
      * @param processor  applies a micro-batch (the {@link BatchProcessor})
@@ -125,9 +128,19 @@ public final class BatchColdHold {
         return waiting.size();
     }
 
+    /**
+     * Whether events wait or a round is asked for or running: what a drain waits for (a release round takes the
+     * events it applies off the waiting list before it applies them).
+     */
+    public boolean busy() {
+        return rounds.get() > 0 || !waiting.isEmpty();
+    }
+
     private CompletableFuture<Void> enqueue(List<Held> incoming) {
+        rounds.incrementAndGet();
         CompletableFuture<Void> start = new CompletableFuture<>();
         CompletableFuture<Void> round = start.thenCompose(ignored -> round(incoming).subscribeAsCompletionStage());
+        round.whenComplete((ok, failure) -> rounds.decrementAndGet());
         CompletableFuture<Void> previous;
         synchronized (this) {
             previous = tail;

@@ -143,6 +143,25 @@ class BatchColdHoldTest {
     }
 
     @Test
+    void whileClosingTheReleaseRoundKeepsTheHoldBusyUntilItsEventsAreApplied() {
+        BatchColdHold hold = hold(100);
+        hold.offer(List.of(event("c1", "C", "cold new title")), ticket("A")).await().atMost(WAIT);
+        assertThat(hold.busy()).as("an event waits").isTrue();
+        CompletableFuture<Void> stagesDone = new CompletableFuture<>();
+        stages = batch -> {
+            applied.add(batch.events().stream().map(BehaviorEvent::eventId).toList());
+            return Uni.createFrom().completionStage(stagesDone);
+        };
+        hold.close();
+        assertThat(applied).containsExactly(List.of("c1"));
+        assertThat(hold.waiting()).as("taken off the list to be applied").isZero();
+        assertThat(hold.busy()).as("but not applied yet: a drain must wait").isTrue();
+        stagesDone.complete(null);
+        assertThat(hold.busy()).isFalse();
+        assertThat(acks).containsExactly("A");
+    }
+
+    @Test
     void aFailedRoundFailsEachOfItsBatchesOnceAndTheWaitingEventsStay() {
         BatchColdHold hold = hold(100);
         hold.offer(List.of(event("c1", "C", "cold new title"), event("w1", "W", "known")), ticket("A"))
@@ -171,8 +190,11 @@ class BatchColdHoldTest {
             return Uni.createFrom().completionStage(done);
         };
         BatchColdHold hold = hold(100);
+        assertThat(hold.busy()).isFalse();
         CompletableFuture<Void> first = hold.offer(List.of(event("a1", "A", "known")), ticket("1"))
                 .subscribeAsCompletionStage();
+        assertThat(hold.busy()).as("a round is running, nothing waits").isTrue();
+        assertThat(hold.waiting()).isZero();
         CompletableFuture<Void> second = hold.offer(List.of(event("b1", "B", "known")), ticket("2"))
                 .subscribeAsCompletionStage();
         assertThat(applied).as("the second round waits for the first").containsExactly(List.of("a1"));
@@ -184,6 +206,7 @@ class BatchColdHoldTest {
         running.get(1).complete(null);
         assertThat(second).isDone();
         assertThat(acks).containsExactly("1", "2");
+        assertThat(hold.busy()).isFalse();
     }
 
     /**
