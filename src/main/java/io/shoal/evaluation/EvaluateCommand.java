@@ -23,7 +23,6 @@ import io.shoal.inference.ModelSpec;
 import io.shoal.inference.TextNormalizer;
 import io.shoal.recommendation.Strategy;
 import io.shoal.replay.DatasetFormat;
-import io.shoal.replay.OnlineRetailMapper;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
 
 /**
@@ -182,7 +181,7 @@ public final class EvaluateCommand {
             Evaluation.Options options = Evaluation.Options.defaults(a.k());
             RecommendationHoldout.Result holdout = RecommendationHoldout.run(all.events(), vectors,
                     EngineSettings.service(a.k()), options.recommendation(), recommendable(DatasetFormat.ONLINE_RETAIL),
-                    a.cutoff().atStartOfDay(OnlineRetailMapper.DEFAULT_ZONE).toInstant().toEpochMilli());
+                    DatasetFormat.ONLINE_RETAIL.startOfDay(a.cutoff()).toEpochMilli());
             print(holdout, a.cutoff(), out);
             doc.put("recommendationHoldout", holdout);
         }
@@ -303,14 +302,25 @@ public final class EvaluateCommand {
         out.printf(Locale.ROOT, "%n== recommendations, online-retail hold-out: learn before %s (%,d events), score"
                 + " the first basket after it; %,d customers, %,d items bought before%n", cutoff, r.trainEvents(),
                 r.customers(), r.catalogue());
-        out.println("strategy      HR@10  NDCG@10  coverage");
-        r.scores().forEach((s, x) -> out.printf(Locale.ROOT, "%-12s %6.3f  %7.3f  %8.3f%n", s.wireName(),
-                x.hitRate(), x.ndcg(), x.coverage()));
+        printScores(r.scores(), out);
         out.printf(Locale.ROOT, "%-12s %6.3f  %7.3f  %8.3f   (blended without anything bought before; %.1f%% of its"
                 + " items \"often bought with\")%n", "discovery", r.discovery().hitRate(), r.discovery().ndcg(),
                 r.discovery().coverage(), 100 * r.discoveryBoughtWith());
+        printLifts(r.scores(), out);
+    }
+
+    /** The hold-out's table: a row per strategy. */
+    static void printScores(Map<Strategy, RecommendationHoldout.Score> scores, PrintStream out) {
+        out.println("strategy      HR@10  NDCG@10  coverage");
+        scores.forEach((s, x) -> out.printf(Locale.ROOT, "%-12s %6.3f  %7.3f  %8.3f%n", s.wireName(),
+                x.hitRate(), x.ndcg(), x.coverage()));
+    }
+
+    /** The hold-out's two goals, as ratios of HR@10. */
+    static void printLifts(Map<Strategy, RecommendationHoldout.Score> scores, PrintStream out) {
         out.printf(Locale.ROOT, "blended / personal HR@10 %.3f (goal >= 1.05); segment / global %.3f (goal >= 1.25)%n",
-                r.lift(Strategy.BLENDED, Strategy.PERSONAL), r.lift(Strategy.SEGMENT, Strategy.GLOBAL));
+                RecommendationHoldout.lift(scores, Strategy.BLENDED, Strategy.PERSONAL),
+                RecommendationHoldout.lift(scores, Strategy.SEGMENT, Strategy.GLOBAL));
     }
 
     static void print(ClearStructureCheck.Result r, PrintStream out) {

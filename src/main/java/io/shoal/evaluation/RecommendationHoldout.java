@@ -7,6 +7,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.function.Predicate;
 
 import io.shoal.event.EventType;
@@ -43,11 +44,6 @@ public final class RecommendationHoldout {
      */
     public record Result(long cutoffMillis, int trainEvents, int customers, int catalogue,
             Map<Strategy, Score> scores, Score discovery, double discoveryBoughtWith) {
-
-        /** One strategy's HR@10 over another's. */
-        public double lift(Strategy s, Strategy over) {
-            return scores.get(s).hitRate() / Math.max(scores.get(over).hitRate(), 1e-16);
-        }
     }
 
     private RecommendationHoldout() {
@@ -96,6 +92,11 @@ public final class RecommendationHoldout {
                 discoveryItems[0] == 0 ? 0 : (double) discoveryItems[1] / discoveryItems[0]);
     }
 
+    /** One strategy's HR@10 over another's. */
+    static double lift(Map<Strategy, Score> scores, Strategy s, Strategy over) {
+        return scores.get(s).hitRate() / Math.max(scores.get(over).hitRate(), 1e-16);
+    }
+
     private static List<String> items(List<Recommendation> list) {
         return list.stream().map(Recommendation::item).toList();
     }
@@ -142,7 +143,7 @@ public final class RecommendationHoldout {
                 }
             }
             target.keySet().retainAll(buyers);
-            return new Protocol(train, new java.util.TreeMap<>(target), catalogue);
+            return new Protocol(train, new TreeMap<>(target), catalogue);
         }
     }
 

@@ -32,7 +32,6 @@ import io.shoal.recommendation.ItemKey;
 import io.shoal.recommendation.Strategy;
 import io.shoal.replay.ApiKey;
 import io.shoal.replay.DatasetFormat;
-import io.shoal.replay.OnlineRetailMapper;
 
 /**
  * {@code ./shoal rec-check}: the recommendations' hold-out protocol ({@link RecommendationHoldout.Protocol}) asked of
@@ -72,10 +71,6 @@ public final class ServiceHoldoutCheck {
     /** The scores of the lists the service gave, and what it knew of the customers. */
     public record Result(int customers, int catalogue, Map<Strategy, RecommendationHoldout.Score> scores,
             int coldStarts, int withoutSegment, long requests) {
-
-        double lift(Strategy s, Strategy over) {
-            return scores.get(s).hitRate() / Math.max(scores.get(over).hitRate(), 1e-16);
-        }
     }
 
     public static void main(String[] args) {
@@ -114,16 +109,17 @@ public final class ServiceHoldoutCheck {
             err.print(USAGE);
             return EXIT_USAGE;
         }
-        long cutoffMillis = cutoff.atStartOfDay(OnlineRetailMapper.DEFAULT_ZONE).toInstant().toEpochMilli();
+        long cutoffMillis = DatasetFormat.ONLINE_RETAIL.startOfDay(cutoff).toEpochMilli();
+        Predicate<String> recommendable = EvaluateCommand.recommendable(DatasetFormat.ONLINE_RETAIL);
         try {
             EvaluationDataset dataset = EvaluationDataset.read(data, DatasetFormat.ONLINE_RETAIL, 0,
                     new TextNormalizer(true));
             RecommendationHoldout.Protocol protocol = RecommendationHoldout.Protocol.of(dataset.events(),
-                    EvaluateCommand.recommendable(DatasetFormat.ONLINE_RETAIL), cutoffMillis);
+                    recommendable, cutoffMillis);
             err.printf(Locale.ROOT, "rec-check: asking %s for %,d customers' lists, %d strategies%n", url,
                     protocol.targets().size(), Strategy.values().length);
             Result r = check(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), url, protocol,
-                    EvaluateCommand.recommendable(DatasetFormat.ONLINE_RETAIL), concurrency);
+                    recommendable, concurrency);
             print(r, cutoff, url, out);
             return EXIT_OK;
         } catch (ServiceError e) {
@@ -227,10 +223,7 @@ public final class ServiceHoldoutCheck {
                 + " %s, scored on the first basket after it; %,d customers (%,d unknown to the service, %,d without a"
                 + " segment), %,d items bought before, %,d calls%n", service, cutoff, r.customers(), r.coldStarts(),
                 r.withoutSegment(), r.catalogue(), r.requests());
-        out.println("strategy      HR@10  NDCG@10  coverage");
-        r.scores().forEach((s, x) -> out.printf(Locale.ROOT, "%-12s %6.3f  %7.3f  %8.3f%n", s.wireName(),
-                x.hitRate(), x.ndcg(), x.coverage()));
-        out.printf(Locale.ROOT, "blended / personal HR@10 %.3f (goal >= 1.05); segment / global %.3f (goal >= 1.25)%n",
-                r.lift(Strategy.BLENDED, Strategy.PERSONAL), r.lift(Strategy.SEGMENT, Strategy.GLOBAL));
+        EvaluateCommand.printScores(r.scores(), out);
+        EvaluateCommand.printLifts(r.scores(), out);
     }
 }

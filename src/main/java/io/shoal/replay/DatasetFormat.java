@@ -1,6 +1,10 @@
 package io.shoal.replay;
 
 import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -20,6 +24,16 @@ public enum DatasetFormat {
     /** The name used by {@code --format} and in the summary. */
     public String optionName() {
         return optionName;
+    }
+
+    /**
+     * Midnight of {@code date} in the data's own time zone: a cutoff date means the same instant to the replay
+     * ({@code --before}), the evaluation and the check against a running service. Online Retail's invoice times are
+     * Europe/London ({@link OnlineRetailMapper#DEFAULT_ZONE}); Complete Journey's carry their offset, read as UTC.
+     */
+    public Instant startOfDay(LocalDate date) {
+        ZoneId zone = this == ONLINE_RETAIL ? OnlineRetailMapper.DEFAULT_ZONE : ZoneOffset.UTC;
+        return date.atStartOfDay(zone).toInstant();
     }
 
     public static Optional<DatasetFormat> parse(String name) {

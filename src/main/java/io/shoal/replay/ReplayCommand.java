@@ -2,6 +2,7 @@ package io.shoal.replay;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.time.Instant;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
@@ -49,7 +50,7 @@ public final class ReplayCommand {
     }
 
     /** The lines of {@code source}, with events at or after {@code cutoff} skipped as after-cutoff. */
-    static LineSource before(LineSource source, java.time.Instant cutoff) {
+    static LineSource before(LineSource source, Instant cutoff) {
         return new LineSource() {
             @Override
             public MappingResult next() throws IOException {

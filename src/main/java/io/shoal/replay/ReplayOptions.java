@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
 
@@ -185,8 +184,7 @@ public record ReplayOptions(
         Instant cutoff = null;
         if (before != null) {
             try {
-                cutoff = LocalDate.parse(before.trim()).atStartOfDay(dataset == DatasetFormat.ONLINE_RETAIL
-                        ? OnlineRetailMapper.DEFAULT_ZONE : ZoneOffset.UTC).toInstant();
+                cutoff = dataset.startOfDay(LocalDate.parse(before.trim()));
             } catch (DateTimeParseException e) {
                 throw new ReplayUsageException("--before must be a date like 2011-10-01 but was " + before);
             }

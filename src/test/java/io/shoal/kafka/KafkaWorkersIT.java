@@ -241,10 +241,7 @@ class KafkaWorkersIT {
         ingest.awaitReady();
         worker.awaitReady();
         String cold = "cold-" + run;
-        String warm = sameKafkaPartition(cold);
-        post(ingest, "[" + event(run + "-w0", warm, TEXTS[0]) + "]", 1);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-                .until(() -> hget(prefix + "user:" + warm + ":activity", "total") == 1);
+        String warm = warmShopperBeside(ingest, cold);
 
         // 400 titles nobody has seen (long ones: each costs the model a full sequence), then the warm shopper's event.
         int coldEvents = 400;
@@ -282,10 +279,7 @@ class KafkaWorkersIT {
         ingest.awaitReady();
         worker.awaitReady();
         String cold = "stop-" + run;
-        String warm = sameKafkaPartition(cold);
-        post(ingest, "[" + event(run + "-w0", warm, TEXTS[0]) + "]", 1);
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
-                .until(() -> hget(prefix + "user:" + warm + ":activity", "total") == 1);
+        String warm = warmShopperBeside(ingest, cold);
         int coldEvents = 300;
         int warmEvents = postColdTitles(ingest, cold, coldEvents, warm);
         List<Long> coldOffsets = KafkaTestBroker.readAll(bootstrap, events).stream()
@@ -349,6 +343,18 @@ class KafkaWorkersIT {
             post(ingest, body.append(']').toString(), inRequest);
         }
         return warmEvents;
+    }
+
+    /**
+     * A shopper whose events land in {@code cold}'s partition, with one event already applied: its title
+     * ({@code TEXTS[0]}) is embedded, so its later events never wait.
+     */
+    private String warmShopperBeside(ShoalProcess ingest, String cold) throws Exception {
+        String warm = sameKafkaPartition(cold);
+        post(ingest, "[" + event(run + "-w0", warm, TEXTS[0]) + "]", 1);
+        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(100))
+                .until(() -> hget(prefix + "user:" + warm + ":activity", "total") == 1);
+        return warm;
     }
 
     /** A user id whose events land in the same partition as {@code user}'s (Kafka's default partitioner). */
