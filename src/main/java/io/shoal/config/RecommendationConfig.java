@@ -3,7 +3,9 @@ package io.shoal.config;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.Optional;
 
+import io.shoal.recommendation.ItemFilter;
 import io.shoal.recommendation.RecommendationParams;
 import io.shoal.recommendation.Strategy;
 import io.shoal.recommendation.StrategySplit;
@@ -101,6 +103,14 @@ public interface RecommendationConfig {
     @WithDefault("20")
     int recentInteractions();
 
+    /**
+     * Items the recommendation state does not learn and never recommends: a Java regular expression the whole item
+     * key must match (the event's {@code itemId}, else {@code t:} and its normalised text), for lines that are not
+     * products, e.g. {@code POST|DOT|M|BANK CHARGES|gift-wrap-.*}. Their events still count for the shopper's
+     * segment. Default: none.
+     */
+    Optional<String> excludedItems();
+
     /** Items a request may ask for at most ({@code limit}). */
     @WithDefault("100")
     int maxLimit();
@@ -122,6 +132,15 @@ public interface RecommendationConfig {
                 c.shopperItems(), c.segmentItems(), c.globalItems(), c.propensityPrior(), c.discoveryWeight(),
                 c.viewWeight(), c.cartWeight(), c.clickWeight(), c.wishlistWeight(), c.conversionWindow().toMillis(),
                 c.shownItems(), c.basketPairs(), c.coBoughtItems(), c.coBoughtSources(), c.coBoughtWeight());
+    }
+
+    /** The items kept out of the state; fails with a message naming the key on a bad pattern. */
+    static ItemFilter itemFilter(RecommendationConfig c) {
+        try {
+            return ItemFilter.excluding(c.excludedItems().orElse(null));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("shoal.recommendation.excluded-items: " + e.getMessage(), e);
+        }
     }
 
     /** The A/B split; fails with a message naming the key on an unknown strategy or a bad share. */

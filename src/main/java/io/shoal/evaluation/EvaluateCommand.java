@@ -21,6 +21,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.shoal.config.SegmentationDefaults;
 import io.shoal.inference.ModelSpec;
 import io.shoal.inference.TextNormalizer;
+import io.shoal.recommendation.ItemFilter;
 import io.shoal.recommendation.Strategy;
 import io.shoal.replay.DatasetFormat;
 import io.shoal.segmentation.SegmentBatchPlanner.Algorithm;
@@ -215,13 +216,17 @@ public final class EvaluateCommand {
 
     /**
      * Online Retail mixes products with postage, fees and manual adjustments (StockCode POST, DOT, M, BANK
-     * CHARGES, ...): only codes that start with a digit are products to recommend.
+     * CHARGES, ...): only codes that start with a digit are products to recommend. As the service's
+     * {@code shoal.recommendation.excluded-items} (what {@code ./shoal rec-check} starts it with): every key that
+     * does not start with a digit.
      */
+    public static final String ONLINE_RETAIL_NON_PRODUCTS = "(?![0-9]).*";
+
+    /** Which items of a dataset are products: learned and recommended ({@link ItemFilter}, as the service). */
     static Predicate<String> recommendable(DatasetFormat format) {
-        if (format == DatasetFormat.ONLINE_RETAIL) {
-            return item -> !item.isEmpty() && Character.isDigit(item.charAt(0));
-        }
-        return item -> true;
+        ItemFilter filter = format == DatasetFormat.ONLINE_RETAIL ? ItemFilter.excluding(ONLINE_RETAIL_NON_PRODUCTS)
+                : ItemFilter.NONE;
+        return filter::learns;
     }
 
     static void print(Evaluation.DatasetReport r, PrintStream out) {

@@ -16,6 +16,8 @@ import io.shoal.event.EventType;
 import io.shoal.pipeline.BatchStage;
 import io.shoal.pipeline.MicroBatch;
 import io.shoal.recommendation.Interaction;
+import io.quarkus.runtime.Startup;
+import io.shoal.recommendation.ItemFilter;
 import io.shoal.recommendation.ItemKey;
 import io.shoal.recommendation.RecommendationUpdate;
 import io.shoal.recommendation.Strategy;
@@ -29,11 +31,14 @@ import io.smallrye.mutiny.Uni;
  * redelivered batch adds nothing twice.
  */
 @ApplicationScoped
+@Startup // a bad shoal.recommendation.excluded-items stops the start with its message, not the first batch
 public class RecommendationStage implements BatchStage {
 
     private final RecommendationStore store;
     private final RecommendationConfig config;
+    private final ItemFilter items;
     private final Counter applied;
+    private final Counter excluded;
     private final MeterRegistry registry;
     /** One counter per (segment, strategy, kind), built once. */
     private final Map<RecommendationStore.Counted, Counter> feedback = new ConcurrentHashMap<>();
@@ -42,8 +47,14 @@ public class RecommendationStage implements BatchStage {
         this.store = store;
         this.config = config;
         this.registry = registry;
+        this.items = RecommendationConfig.itemFilter(config);
         this.applied = Counter.builder("shoal.recommendation.interactions")
                 .description("Item interactions applied to the recommendation state (each event once)")
+                .register(registry);
+        this.excluded = Counter.builder("shoal.recommendation.interactions.excluded")
+                .description("Item interactions left out of the recommendation state because their item matches"
+                        + " shoal.recommendation.excluded-items (counted per batch processed, so a redelivered"
+                        + " batch counts again)")
                 .register(registry);
     }
 
@@ -69,11 +80,15 @@ public class RecommendationStage implements BatchStage {
             if (kind.isEmpty()) {
                 continue;
             }
+            String item = ItemKey.of(e.itemId(), e.text());
+            if (item != null && !items.learns(item)) {
+                excluded.increment();
+                continue;
+            }
             Strategy strategy = e.recommendationId() == null ? null
                     : Strategy.ofRecommendationId(e.recommendationId()).orElse(null);
             RecommendationUpdate.Increment x = RecommendationUpdate.of(new Interaction(e.userId(), kind.get(),
-                    ItemKey.of(e.itemId(), e.text()), e.text(), e.occurredAt().toEpochMilli(), strategy),
-                    store.params());
+                    item, e.text(), e.occurredAt().toEpochMilli(), strategy), store.params());
             if (x != null) {
                 positioned.add(new RecommendationStore.Positioned(x, batch.position(i)));
             }

@@ -24,6 +24,8 @@ public class TrackingProfile implements QuarkusTestProfile {
         o.put("shoal.segmentation.snapshot-interval", "1h");
         o.put("shoal.pipeline.batch-size", "64");
         o.put("shoal.tracking.write-keys", WRITE_KEY + ",another-key");
+        // lines that are not products (RecommendationResourceTest): kept out of the recommendation state
+        o.put("shoal.recommendation.excluded-items", "fee-.*");
         // the service log, which ErasureTest reads for the ids it sent (none may appear)
         o.put("quarkus.log.file.enabled", "true");
         o.put("quarkus.log.file.path", LOG);

@@ -134,6 +134,26 @@ class RecommendationResourceTest {
     }
 
     @Test
+    void anExcludedItemIsNeitherLearnedNorRecommendedButItsEventsStillCountForTheSegment() {
+        // The profile excludes keys matching fee-.* (a shop's postage and fees).
+        String user = "fees-" + run;
+        String fee = "fee-postage-" + run;
+        Instant t = Instant.now().minus(5, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        post(List.of(event(run + "-p", user, "purchase", "sku-p-" + run, IdentityMergeTest.text(2, 0), t),
+                event(run + "-f1", user, "purchase", fee, "POSTAGE", t),
+                event(run + "-f2", user, "purchase", fee, "POSTAGE", t.plus(1, ChronoUnit.DAYS)),
+                event(run + "-f3", "only-" + user, "purchase", fee, "POSTAGE", t)));
+        // Bought twice, the fee would lead the shopper's own items; it is not there at all.
+        assertThat(recommend(user, "?strategy=personal").getList("items.itemId"))
+                .containsExactly("sku-p-" + run);
+        assertThat(recommend(user, "?strategy=global&limit=100").getList("items.itemId")).doesNotContain(fee);
+        // A shopper whose only event is a fee has a segment (the event was applied to the profile) and nothing of
+        // their own to be recommended.
+        given().get("/v1/users/only-" + user + "/segment").then().statusCode(200);
+        assertThat(recommend("only-" + user, "?strategy=personal").getList("items.itemId")).isEmpty();
+    }
+
+    @Test
     void anItemOftenBoughtWithAnOwnItemIsRecommendedWithThatReason() {
         // Three shoppers buy baskets of the lid with the tin and two more items of kind 2 (so they sit in another
         // segment, whose popularity the shopper does not see); the shopper buys the tin three times. So the lid can
