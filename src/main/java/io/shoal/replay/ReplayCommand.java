@@ -67,6 +67,29 @@ public final class ReplayCommand {
         };
     }
 
+    /** The lines of {@code source} after its first {@code lines}, which are read and passed over. */
+    static LineSource skip(LineSource source, long lines) {
+        return new LineSource() {
+            private long left = lines;
+
+            @Override
+            public MappingResult next() throws IOException {
+                for (; left > 0; left--) {
+                    if (source.next() == null) {
+                        left = 0;
+                        return null;
+                    }
+                }
+                return source.next();
+            }
+
+            @Override
+            public double fractionRead() {
+                return source.fractionRead();
+            }
+        };
+    }
+
     public static void main(String[] args) {
         ReplayCommand command = new ReplayCommand(System.out, System.err, System.console() != null,
                 HttpBatchSender.defaultClient(), ReplayClock.SYSTEM);
@@ -109,7 +132,8 @@ public final class ReplayCommand {
                         () -> Math.max(reader.fractionRead(),
                                 o.limit() > 0 ? (double) stats.linesRead() / o.limit() : 0),
                         clock)) {
-            replayer.run(o.before() == null ? reader : before(reader, o.before()));
+            LineSource lines = o.skip() > 0 ? skip(reader, o.skip()) : reader;
+            replayer.run(o.before() == null ? lines : before(lines, o.before()));
         } catch (ServiceUnreachableException e) {
             return report(EXIT_UNREACHABLE, e.getMessage());
         } catch (ReplayFailedException e) {

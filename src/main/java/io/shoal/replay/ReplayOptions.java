@@ -25,6 +25,8 @@ import java.util.Locale;
  * @param simulateFeedback {@code --simulate-feedback}: show each basket's shopper recommendations first and send back
  *                    impressions and clicks ({@link FeedbackSimulator})
  * @param before      {@code --before}: events at or after this instant are skipped (reason after-cutoff), or null
+ * @param skip        {@code --skip}: lines of the file passed over before the replay starts (not read into the
+ *                    summary, and not counted by {@code limit}); 0 for none
  */
 public record ReplayOptions(
         Path file,
@@ -38,12 +40,13 @@ public record ReplayOptions(
         URI endpoint,
         Path summaryJson,
         boolean simulateFeedback,
-        Instant before) {
+        Instant before,
+        long skip) {
 
     /** Without simulated feedback, every event. */
     public ReplayOptions(Path file, DatasetFormat format, Path products, Double rate, Double speedup, long limit,
             int batch, int concurrency, URI endpoint, Path summaryJson) {
-        this(file, format, products, rate, speedup, limit, batch, concurrency, endpoint, summaryJson, false, null);
+        this(file, format, products, rate, speedup, limit, batch, concurrency, endpoint, summaryJson, false, null, 0);
     }
 
     public static final String DEFAULT_URL = "http://127.0.0.1:8080";
@@ -68,6 +71,9 @@ public record ReplayOptions(
                                       3600 replays an hour per second)
                                       (default: neither, as fast as the service takes them)
               --limit N               read at most N lines of FILE
+              --skip N                start after the first N lines of FILE, e.g. to resume an interrupted
+                                      replay at its summary's linesRead (with --limit: lines N+1..N+limit;
+                                      the skipped lines are not in the summary)
               --batch N               events per request, 1..1000 (default 500)
               --concurrency N         requests in flight, 1..64 (default 4; 1 keeps file order)
               --url URL               the service (default http://127.0.0.1:8080; /v1/events is added when the
@@ -96,6 +102,7 @@ public record ReplayOptions(
         Double rate = null;
         Double speedup = null;
         long limit = 0;
+        long skip = 0;
         int batch = DEFAULT_BATCH;
         int concurrency = DEFAULT_CONCURRENCY;
         String url = DEFAULT_URL;
@@ -142,6 +149,7 @@ public record ReplayOptions(
                         value.toLowerCase(Locale.ROOT).endsWith("/s") ? value.substring(0, value.length() - 2) : value);
                 case "--speedup" -> speedup = positiveNumber(name, value);
                 case "--limit" -> limit = integer(name, value, 1, Long.MAX_VALUE);
+                case "--skip" -> skip = integer(name, value, 0, Long.MAX_VALUE);
                 case "--batch" -> batch = (int) integer(name, value, 1, MAX_BATCH);
                 case "--concurrency" -> concurrency = (int) integer(name, value, 1, MAX_CONCURRENCY);
                 case "--url" -> url = value;
@@ -190,7 +198,7 @@ public record ReplayOptions(
             }
         }
         return new ReplayOptions(file, dataset, productsFile, rate, speedup, limit, batch, concurrency,
-                endpoint(url), summaryJson, simulateFeedback, cutoff);
+                endpoint(url), summaryJson, simulateFeedback, cutoff, skip);
     }
 
     /** products.csv.gz next to the transactions, else products.csv. */
@@ -203,7 +211,7 @@ public record ReplayOptions(
     private static boolean isKnown(String name) {
         return switch (name) {
             case "--format", "--products", "--rate", "--speedup", "--limit", "--batch", "--concurrency", "--url",
-                    "--summary-json", "--before" -> true;
+                    "--summary-json", "--before", "--skip" -> true;
             default -> false;
         };
     }
@@ -242,7 +250,8 @@ public record ReplayOptions(
     }
 
     private static long integer(String option, String value, long min, long max) {
-        String expected = max == Long.MAX_VALUE ? "a positive integer" : "an integer in [" + min + ", " + max + "]";
+        String expected = max == Long.MAX_VALUE ? (min == 0 ? "an integer >= 0" : "a positive integer")
+                : "an integer in [" + min + ", " + max + "]";
         long parsed;
         try {
             parsed = Long.parseLong(value.trim().replace("_", ""));

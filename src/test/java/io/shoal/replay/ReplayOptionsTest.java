@@ -74,6 +74,43 @@ class ReplayOptionsTest {
         assertThat(SkipReason.AFTER_CUTOFF.label()).isEqualTo("after-cutoff");
     }
 
+    @Test
+    void skipPassesOverTheFirstLinesAndLimitCountsAfterThem() throws Exception {
+        Path f = file("online-retail.csv.gz");
+        assertThat(ReplayOptions.parse(f.toString()).skip()).isZero();
+        assertThat(ReplayOptions.parse(f.toString(), "--skip", "30000", "--limit", "1000").skip()).isEqualTo(30000);
+        assertThatThrownBy(() -> ReplayOptions.parse(f.toString(), "--skip", "-1"))
+                .isInstanceOf(ReplayUsageException.class).hasMessageContaining("--skip");
+        assertThat(ReplayOptions.USAGE).contains("--skip N");
+
+        java.time.Instant t = java.time.Instant.parse("2011-01-01T00:00:00Z");
+        java.util.List<MappingResult> all = java.util.List.of(MappingResult.of(event(t)),
+                MappingResult.skipped(SkipReason.MALFORMED_LINE, "x"), MappingResult.of(event(t.plusSeconds(2))),
+                MappingResult.of(event(t.plusSeconds(3))));
+        // Lines are passed over whatever they became (the malformed one counts as a line).
+        LineSource two = ReplayCommand.skip(source(all), 2);
+        assertThat(two.next().event().occurredAt()).isEqualTo(t.plusSeconds(2));
+        assertThat(two.next().event().occurredAt()).isEqualTo(t.plusSeconds(3));
+        assertThat(two.next()).isNull();
+        assertThat(ReplayCommand.skip(source(all), 9).next()).as("past the end").isNull();
+        assertThat(ReplayCommand.skip(source(all), 0).next().event().occurredAt()).isEqualTo(t);
+    }
+
+    private static LineSource source(java.util.List<MappingResult> lines) {
+        java.util.Iterator<MappingResult> it = lines.iterator();
+        return new LineSource() {
+            @Override
+            public MappingResult next() {
+                return it.hasNext() ? it.next() : null;
+            }
+
+            @Override
+            public double fractionRead() {
+                return 0;
+            }
+        };
+    }
+
     private static ReplayEvent event(java.time.Instant at) {
         return new ReplayEvent("e", "u", io.shoal.event.EventType.PURCHASE, "1", "t", null, 1.0, 1, at);
     }

@@ -131,12 +131,15 @@ class SegmentationEndToEndTest {
         double ari = ClusteringMetrics.adjustedRandIndex(truth, found);
         assertThat(ari).as("ARI of segments against product kinds").isGreaterThanOrEqualTo(0.8);
 
+        // The audit rows reach PostgreSQL through the outbox relay, after Redis: wait for them.
         for (String u : users) {
-            List<SegmentChangeEntity> rows = history.history(u, 0, 10).await().atMost(Duration.ofSeconds(5));
-            assertThat(rows).as("history of %s", u).isNotEmpty();
-            assertThat(rows.get(rows.size() - 1).reason).isIn("assigned", "seeded");
-            assertThat(rows.get(rows.size() - 1).fromSegment).isNull();
-            assertThat(rows.get(0).toSegment).isEqualTo(user(u).segmentId());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+                List<SegmentChangeEntity> rows = history.history(u, 0, 10).await().atMost(Duration.ofSeconds(5));
+                assertThat(rows).as("history of %s", u).isNotEmpty();
+                assertThat(rows.get(rows.size() - 1).reason).isIn("assigned", "seeded");
+                assertThat(rows.get(rows.size() - 1).fromSegment).isNull();
+                assertThat(rows.get(0).toSegment).isEqualTo(user(u).segmentId());
+            });
         }
 
         // A lunch-bag shopper turns to Christmas decorations, a week later.
@@ -145,7 +148,11 @@ class SegmentationEndToEndTest {
         assertThat(user(switcher).segmentId()).isNotEqualTo(christmasSegment);
         send(switcher, "CHRISTMAS", 40, day1.plus(Duration.ofDays(7)));
         await().atMost(Duration.ofSeconds(60)).until(() -> user(switcher).segmentId() == christmasSegment);
-        List<SegmentChangeEntity> rows = history.history(switcher, 0, 10).await().atMost(Duration.ofSeconds(5));
+        // The move's audit row follows through the outbox relay (the failure seen in CI on 2026-12-07 read the
+        // history before it arrived: its newest row was still "assigned").
+        List<SegmentChangeEntity> rows = await().atMost(Duration.ofSeconds(30)).until(
+                () -> history.history(switcher, 0, 10).await().atMost(Duration.ofSeconds(5)),
+                r -> !r.isEmpty() && r.get(0).toSegment != null && r.get(0).toSegment == christmasSegment);
         assertThat(rows.get(0).reason).isEqualTo("moved");
         assertThat(rows.get(0).toSegment).isEqualTo(christmasSegment);
         assertThat(rows.get(0).changedAt).isAfter(day1.plus(Duration.ofDays(7)));
