@@ -1,6 +1,7 @@
 package io.shoal.segmenting;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -120,6 +121,8 @@ class GmmServiceTest {
         assertThat(stored).anySatisfy(u -> assertThat(u.memberships()).isNotBlank());
         int[] kinds = truth.stream().mapToInt(Integer::intValue).toArray();
         assertThat(ClusteringMetrics.adjustedRandIndex(kinds, found)).isGreaterThanOrEqualTo(0.8);
-        assertThat(history.history(users.get(0), 0, 10).await().atMost(Duration.ofSeconds(5))).isNotEmpty();
+        // The audit rows reach PostgreSQL through the outbox relay, after Redis.
+        await().atMost(Duration.ofSeconds(30)).until(
+                () -> history.history(users.get(0), 0, 10).await().atMost(Duration.ofSeconds(5)), r -> !r.isEmpty());
     }
 }
