@@ -10,13 +10,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.Startup;
 import io.shoal.config.RecommendationConfig;
 import io.shoal.event.BehaviorEvent;
 import io.shoal.event.EventType;
 import io.shoal.pipeline.BatchStage;
 import io.shoal.pipeline.MicroBatch;
 import io.shoal.recommendation.Interaction;
-import io.quarkus.runtime.Startup;
 import io.shoal.recommendation.ItemFilter;
 import io.shoal.recommendation.ItemKey;
 import io.shoal.recommendation.RecommendationUpdate;
