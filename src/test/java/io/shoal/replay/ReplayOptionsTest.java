@@ -88,27 +88,12 @@ class ReplayOptionsTest {
                 MappingResult.skipped(SkipReason.MALFORMED_LINE, "x"), MappingResult.of(event(t.plusSeconds(2))),
                 MappingResult.of(event(t.plusSeconds(3))));
         // Lines are passed over whatever they became (the malformed one counts as a line).
-        LineSource two = ReplayCommand.skip(source(all), 2);
+        LineSource two = ReplayCommand.skip(ReplayerTest.lines(all), 2);
         assertThat(two.next().event().occurredAt()).isEqualTo(t.plusSeconds(2));
         assertThat(two.next().event().occurredAt()).isEqualTo(t.plusSeconds(3));
         assertThat(two.next()).isNull();
-        assertThat(ReplayCommand.skip(source(all), 9).next()).as("past the end").isNull();
-        assertThat(ReplayCommand.skip(source(all), 0).next().event().occurredAt()).isEqualTo(t);
-    }
-
-    private static LineSource source(java.util.List<MappingResult> lines) {
-        java.util.Iterator<MappingResult> it = lines.iterator();
-        return new LineSource() {
-            @Override
-            public MappingResult next() {
-                return it.hasNext() ? it.next() : null;
-            }
-
-            @Override
-            public double fractionRead() {
-                return 0;
-            }
-        };
+        assertThat(ReplayCommand.skip(ReplayerTest.lines(all), 9).next()).as("past the end").isNull();
+        assertThat(ReplayCommand.skip(ReplayerTest.lines(all), 0).next().event().occurredAt()).isEqualTo(t);
     }
 
     private static ReplayEvent event(java.time.Instant at) {

@@ -25,7 +25,8 @@ class ReplayerTest {
         stats.answered(batch.size(), batch.size(), 0, 0, List.of());
     };
 
-    private static LineSource lines(List<MappingResult> results) {
+    /** A line source over fixed results (also used by ReplayOptionsTest). */
+    static LineSource lines(List<MappingResult> results) {
         Iterator<MappingResult> it = results.iterator();
         return new LineSource() {
             @Override
