@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 import io.shoal.recommendation.ItemFilter;
 import io.shoal.recommendation.RecommendationParams;
@@ -107,9 +108,10 @@ public interface RecommendationConfig {
      * Items the recommendation state does not learn and never recommends: a Java regular expression the whole item
      * key must match (the event's {@code itemId}, else {@code t:} and its normalised text), for lines that are not
      * products, e.g. {@code POST|DOT|M|BANK CHARGES|gift-wrap-.*}. Their events still count for the shopper's
-     * segment. Default: none.
+     * segment. Default: none. A pattern that does not compile stops the start (SmallRye Config's converter names
+     * the key and the value).
      */
-    Optional<String> excludedItems();
+    Optional<Pattern> excludedItems();
 
     /** Items a request may ask for at most ({@code limit}). */
     @WithDefault("100")
@@ -134,13 +136,9 @@ public interface RecommendationConfig {
                 c.shownItems(), c.basketPairs(), c.coBoughtItems(), c.coBoughtSources(), c.coBoughtWeight());
     }
 
-    /** The items kept out of the state; fails with a message naming the key on a bad pattern. */
+    /** The items kept out of the state. */
     static ItemFilter itemFilter(RecommendationConfig c) {
-        try {
-            return ItemFilter.excluding(c.excludedItems().orElse(null));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("shoal.recommendation.excluded-items: " + e.getMessage(), e);
-        }
+        return new ItemFilter(c.excludedItems().orElse(null));
     }
 
     /** The A/B split; fails with a message naming the key on an unknown strategy or a bad share. */

@@ -10,7 +10,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.Startup;
 import io.shoal.config.RecommendationConfig;
 import io.shoal.event.BehaviorEvent;
 import io.shoal.event.EventType;
@@ -31,7 +30,6 @@ import io.smallrye.mutiny.Uni;
  * redelivered batch adds nothing twice.
  */
 @ApplicationScoped
-@Startup // a bad shoal.recommendation.excluded-items stops the start with its message, not the first batch
 public class RecommendationStage implements BatchStage {
 
     private final RecommendationStore store;

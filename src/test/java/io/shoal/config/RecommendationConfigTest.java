@@ -15,6 +15,6 @@ class RecommendationConfigTest {
                 Map.of("shoal.recommendation.excluded-items", "POST|DOT"))).learns("DOT")).isFalse();
         assertThatThrownBy(() -> RecommendationConfig.itemFilter(SegmentationDefaults.recommendation(
                 Map.of("shoal.recommendation.excluded-items", "[POST"))))
-                .hasMessageStartingWith("shoal.recommendation.excluded-items: '[POST' is not a regular expression");
+                .hasMessageContaining("shoal.recommendation.excluded-items").hasMessageContaining("[POST");
     }
 }
