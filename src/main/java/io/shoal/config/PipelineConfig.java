@@ -47,4 +47,13 @@ public interface PipelineConfig {
      */
     @WithDefault("1024")
     int maxColdWaiting();
+
+    /**
+     * Role all: micro-batches of the event log applied at once. A batch starts only when none of its shoppers has an
+     * event in a batch still being applied (their events wait beside the log meanwhile, like cold ones), so each
+     * shopper's events are applied in log order; 1 applies one batch at a time. More in flight overlap one batch's
+     * Redis round trips and planning with another's (io.shoal.pipeline.EventLogConsumer).
+     */
+    @WithDefault("4")
+    int batchesInFlight();
 }

@@ -8,8 +8,11 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -17,6 +20,7 @@ import jakarta.enterprise.event.Observes;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -36,7 +40,19 @@ import io.vertx.core.Vertx;
 /**
  * Role {@code all}: reads the durable {@link EventLog} in micro-batches and runs each through the
  * {@link BatchProcessor}; an entry is acknowledged (and deleted) only after its batch was applied, dead-lettered
- * events included. One batch at a time, in log order.
+ * events included.
+ * <p>
+ * <b>Several batches in flight, each shopper in log order.</b> Up to {@code batches-in-flight} batches are applied at
+ * once, so that one batch's Redis round trips and scripts overlap another's planning. The rule that keeps a shopper's
+ * events in log order: a batch starts only when none of the shoppers it touches (see {@link ColdHold#shoppers}) has
+ * an event in a batch still being applied. An event of such a shopper waits beside the log, unacknowledged, exactly
+ * as a cold text does (below), with the later events of its shopper, and goes in the first batch read after that
+ * shopper's batch has ended; other shoppers' events go on. When that rule cannot hold them (the cold-wait bound is
+ * reached, or the consumer is recovering, flushing or closing, when nothing waits) a batch that touches a shopper in
+ * flight starts only after every batch in flight has ended. While recovering, nothing is read ahead. The stages are
+ * safe for concurrent batches of different shoppers (they already run so in the role worker, one batch per Kafka
+ * partition): the model's update is a fold of decayed sums, and the Redis scripts check the users' states,
+ * positions and model generation they were planned on.
  * <p>
  * A batch holds at most {@code batch-size} entries: after the first entry arrives, more are read until the batch is
  * full or {@code batch-timeout} has passed. At start, and after any failure, the consumer first reads its own
@@ -88,6 +104,12 @@ public class EventLogConsumer implements BatchSource {
     private final ColdWaitMeters coldWaits;
     /** Read entries waiting for their texts (or behind an earlier one of their shopper), in log order. */
     private volatile List<Waiting> waiting = List.of();
+    /** The batches being applied (read, not yet acknowledged), and the shoppers they touch: disjoint sets. */
+    private final Set<CompletableFuture<Void>> inFlight = ConcurrentHashMap.newKeySet();
+    private final Set<String> applyingShoppers = ConcurrentHashMap.newKeySet();
+    /** The first failure of a batch in flight since the last recovery; the reader recovers from it. */
+    private final AtomicReference<Throwable> inFlightFailure = new AtomicReference<>();
+    private final DistributionSummary batchesInFlight;
 
     private volatile boolean closing;
     private volatile boolean flushing;
@@ -119,11 +141,19 @@ public class EventLogConsumer implements BatchSource {
         this.unreadable = Counter.builder("shoal.pipeline.log.unreadable")
                 .description("Event log entries that were not a readable event, moved to dead_letter")
                 .register(registry);
+        this.batchesInFlight = DistributionSummary.builder("shoal.pipeline.batches.in.flight")
+                .description("Role all: batches being applied when one more starts, this one included (at most "
+                        + "shoal.pipeline.batches-in-flight)")
+                .register(registry);
         this.coldWaits = coldWaits;
         coldWaits.register(() -> waiting.size());
         if (config.maxColdWaiting() < 0) {
             throw new IllegalArgumentException(
                     "shoal.pipeline.max-cold-waiting must be >= 0 but was " + config.maxColdWaiting());
+        }
+        if (config.batchesInFlight() < 1) {
+            throw new IllegalArgumentException(
+                    "shoal.pipeline.batches-in-flight must be >= 1 but was " + config.batchesInFlight());
         }
         if (config.batchSize() < 1) {
             throw new IllegalArgumentException("shoal.pipeline.batch-size must be >= 1 but was " + config.batchSize());
@@ -224,7 +254,7 @@ public class EventLogConsumer implements BatchSource {
 
     @Override
     public boolean busy() {
-        return busy || !waiting.isEmpty() || (enabled && !started && !closing);
+        return busy || !inFlight.isEmpty() || !waiting.isEmpty() || (enabled && !started && !closing);
     }
 
     private void next() {
@@ -232,7 +262,22 @@ public class EventLogConsumer implements BatchSource {
             return;
         }
         if (!leader) {
-            vertx.setTimer(RENEW_MILLIS, id -> begin());
+            // begin() reads the pending entries again: the batches in flight end first.
+            settled().subscribe().with(ignored -> vertx.setTimer(RENEW_MILLIS, id -> begin()));
+            return;
+        }
+        Throwable failed = inFlightFailure.get();
+        if (failed != null) {
+            retryAfter(failed);
+            return;
+        }
+        if (inFlight.size() >= config.batchesInFlight()) {
+            oneEnded().subscribe().with(ignored -> next());
+            return;
+        }
+        if (recovering && !inFlight.isEmpty()) {
+            // A pending read starts from the first unacknowledged entry: it would read the batches in flight again.
+            settled().subscribe().with(ignored -> next());
             return;
         }
         busy = true;
@@ -242,8 +287,17 @@ public class EventLogConsumer implements BatchSource {
             next();
         }, failure -> {
             busy = false;
-            // Whatever was read and not acknowledged is read again from the pending list, before anything new: the
-            // waiting entries too, in their place.
+            retryAfter(failure);
+        });
+    }
+
+    /**
+     * After a failure: once the batches in flight have ended, whatever was read and not acknowledged is read again
+     * from the pending list, before anything new (the waiting entries too, in their place).
+     */
+    private void retryAfter(Throwable failure) {
+        settled().subscribe().with(ignored -> {
+            inFlightFailure.set(null);
             recovering = true;
             waiting = List.of();
             if (!(failure instanceof PipelineClosedException)) {
@@ -254,6 +308,26 @@ public class EventLogConsumer implements BatchSource {
                     : failureDelay.multipliedBy(2);
             vertx.setTimer(Math.max(1, delay), id -> next());
         });
+    }
+
+    /** Completes when every batch in flight now has ended, applied or failed. */
+    private Uni<Void> settled() {
+        CompletableFuture<?>[] now = ended();
+        return now.length == 0 ? Uni.createFrom().voidItem()
+                : Uni.createFrom().completionStage(CompletableFuture.allOf(now));
+    }
+
+    /** Completes when one of the batches in flight now has ended, applied or failed. */
+    private Uni<Void> oneEnded() {
+        CompletableFuture<?>[] now = ended();
+        return now.length == 0 ? Uni.createFrom().voidItem()
+                : Uni.createFrom().completionStage(CompletableFuture.anyOf(now)).replaceWithVoid();
+    }
+
+    /** The batches in flight now, each as a stage that completes normally when the batch ends either way. */
+    private CompletableFuture<?>[] ended() {
+        return List.copyOf(inFlight).stream().map(b -> b.handle((ok, failure) -> null))
+                .toArray(CompletableFuture[]::new);
     }
 
     /** The next batch: pending entries first (all of them, one batch at a time), then new ones. */
@@ -334,15 +408,19 @@ public class EventLogConsumer implements BatchSource {
                 inOrder.add(w);
                 incoming.add(w);
             }
+            // An event waits for its text, or for its shopper's batch in flight; a shopper's later events wait with it.
             ColdHold.Split<Waiting> split = hold
-                    ? ColdHold.split(inOrder, Waiting::shoppers, Waiting::ready, config.maxColdWaiting())
+                    ? ColdHold.split(inOrder, Waiting::shoppers, w -> w.ready() && !applying(w),
+                            config.maxColdWaiting())
                     : new ColdHold.Split<>(inOrder, List.of());
             waiting = split.waiting();
-            coldWaits.waited(split.waiting().stream().filter(incoming::contains).count());
+            coldWaits.waited(coldWaiting(split.waiting()).stream().filter(incoming::contains).count());
             List<BehaviorEvent> events = new ArrayList<>(split.now().size());
             List<EventPosition> positions = new ArrayList<>(split.now().size());
             Set<String> origins = new LinkedHashSet<>();
+            Set<String> touched = new LinkedHashSet<>();
             for (Waiting w : split.now()) {
+                touched.addAll(w.shoppers());
                 ids.add(w.entry().id());
                 sizes.add(w.entry().bytes(EventLog.EVENT_FIELD));
                 events.add(w.event());
@@ -355,15 +433,65 @@ public class EventLogConsumer implements BatchSource {
             if (ids.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
-            Uni<Void> work = events.isEmpty() ? Uni.createFrom().voidItem()
-                    : processor.process(new MicroBatch(++sequence, events, positions, List.copyOf(origins)));
-            return work.chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids, sizes))
+            MicroBatch batch = events.isEmpty() ? null
+                    : new MicroBatch(++sequence, events, positions, List.copyOf(origins));
+            Uni<Void> work = Uni.createFrom().deferred(() -> batch == null ? Uni.createFrom().voidItem()
+                    : processor.process(batch))
+                    .chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids, sizes))
                     .invoke(left -> {
                         limiter.observeBacklog(left.size());
                         limiter.observeBacklogBytes(left.bytes());
                         lag.queued(left.oldestMillis());
                     }).replaceWithVoid();
+            // Not held back by the rule above (bound reached, recovering, flushing, closing): after the batches in
+            // flight, so that no shopper has two batches at once.
+            boolean overlaps = touched.stream().anyMatch(applyingShoppers::contains);
+            return (overlaps ? settled() : Uni.createFrom().voidItem()).invoke(() -> start(work, touched));
         });
+    }
+
+    /** Starts applying a batch beside those in flight; the reader goes on at once. */
+    private void start(Uni<Void> work, Set<String> touched) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        applyingShoppers.addAll(touched);
+        inFlight.add(done);
+        batchesInFlight.record(inFlight.size());
+        work.subscribe().with(ok -> ended(done, touched, null), failure -> ended(done, touched, failure));
+    }
+
+    /**
+     * A batch has ended: its shoppers are free and its place is, before anything waiting on {@code done} runs (the
+     * reader, which then sees them free).
+     */
+    private void ended(CompletableFuture<Void> done, Set<String> touched, Throwable failure) {
+        applyingShoppers.removeAll(touched);
+        inFlight.remove(done);
+        if (failure == null) {
+            done.complete(null);
+        } else {
+            inFlightFailure.compareAndSet(null, failure);
+            done.completeExceptionally(failure);
+        }
+    }
+
+    /** Whether a shopper of the event has an event in a batch being applied. */
+    private boolean applying(Waiting w) {
+        for (String shopper : w.shoppers()) {
+            if (applyingShoppers.contains(shopper)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Of the waiting events, those that wait for a text (theirs or an earlier one of their shopper's). */
+    private static Set<Waiting> coldWaiting(List<Waiting> waiting) {
+        if (waiting.isEmpty()) {
+            return Set.of();
+        }
+        Set<Waiting> cold = Collections.newSetFromMap(new IdentityHashMap<>());
+        cold.addAll(ColdHold.split(waiting, Waiting::shoppers, Waiting::ready, Integer.MAX_VALUE).waiting());
+        return cold;
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.shoal.testing;
 
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -18,9 +20,16 @@ public class GateStage implements BatchStage {
 
     private final AtomicReference<CompletableFuture<Void>> gate =
             new AtomicReference<>(CompletableFuture.completedFuture(null));
+    private final List<MicroBatch> held = new CopyOnWriteArrayList<>();
 
     public void close() {
+        held.clear();
         gate.set(new CompletableFuture<>());
+    }
+
+    /** The batches that reached the gate while it was closed (since it was last closed), in that order. */
+    public List<MicroBatch> held() {
+        return List.copyOf(held);
     }
 
     public void open() {
@@ -39,6 +48,10 @@ public class GateStage implements BatchStage {
 
     @Override
     public Uni<Void> process(MicroBatch batch) {
-        return Uni.createFrom().completionStage(gate.get());
+        CompletableFuture<Void> now = gate.get();
+        if (!now.isDone()) {
+            held.add(batch);
+        }
+        return Uni.createFrom().completionStage(now);
     }
 }

@@ -1,0 +1,132 @@
+package io.shoal.pipeline;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.TestResourceScope;
+import io.quarkus.test.common.WithTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import io.restassured.http.ContentType;
+import io.shoal.event.BehaviorEvent;
+import io.shoal.inference.EmbeddingService;
+import io.shoal.inference.SentenceModelService;
+import io.shoal.store.RedisKeys;
+import io.shoal.testing.Events;
+import io.shoal.testing.GateStage;
+import io.shoal.testing.Management;
+import io.shoal.testing.ShoalTestResources;
+import jakarta.inject.Inject;
+
+/**
+ * Issue 13, several micro-batches of the event log in flight (role all, real Redis log and stages): while batches are
+ * held in the pipeline, other shoppers' batches start beside them up to {@code batches-in-flight}; an event of a
+ * shopper whose batch is in flight waits, and is applied after it, in order.
+ */
+@QuarkusTest
+@TestProfile(BatchesInFlightTest.ThreeInFlight.class)
+@WithTestResource(value = ShoalTestResources.class, scope = TestResourceScope.GLOBAL)
+class BatchesInFlightTest {
+
+    /** Batches of four, three in flight; a long batch timeout, so a batch is what one request sent. */
+    public static class ThreeInFlight implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of("shoal.pipeline.batch-size", "4",
+                    "shoal.pipeline.batch-timeout", "2s",
+                    "shoal.pipeline.batches-in-flight", "3");
+        }
+    }
+
+    @Inject
+    GateStage gate;
+
+    @Inject
+    RedisDataSource redis;
+
+    @Inject
+    RedisKeys keys;
+
+    @Inject
+    EmbeddingService embeddings;
+
+    @Inject
+    SentenceModelService model;
+
+    @AfterEach
+    void openGate() {
+        gate.open();
+    }
+
+    private String counted(String user) {
+        return redis.hash(String.class).hget(keys.userActivity(user), "total");
+    }
+
+    private static void send(List<Map<String, Object>> events) {
+        given().contentType(ContentType.JSON).body(events).post("/v1/events").then().statusCode(202)
+                .body("accepted", equalTo(events.size()));
+    }
+
+    private static List<String> users(MicroBatch batch) {
+        return batch.events().stream().map(BehaviorEvent::userId).toList();
+    }
+
+    @Test
+    void otherShoppersBatchesStartBesideAHeldOneAndAShoppersLaterEventWaitsForItsBatch() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        List<String> shoppers = new ArrayList<>();
+        for (int i = 0; i < 11; i++) {
+            shoppers.add("inflight-" + run + "-" + i);
+        }
+        // Warm texts, so that no event waits for the model: what waits here waits for its shopper's batch.
+        await().atMost(Duration.ofSeconds(120)).until(model::isReady);
+        embeddings.embed(List.of("cake tin", "tea cup", "jam jar")).await().atMost(Duration.ofSeconds(120));
+        gate.close();
+        // Batch 1: shoppers 0-3, held at the gate.
+        send(List.of(Events.view("a0-" + run, shoppers.get(0), "cake tin"),
+                Events.view("a1-" + run, shoppers.get(1), "cake tin"),
+                Events.view("a2-" + run, shoppers.get(2), "cake tin"),
+                Events.view("a3-" + run, shoppers.get(3), "cake tin")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> gate.held().size() == 1);
+        // Batch 2: shoppers 4-7 start while batch 1 is still being applied.
+        send(List.of(Events.view("b4-" + run, shoppers.get(4), "tea cup"),
+                Events.view("b5-" + run, shoppers.get(5), "tea cup"),
+                Events.view("b6-" + run, shoppers.get(6), "tea cup"),
+                Events.view("b7-" + run, shoppers.get(7), "tea cup")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> gate.held().size() == 2);
+        // Shopper 0's second event waits for batch 1; shoppers 8-10 go at once, as a third batch.
+        send(List.of(Events.view("c0-" + run, shoppers.get(0), "jam jar"),
+                Events.view("c8-" + run, shoppers.get(8), "jam jar"),
+                Events.view("c9-" + run, shoppers.get(9), "jam jar"),
+                Events.view("c10-" + run, shoppers.get(10), "jam jar")));
+        await().atMost(Duration.ofSeconds(30)).until(() -> gate.held().size() == 3);
+        List<MicroBatch> held = gate.held();
+        assertThat(users(held.get(0))).containsExactlyElementsOf(shoppers.subList(0, 4));
+        assertThat(users(held.get(1))).containsExactlyElementsOf(shoppers.subList(4, 8));
+        assertThat(users(held.get(2))).containsExactlyElementsOf(shoppers.subList(8, 11));
+        assertThat(counted(shoppers.get(0))).isNull();
+        assertThat(Management.given().get("/q/metrics").asString())
+                .containsPattern("shoal_pipeline_batches_in_flight_max 3\\.0");
+
+        gate.open();
+        // Shopper 0's two events in order: the activity counter skips an event at or below the shopper's last
+        // counted position, so the second applied first would leave the count at 1.
+        await().atMost(Duration.ofSeconds(30)).until(() -> "2".equals(counted(shoppers.get(0))));
+        for (String s : shoppers.subList(1, 11)) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(counted(s)));
+        }
+    }
+}
