@@ -83,6 +83,8 @@ grep -Eq "Redis CPU per applied event \(INFO cpu, [1-9][0-9]* events\) \| [0-9.]
 grep -Eq "ratio \(goal >= 0.4\) \| [0-9]+\.[0-9]+" <<<"$out" || { echo "$out" >&2; fail "./shoal bench printed no GET ratio"; }
 grep -Eq "end to end, warm cache \([1-9][0-9]* events: .*\| [1-9][0-9]* events/s" <<<"$out" \
     || { echo "$out" >&2; fail "./shoal bench printed no end-to-end rate (were the events of its second pass accepted?)"; }
+grep -Eq "pipeline alone, warm cache .* \| [1-9][0-9]* events/s" <<<"$out" \
+    || { echo "$out" >&2; fail "./shoal bench printed no pipeline-alone rate"; }
 
 say "./shoal bench-ack --seconds 2 --rounds 1 (the floor app and Shoal, its own redis-server)"
 CLEAN_DBS+=("shoal_bench_ack")
