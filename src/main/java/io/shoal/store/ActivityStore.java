@@ -7,9 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 
 /**
  * Per-user activity counters, written as one pipelined round trip per call so the cost in round trips does not
@@ -18,7 +16,7 @@ import io.vertx.mutiny.redis.client.Request;
 @ApplicationScoped
 public class ActivityStore {
 
-    private static final String ACTIVITY_ONCE = RedisScripts.load("activity_once.lua");
+    private static final LuaScript ACTIVITY_ONCE = LuaScript.of("activity_once.lua");
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -41,14 +39,15 @@ public class ActivityStore {
      * @return the number of events counted
      */
     public Uni<Long> incrementOnce(List<PartitionEvents> groups) {
-        Request eval = Request.cmd(Command.EVAL).arg(ACTIVITY_ONCE).arg(groups.size() + 1).arg(keys.pipelineStats());
-        groups.forEach(g -> eval.arg(keys.userActivity(g.userId())));
-        for (PartitionEvents g : groups) {
-            eval.arg(g.partition()).arg(g.offsets().size());
-            for (int i = 0; i < g.offsets().size(); i++) {
-                eval.arg(g.offsets().get(i)).arg(g.counters().get(i));
+        return ACTIVITY_ONCE.run(redis, groups.size() + 1, eval -> {
+            eval.arg(keys.pipelineStats());
+            groups.forEach(g -> eval.arg(keys.userActivity(g.userId())));
+            for (PartitionEvents g : groups) {
+                eval.arg(g.partition()).arg(g.offsets().size());
+                for (int i = 0; i < g.offsets().size(); i++) {
+                    eval.arg(g.offsets().get(i)).arg(g.counters().get(i));
+                }
             }
-        }
-        return redis.send(eval).map(r -> r.toLong());
+        }).map(r -> r.toLong());
     }
 }

@@ -8,9 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import io.vertx.mutiny.redis.client.Response;
 import io.vertx.redis.client.ResponseType;
 
@@ -31,7 +29,7 @@ public class EventLog {
     /** The entry field that holds the event's JSON. */
     public static final String EVENT_FIELD = "e";
 
-    private static final String ACCEPT = RedisScripts.load("accept_events.lua");
+    private static final LuaScript ACCEPT = LuaScript.of("accept_events.lua");
 
     /** An event to append: its identity for the dedup marker, whether to deduplicate it, and its JSON. */
     public record Append(String userId, String eventId, boolean deduplicate, String json) {
@@ -68,17 +66,17 @@ public class EventLog {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new Appended(true, -1, -1, null, List.of()));
         }
-        Request eval = Request.cmd(Command.EVAL).arg(ACCEPT).arg(events.size() + 2).arg(keys.eventLog())
-                .arg(keys.eventLogBytes());
-        for (Append e : events) {
-            eval.arg(keys.seenEvent(e.userId(), e.eventId()));
-        }
-        eval.arg(Math.max(1, dedupTtl.toSeconds())).arg(capacity).arg(traceparent == null ? "" : traceparent)
-                .arg(byteCapacity);
-        for (Append e : events) {
-            eval.arg(e.deduplicate() ? "1" : "0").arg(e.json());
-        }
-        return redis.send(eval).map(r -> {
+        return ACCEPT.run(redis, events.size() + 2, eval -> {
+            eval.arg(keys.eventLog()).arg(keys.eventLogBytes());
+            for (Append e : events) {
+                eval.arg(keys.seenEvent(e.userId(), e.eventId()));
+            }
+            eval.arg(Math.max(1, dedupTtl.toSeconds())).arg(capacity).arg(traceparent == null ? "" : traceparent)
+                    .arg(byteCapacity);
+            for (Append e : events) {
+                eval.arg(e.deduplicate() ? "1" : "0").arg(e.json());
+            }
+        }).map(r -> {
             long backlog = r.get(1).toLong();
             long bytes = r.get(2).toLong();
             if (!"ok".equals(r.get(0).toString())) {

@@ -33,9 +33,9 @@ import io.vertx.mutiny.redis.client.Response;
 @ApplicationScoped
 public class RecommendationStore {
 
-    private static final String APPLY = RedisScripts.load("stored_user.lua", "apply_recommendation.lua");
-    private static final String RECOMMEND = RedisScripts.load("stored_user.lua", "recommend.lua");
-    private static final String EXPLAIN = RedisScripts.load("explain.lua");
+    private static final LuaScript APPLY = LuaScript.of("stored_user.lua", "apply_recommendation.lua");
+    private static final LuaScript RECOMMEND = LuaScript.of("stored_user.lua", "recommend.lua");
+    private static final LuaScript EXPLAIN = LuaScript.of("explain.lua");
 
     /** Recent interactions kept per shopper when not configured. */
     public static final int DEFAULT_RECENT_INTERACTIONS = 20;
@@ -97,34 +97,37 @@ public class RecommendationStore {
             shopper.putIfAbsent(p.increment().userId(), shopper.size() + 1);
             partition.putIfAbsent(p.increment().userId(), p.position().partition());
         }
-        Request eval = Request.cmd(Command.EVAL).arg(APPLY).arg(7 + 5 * shopper.size())
-                .arg(keys.recommendationGlobal()).arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers())
-                .arg(keys.recommendationRepeaters()).arg(keys.recommendationTexts()).arg(keys.recommendationFeedback())
-                .arg(keys.recommendationItemBaskets());
-        for (String user : shopper.keySet()) {
-            eval.arg(keys.recommendationItems(user)).arg(keys.recommendationCounts(user)).arg(keys.userProfile(user))
-                    .arg(keys.recommendationShown(user)).arg(keys.recommendationRecent(user));
-        }
-        // Shown marks are judged by event time; the TTL (a day past the window, wall clock) only collects garbage.
-        eval.arg(keys.recommendationSegmentPrefix()).arg(params.shopperItems()).arg(params.segmentItems())
-                .arg(params.globalItems()).arg(shopper.size()).arg(params.conversionWindowMillis())
-                .arg(params.shownItems()).arg(params.conversionWindowMillis() + 24 * 3600 * 1000L)
-                .arg(recentInteractions).arg(keys.recommendationBoughtWithPrefix()).arg(params.basketPairs())
-                .arg(params.coBoughtItems());
-        for (String user : shopper.keySet()) {
-            eval.arg(partition.get(user));
-        }
-        for (Positioned p : increments) {
-            RecommendationUpdate.Increment x = p.increment();
-            eval.arg(shopper.get(x.userId())).arg(Long.toString(p.position().offset())).arg(x.item())
-                    .arg(x.text() == null ? "" : x.text()).arg(Double.toString(x.history()))
-                    .arg(Double.toString(x.popularity())).arg(Double.toString(x.basket())).arg(x.purchase() ? 1 : 0)
-                    .arg(Long.toString(x.eventMillis()))
-                    .arg(x.feedback() == null ? "" : x.feedback().name().toLowerCase(java.util.Locale.ROOT))
-                    .arg(x.strategy() == null ? "" : x.strategy().wireName())
-                    .arg(x.kind().name().toLowerCase(java.util.Locale.ROOT));
-        }
-        return redis.send(eval).map(r -> {
+        return APPLY.run(redis, 7 + 5 * shopper.size(), eval -> {
+            eval.arg(keys.recommendationGlobal()).arg(keys.recommendationBaskets())
+                    .arg(keys.recommendationBuyers()).arg(keys.recommendationRepeaters())
+                    .arg(keys.recommendationTexts()).arg(keys.recommendationFeedback())
+                    .arg(keys.recommendationItemBaskets());
+            for (String user : shopper.keySet()) {
+                eval.arg(keys.recommendationItems(user)).arg(keys.recommendationCounts(user))
+                        .arg(keys.userProfile(user)).arg(keys.recommendationShown(user))
+                        .arg(keys.recommendationRecent(user));
+            }
+            // Shown marks are judged by event time; the TTL (a day past the window, wall clock) only collects
+            // garbage.
+            eval.arg(keys.recommendationSegmentPrefix()).arg(params.shopperItems()).arg(params.segmentItems())
+                    .arg(params.globalItems()).arg(shopper.size()).arg(params.conversionWindowMillis())
+                    .arg(params.shownItems()).arg(params.conversionWindowMillis() + 24 * 3600 * 1000L)
+                    .arg(recentInteractions).arg(keys.recommendationBoughtWithPrefix()).arg(params.basketPairs())
+                    .arg(params.coBoughtItems());
+            for (String user : shopper.keySet()) {
+                eval.arg(partition.get(user));
+            }
+            for (Positioned p : increments) {
+                RecommendationUpdate.Increment x = p.increment();
+                eval.arg(shopper.get(x.userId())).arg(Long.toString(p.position().offset())).arg(x.item())
+                        .arg(x.text() == null ? "" : x.text()).arg(Double.toString(x.history()))
+                        .arg(Double.toString(x.popularity())).arg(Double.toString(x.basket())).arg(x.purchase() ? 1 : 0)
+                        .arg(Long.toString(x.eventMillis()))
+                        .arg(x.feedback() == null ? "" : x.feedback().name().toLowerCase(java.util.Locale.ROOT))
+                        .arg(x.strategy() == null ? "" : x.strategy().wireName())
+                        .arg(x.kind().name().toLowerCase(java.util.Locale.ROOT));
+            }
+        }).map(r -> {
             List<Counted> counted = new ArrayList<>();
             for (int i = 1; i + 2 <= r.size() - 1; i += 3) {
                 String segment = r.get(i).toString();
@@ -178,13 +181,13 @@ public class RecommendationStore {
      * {@link RecommendationState#view(String, Long, int, int, Strategy)}).
      */
     public Uni<StoredView> view(String userId, int candidates, int reach, Strategy strategy) {
-        Request eval = Request.cmd(Command.EVAL).arg(RECOMMEND).arg(9).arg(keys.recommendationItems(userId))
+        return RECOMMEND.run(redis, 9, eval -> eval.arg(keys.recommendationItems(userId))
                 .arg(keys.recommendationCounts(userId)).arg(keys.userProfile(userId)).arg(keys.recommendationGlobal())
                 .arg(keys.recommendationBaskets()).arg(keys.recommendationBuyers()).arg(keys.recommendationRepeaters())
                 .arg(keys.recommendationTexts()).arg(keys.recommendationItemBaskets())
                 .arg(keys.recommendationSegmentPrefix()).arg(candidates).arg(keys.recommendationBoughtWithPrefix())
-                .arg(params.coBoughtSources()).arg(reach).arg(strategy == null ? "" : strategy.wireName());
-        return redis.send(eval).map(r -> new StoredView(parse(r), Long.parseLong(r.get(11).toString()),
+                .arg(params.coBoughtSources()).arg(reach).arg(strategy == null ? "" : strategy.wireName()))
+                .map(r -> new StoredView(parse(r), Long.parseLong(r.get(11).toString()),
                 (long) Double.parseDouble(r.get(12).toString())));
     }
 
@@ -207,10 +210,9 @@ public class RecommendationStore {
 
     /** The explanation inputs of one shopper (explain.lua). */
     public Uni<ExplanationInputs> explanationInputs(String userId) {
-        Request eval = Request.cmd(Command.EVAL).arg(EXPLAIN).arg(4).arg(keys.recommendationItems(userId))
+        return EXPLAIN.run(redis, 4, eval -> eval.arg(keys.recommendationItems(userId))
                 .arg(keys.recommendationRecent(userId)).arg(keys.recommendationTexts())
-                .arg(keys.recommendationBaskets());
-        return redis.send(eval).map(r -> {
+                .arg(keys.recommendationBaskets())).map(r -> {
             Response own = r.get(0);
             Response texts = r.get(1);
             List<ShopperView.Owned> owned = new ArrayList<>(own.size() / 2);

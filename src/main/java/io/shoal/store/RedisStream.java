@@ -17,7 +17,7 @@ import io.vertx.mutiny.redis.client.Response;
  */
 public final class RedisStream {
 
-    private static final String ACK = RedisScripts.load("stream_ack.lua");
+    private static final LuaScript ACK = LuaScript.of("stream_ack.lua");
 
     /** One entry: its id and its fields (empty when the entry was deleted while pending). */
     public record Entry(String id, Map<String, String> fields) {
@@ -119,21 +119,20 @@ public final class RedisStream {
      * @param sizes the entries' payload sizes in bytes, aligned with {@code ids} (ignored without a byte counter)
      */
     public Uni<Backlog> ack(List<String> ids, List<Long> sizes) {
-        Request eval = Request.cmd(Command.EVAL).arg(ACK);
-        if (bytesKey == null) {
-            eval.arg(1).arg(key);
-        } else {
-            if (sizes.size() != ids.size()) {
-                throw new IllegalArgumentException(ids.size() + " ids but " + sizes.size() + " sizes");
+        if (bytesKey != null && sizes.size() != ids.size()) {
+            throw new IllegalArgumentException(ids.size() + " ids but " + sizes.size() + " sizes");
+        }
+        return ACK.run(redis, bytesKey == null ? 1 : 2, eval -> {
+            eval.arg(key);
+            if (bytesKey != null) {
+                eval.arg(bytesKey);
             }
-            eval.arg(2).arg(key).arg(bytesKey);
-        }
-        eval.arg(group).arg(ids.size());
-        ids.forEach(eval::arg);
-        if (bytesKey != null) {
-            sizes.forEach(eval::arg);
-        }
-        return redis.send(eval).map(r -> {
+            eval.arg(group).arg(ids.size());
+            ids.forEach(eval::arg);
+            if (bytesKey != null) {
+                sizes.forEach(eval::arg);
+            }
+        }).map(r -> {
             String oldest = r.get(1).toString();
             return new Backlog(r.get(0).toLong(), oldest.isEmpty() ? 0 : idMillis(oldest), r.get(2).toLong());
         });

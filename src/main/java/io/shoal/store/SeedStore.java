@@ -42,7 +42,7 @@ public class SeedStore {
     record Json(String label, List<String> texts, List<String> userIds, long createdMillis, List<String> vectors) {
     }
 
-    private static final String REPLACE_IF_UNCHANGED = RedisScripts.load("replace_seed.lua");
+    private static final LuaScript REPLACE_IF_UNCHANGED = LuaScript.of("replace_seed.lua");
 
     private final Redis redis;
     private final RedisKeys keys;
@@ -126,9 +126,8 @@ public class SeedStore {
                     }
                     long removed = seed.userIds().size() - rest.userIds().size();
                     String next = rest.vectors().isEmpty() ? "" : encode(rest);
-                    writes.add(redis.send(Request.cmd(Command.EVAL).arg(REPLACE_IF_UNCHANGED).arg(1)
-                            .arg(keys.seeds()).arg(field).arg(json.getBytes(StandardCharsets.UTF_8))
-                            .arg(next.getBytes(StandardCharsets.UTF_8)))
+                    writes.add(REPLACE_IF_UNCHANGED.run(redis, 1, eval -> eval.arg(keys.seeds()).arg(field)
+                            .arg(json.getBytes(StandardCharsets.UTF_8)).arg(next.getBytes(StandardCharsets.UTF_8)))
                             .map(done -> done.toLong() == 1 ? removed : -1L));
                 }
             }

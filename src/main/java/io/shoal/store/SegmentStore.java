@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -118,8 +117,20 @@ public class SegmentStore {
 
     private final Redis redis;
     private final RedisKeys keys;
-    private final Map<String, String> scripts = new HashMap<>();
-    private final Map<String, String> shas = new ConcurrentHashMap<>();
+    private static final String APPLY = "apply_batch";
+    private static final String REPLACE = "replace_model";
+    private static final String SWEEP = "sweep_users";
+    private static final String MERGE = "merge_identity";
+    private static final String ERASE = "erase_user";
+    private static final Map<String, LuaScript> SCRIPTS = Map.of(APPLY, LuaScript.of(APPLY + ".lua"),
+            REPLACE, LuaScript.of(REPLACE + ".lua"), SWEEP, LuaScript.of(SWEEP + ".lua"),
+            MERGE, LuaScript.of(MERGE + ".lua"), ERASE, LuaScript.of(ERASE + ".lua"));
+    /** Extends a lease if this owner still holds it. */
+    private static final LuaScript RENEW_LOCK = new LuaScript("if redis.call('GET', KEYS[1]) == ARGV[1] then "
+            + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0");
+    /** Deletes a lease only if this owner holds it. */
+    private static final LuaScript UNLOCK = new LuaScript(
+            "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0");
 
     @Inject
     public SegmentStore(ReactiveRedisDataSource redis, RedisKeys keys) {
@@ -130,9 +141,6 @@ public class SegmentStore {
     public SegmentStore(Redis redis, RedisKeys keys) {
         this.redis = redis;
         this.keys = keys;
-        for (String name : List.of(APPLY, REPLACE, SWEEP, MERGE, ERASE)) {
-            scripts.put(name, RedisScripts.load(name + ".lua"));
-        }
     }
 
     // ---- reads
@@ -631,10 +639,7 @@ public class SegmentStore {
 
     /** Extends a lease this owner holds; false when it holds it no more. */
     public Uni<Boolean> renewLock(String name, String owner, long millis) {
-        String script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end"
-                + " return 0";
-        return redis.send(Request.cmd(Command.EVAL).arg(script).arg(1).arg(keys.lock(name)).arg(owner).arg(millis))
-                .map(r -> r.toLong() == 1);
+        return RENEW_LOCK.run(redis, 1, r -> r.arg(keys.lock(name)).arg(owner).arg(millis)).map(r -> r.toLong() == 1);
     }
 
     /** Takes a short lease so that one process at a time seeds or maintains the model. */
@@ -644,41 +649,21 @@ public class SegmentStore {
     }
 
     public Uni<Void> unlock(String name, String owner) {
-        // Delete only our own lease.
-        String script = "if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end return 0";
-        return redis.send(Request.cmd(Command.EVAL).arg(script).arg(1).arg(keys.lock(name)).arg(owner))
-                .replaceWithVoid();
+        return UNLOCK.run(redis, 1, r -> r.arg(keys.lock(name)).arg(owner)).replaceWithVoid();
     }
 
-    private static final String APPLY = "apply_batch";
-    private static final String REPLACE = "replace_model";
-    private static final String SWEEP = "sweep_users";
-    private static final String MERGE = "merge_identity";
-    private static final String ERASE = "erase_user";
 
     private Uni<Response> eval(String script, List<String> scriptKeys, List<Object> args) {
-        String sha = shas.get(script);
-        if (sha == null) {
-            return redis.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(scripts.get(script))).chain(r -> {
-                shas.put(script, r.toString());
-                return eval(script, scriptKeys, args);
-            });
-        }
-        Request req = Request.cmd(Command.EVALSHA).arg(sha).arg(scriptKeys.size());
-        scriptKeys.forEach(req::arg);
-        for (Object a : args) {
-            if (a instanceof byte[] b) {
-                req.arg(Buffer.buffer(b));
-            } else {
-                req.arg(a.toString());
+        return SCRIPTS.get(script).run(redis, scriptKeys.size(), req -> {
+            scriptKeys.forEach(req::arg);
+            for (Object a : args) {
+                if (a instanceof byte[] b) {
+                    req.arg(Buffer.buffer(b));
+                } else {
+                    req.arg(a.toString());
+                }
             }
-        }
-        return redis.send(req).onFailure(f -> f.getMessage() != null && f.getMessage().contains("NOSCRIPT"))
-                .recoverWithUni(f -> {
-                    // Redis was restarted or flushed: load the script again.
-                    shas.remove(script);
-                    return eval(script, scriptKeys, args);
-                });
+        });
     }
 
     // ---- parsing
