@@ -25,6 +25,7 @@ import io.shoal.event.BehaviorEvent;
 import io.shoal.inference.EmbeddingService;
 import io.shoal.inference.SentenceModelService;
 import io.shoal.store.RedisKeys;
+import io.shoal.testing.Activity;
 import io.shoal.testing.Events;
 import io.shoal.testing.GateStage;
 import io.shoal.testing.Management;
@@ -72,7 +73,7 @@ class BatchesInFlightTest {
     }
 
     private String counted(String user) {
-        return redis.hash(String.class).hget(keys.userActivity(user), "total");
+        return Activity.counted(redis, keys, user);
     }
 
     private static void send(List<Map<String, Object>> events) {

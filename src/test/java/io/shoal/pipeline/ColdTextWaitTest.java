@@ -26,6 +26,7 @@ import io.shoal.inference.SentenceModelService;
 import io.quarkus.redis.datasource.stream.StreamRange;
 import io.shoal.store.EventLog;
 import io.shoal.store.RedisKeys;
+import io.shoal.testing.Activity;
 import io.shoal.testing.Events;
 import io.shoal.testing.Management;
 import io.shoal.testing.ShoalTestResources;
@@ -57,7 +58,7 @@ class ColdTextWaitTest {
     SentenceModelService model;
 
     private String counted(String user) {
-        return redis.hash(String.class).hget(keys.userActivity(user), "total");
+        return Activity.counted(redis, keys, user);
     }
 
     private double waitingGauge() {

@@ -21,6 +21,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.shoal.store.RedisKeys;
+import io.shoal.testing.Activity;
 import io.shoal.testing.Events;
 import io.shoal.testing.PoisonStage;
 import io.shoal.testing.ShoalTestResources;
@@ -53,7 +54,7 @@ class DeadLetterTest {
     }
 
     private String activity(String user) {
-        return redis.hash(String.class).hget(keys.userActivity(user), "total");
+        return Activity.counted(redis, keys, user);
     }
 
     private boolean hasState(String user) {
