@@ -47,9 +47,10 @@ import io.vertx.core.Vertx;
  * events in log order: a batch starts only when none of the shoppers it touches (see {@link ColdHold#shoppers}) has
  * an event in a batch still being applied. An event of such a shopper waits beside the log, unacknowledged, exactly
  * as a cold text does (below), with the later events of its shopper, and goes in the first batch read after that
- * shopper's batch has ended; other shoppers' events go on. When that rule cannot hold them (the cold-wait bound is
- * reached, or the consumer is recovering, flushing or closing, when nothing waits) a batch that touches a shopper in
- * flight starts only after every batch in flight has ended. While recovering, nothing is read ahead. The stages are
+ * shopper's batch has ended; other shoppers' events go on. When that rule cannot hold them (more would wait than
+ * {@code max-cold-waiting} and {@code batch-size × batches-in-flight}, or the consumer is recovering, flushing or
+ * closing, when nothing waits) a batch that touches a shopper in flight starts only after every batch in flight has
+ * ended. While recovering, nothing is read ahead. The stages are
  * safe for concurrent batches of different shoppers (they already run so in the role worker, one batch per Kafka
  * partition): the model's update is a fold of decayed sums, and the Redis scripts check the users' states,
  * positions and model generation they were planned on.
@@ -395,8 +396,10 @@ public class EventLogConsumer implements BatchSource {
                         "not a readable event: " + e.getMessage()));
             }
         }
-        boolean hold = config.maxColdWaiting() > 0 && !recovering && !flushing && !closing;
-        Uni<EventReadiness.Warming> warming = hold && !read.isEmpty()
+        // Events wait beside the log only in normal running; for their texts only when cold waiting is on.
+        boolean hold = !recovering && !flushing && !closing;
+        boolean coldWait = hold && config.maxColdWaiting() > 0;
+        Uni<EventReadiness.Warming> warming = coldWait && !read.isEmpty()
                 ? readiness.warm(read.stream().map(Waiting::event).toList())
                         .onFailure().recoverWithItem(EventReadiness.Warming.none())
                 : Uni.createFrom().item(EventReadiness.Warming.none());
@@ -410,8 +413,7 @@ public class EventLogConsumer implements BatchSource {
             }
             // An event waits for its text, or for its shopper's batch in flight; a shopper's later events wait with it.
             ColdHold.Split<Waiting> split = hold
-                    ? ColdHold.split(inOrder, Waiting::shoppers, w -> w.ready() && !applying(w),
-                            config.maxColdWaiting())
+                    ? ColdHold.split(inOrder, Waiting::shoppers, w -> w.ready() && !applying(w), waitingBound())
                     : new ColdHold.Split<>(inOrder, List.of());
             waiting = split.waiting();
             coldWaits.waited(coldWaiting(split.waiting()).stream().filter(incoming::contains).count());
@@ -472,6 +474,15 @@ public class EventLogConsumer implements BatchSource {
             inFlightFailure.compareAndSet(null, failure);
             done.completeExceptionally(failure);
         }
+    }
+
+    /**
+     * Most events left waiting beside the log: {@code max-cold-waiting}, and at least what the batches in flight can
+     * hold back (so that {@code max-cold-waiting=0}, which turns waiting for texts off, still lets a shopper's events
+     * wait for their batch in flight instead of making every overlap wait for all batches in flight).
+     */
+    private int waitingBound() {
+        return Math.max(config.maxColdWaiting(), config.batchSize() * config.batchesInFlight());
     }
 
     /** Whether a shopper of the event has an event in a batch being applied. */
