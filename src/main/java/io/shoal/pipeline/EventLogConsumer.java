@@ -313,20 +313,20 @@ public class EventLogConsumer implements BatchSource {
 
     /** Completes when every batch in flight now has ended, applied or failed. */
     private Uni<Void> settled() {
-        CompletableFuture<?>[] now = ended();
+        CompletableFuture<?>[] now = endings();
         return now.length == 0 ? Uni.createFrom().voidItem()
                 : Uni.createFrom().completionStage(CompletableFuture.allOf(now));
     }
 
     /** Completes when one of the batches in flight now has ended, applied or failed. */
     private Uni<Void> oneEnded() {
-        CompletableFuture<?>[] now = ended();
+        CompletableFuture<?>[] now = endings();
         return now.length == 0 ? Uni.createFrom().voidItem()
                 : Uni.createFrom().completionStage(CompletableFuture.anyOf(now)).replaceWithVoid();
     }
 
     /** The batches in flight now, each as a stage that completes normally when the batch ends either way. */
-    private CompletableFuture<?>[] ended() {
+    private CompletableFuture<?>[] endings() {
         return List.copyOf(inFlight).stream().map(b -> b.handle((ok, failure) -> null))
                 .toArray(CompletableFuture[]::new);
     }

@@ -117,14 +117,11 @@ public class SegmentStore {
 
     private final Redis redis;
     private final RedisKeys keys;
-    private static final String APPLY = "apply_batch";
-    private static final String REPLACE = "replace_model";
-    private static final String SWEEP = "sweep_users";
-    private static final String MERGE = "merge_identity";
-    private static final String ERASE = "erase_user";
-    private static final Map<String, LuaScript> SCRIPTS = Map.of(APPLY, LuaScript.of(APPLY + ".lua"),
-            REPLACE, LuaScript.of(REPLACE + ".lua"), SWEEP, LuaScript.of(SWEEP + ".lua"),
-            MERGE, LuaScript.of(MERGE + ".lua"), ERASE, LuaScript.of(ERASE + ".lua"));
+    private static final LuaScript APPLY = LuaScript.of("apply_batch.lua");
+    private static final LuaScript REPLACE = LuaScript.of("replace_model.lua");
+    private static final LuaScript SWEEP = LuaScript.of("sweep_users.lua");
+    private static final LuaScript MERGE = LuaScript.of("merge_identity.lua");
+    private static final LuaScript ERASE = LuaScript.of("erase_user.lua");
     /** Extends a lease if this owner still holds it. */
     private static final LuaScript RENEW_LOCK = new LuaScript("if redis.call('GET', KEYS[1]) == ARGV[1] then "
             + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0");
@@ -652,9 +649,8 @@ public class SegmentStore {
         return UNLOCK.run(redis, 1, r -> r.arg(keys.lock(name)).arg(owner)).replaceWithVoid();
     }
 
-
-    private Uni<Response> eval(String script, List<String> scriptKeys, List<Object> args) {
-        return SCRIPTS.get(script).run(redis, scriptKeys.size(), req -> {
+    private Uni<Response> eval(LuaScript script, List<String> scriptKeys, List<Object> args) {
+        return script.run(redis, scriptKeys.size(), req -> {
             scriptKeys.forEach(req::arg);
             for (Object a : args) {
                 if (a instanceof byte[] b) {
