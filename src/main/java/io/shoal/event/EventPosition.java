@@ -20,17 +20,32 @@ public record EventPosition(int partition, long offset) {
 
     /**
      * The position of a Redis Stream entry {@code <ms>-<seq>}: offset = ms &lt;&lt; 20 | seq, increasing with the
-     * entry id as long as fewer than 2^20 (1,048,576) entries share a millisecond, which one Redis cannot reach.
+     * entry id as long as fewer than 2^20 (1,048,576) events share a millisecond, which one Redis cannot reach.
      */
     public static EventPosition ofStreamId(String id) {
+        return ofStreamId(id, 0);
+    }
+
+    /**
+     * The position of the {@code index}-th event (from 0) of a Redis Stream entry {@code <ms>-<seq>} that holds a
+     * request's events: offset = ms &lt;&lt; 20 | (seq + index). The log's appending script reserves the sequence
+     * numbers {@code seq .. seq + n - 1} for an entry of n events (it moves the stream's last id to the last of
+     * them, {@code accept_events.lua}), so the positions of all events increase in log order, and an entry of one
+     * event has the position its id alone gives, as before entries held several events.
+     */
+    public static EventPosition ofStreamId(String id, int index) {
+        if (index < 0) {
+            throw new IllegalArgumentException("an event's index in its entry must be >= 0 but was " + index);
+        }
         int dash = id.indexOf('-');
         if (dash < 1) {
             throw new IllegalArgumentException("a stream entry id must look like ms-seq but was " + id);
         }
         long ms = Long.parseLong(id.substring(0, dash));
-        long seq = Long.parseLong(id.substring(dash + 1));
+        long seq = Long.parseLong(id.substring(dash + 1)) + index;
         if (seq >= 1L << SEQUENCE_BITS || ms >= 1L << (63 - SEQUENCE_BITS)) {
-            throw new IllegalArgumentException("stream entry id " + id + " does not fit a position");
+            throw new IllegalArgumentException("stream entry id " + id + (index == 0 ? "" : " with event " + index)
+                    + " does not fit a position");
         }
         return new EventPosition(STREAM_PARTITION, ms << SEQUENCE_BITS | seq);
     }

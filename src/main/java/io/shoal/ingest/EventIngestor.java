@@ -280,7 +280,7 @@ public class EventIngestor {
                         : "the pipeline is saturated (" + appended.backlog() + " of " + limiter.capacity()
                                 + " events in flight)");
             }
-            int added = (int) appended.ids().stream().filter(id -> id != null).count();
+            int added = appended.added();
             int dups = unique.size() - added + inRequestDuplicates;
             accepted.increment(added);
             duplicates.increment(dups);

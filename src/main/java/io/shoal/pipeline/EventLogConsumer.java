@@ -90,6 +90,8 @@ public class EventLogConsumer implements BatchSource {
     static final long IDLE_BLOCK_MILLIS = 500;
     /** How long an idle read waits while events wait for their texts, so that they go soon after their vectors. */
     static final long WAITING_BLOCK_MILLIS = 10;
+    /** Events per entry assumed before the first read: a read at start asks for few entries of whole requests. */
+    static final int FIRST_ENTRY_EVENTS = 100;
 
     private final RedisStream log;
     private final BatchProcessor processor;
@@ -120,6 +122,10 @@ public class EventLogConsumer implements BatchSource {
     private final SegmentStore leases;
     private final String owner = "event-log-" + java.util.UUID.randomUUID();
     private boolean recovering = true;
+    /** Events read beyond the last batch's {@code batch-size}, waiting for the next one. */
+    private volatile int spilled;
+    /** The most events one entry held in the last read: how many entries a read asks for. */
+    private volatile int entryEvents = FIRST_ENTRY_EVENTS;
     private long sequence;
     private Duration failureDelay;
 
@@ -194,6 +200,7 @@ public class EventLogConsumer implements BatchSource {
             standbyLogged = false;
             recovering = true;
             waiting = List.of();
+            spilled = 0;
             limiter.observeBacklog(backlog);
             Log.infof("Applying the event log (lease %s)%s", LEASE,
                     backlog > 0 ? ": " + backlog + " accepted events not yet applied, pending ones first" : "");
@@ -301,6 +308,7 @@ public class EventLogConsumer implements BatchSource {
             inFlightFailure.set(null);
             recovering = true;
             waiting = List.of();
+            spilled = 0;
             if (!(failure instanceof PipelineClosedException)) {
                 Log.warnf("Event log consumer: %s; retrying in %s", failure.toString(), failureDelay);
             }
@@ -331,69 +339,117 @@ public class EventLogConsumer implements BatchSource {
                 .toArray(CompletableFuture[]::new);
     }
 
-    /** The next batch: pending entries first (all of them, one batch at a time), then new ones. */
+    /**
+     * The next batch's entries: pending entries first (all of them, one batch at a time), then new ones. Entries hold
+     * a request's events each, so a read asks for as many entries as should hold the events the batch still has
+     * room for, judged by the entries of the last read ({@link #entryEvents}); events read beyond the batch's
+     * {@code batch-size} wait for the next one ({@link #apply}).
+     */
     private Uni<List<RedisStream.Entry>> collect() {
+        int room = config.batchSize() - spilled;
+        if (room <= 0) {
+            return Uni.createFrom().item(List.of());
+        }
         if (recovering) {
+            // Nothing waits while recovering (below), so every pending entry not yet acknowledged is read again.
             // The group may be gone (Redis restarted without persistence, keys deleted): create it again first.
-            return log.ensureGroup().chain(() -> log.read(CONSUMER, config.batchSize(), true, 0)).invoke(entries -> {
+            return log.ensureGroup().chain(() -> log.read(CONSUMER, entriesFor(room), true, 0)).invoke(entries -> {
+                observe(entries);
                 if (entries.isEmpty()) {
                     recovering = false;
                 }
             });
         }
-        return fill();
+        return fill(room);
     }
 
     /**
-     * Reads new entries until the batch is full or {@code batch-timeout} has passed since the first one. One read
-     * per repeat (iterative: a long trickle of small reads must not nest subscribers on the stack).
+     * Reads new entries until they hold {@code room} events or {@code batch-timeout} has passed since the first one.
+     * One read per repeat (iterative: a long trickle of small reads must not nest subscribers on the stack).
      */
-    private Uni<List<RedisStream.Entry>> fill() {
+    private Uni<List<RedisStream.Entry>> fill(int room) {
         List<RedisStream.Entry> got = new ArrayList<>();
         long[] until = {0};
+        int[] events = {0};
         return Multi.createBy().repeating().uni(() -> {
             // Never block longer than the idle wait, so that a flush or close is seen within it.
-            long block = got.isEmpty() ? (waiting.isEmpty() ? IDLE_BLOCK_MILLIS : WAITING_BLOCK_MILLIS)
+            long block = got.isEmpty() ? (spilled > 0 ? 1 : waiting.isEmpty() ? IDLE_BLOCK_MILLIS : WAITING_BLOCK_MILLIS)
                     : Math.max(1, Math.min(IDLE_BLOCK_MILLIS,
                     TimeUnit.NANOSECONDS.toMillis(until[0] - System.nanoTime())));
-            return log.read(CONSUMER, config.batchSize() - got.size(), false, block).map(entries -> {
+            return log.read(CONSUMER, entriesFor(room - events[0]), false, block).map(entries -> {
                 if (got.isEmpty() && !entries.isEmpty()) {
                     until[0] = System.nanoTime() + config.batchTimeout().toNanos();
                 }
+                observe(entries);
+                for (RedisStream.Entry e : entries) {
+                    events[0] += eventsIn(e);
+                }
                 got.addAll(entries);
-                return got.isEmpty() || got.size() >= config.batchSize() || System.nanoTime() >= until[0] || closing
-                        || flushing;
+                return got.isEmpty() || events[0] >= room || System.nanoTime() >= until[0] || closing || flushing;
             });
         }).until(done -> done).collect().last().map(ignored -> got);
+    }
+
+    /** How many entries to read for {@code room} events: by the largest entry of the last read, at least one. */
+    private int entriesFor(int room) {
+        return Math.max(1, room / Math.max(1, entryEvents));
+    }
+
+    /** Remembers the largest number of events in one entry of a read (nothing read: unchanged). */
+    private void observe(List<RedisStream.Entry> entries) {
+        if (!entries.isEmpty()) {
+            int most = 1;
+            for (RedisStream.Entry e : entries) {
+                most = Math.max(most, eventsIn(e));
+            }
+            entryEvents = most;
+        }
+    }
+
+    /** The events an entry holds: one per line of its event field (none when the entry was deleted). */
+    static int eventsIn(RedisStream.Entry entry) {
+        String body = entry.field(EventLog.EVENT_FIELD);
+        if (body == null) {
+            return 0;
+        }
+        int n = 1;
+        for (int i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) {
+            n++;
+        }
+        return n;
     }
 
     private Uni<Void> apply(List<RedisStream.Entry> entries) {
         if (entries.isEmpty() && waiting.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
-        List<String> ids = new ArrayList<>(entries.size());
-        List<Long> sizes = new ArrayList<>(entries.size());
+        // Every event of the batch, and every line that is not one, settles its entry when the batch is applied.
+        List<LogEntry> settles = new ArrayList<>();
         List<Waiting> read = new ArrayList<>(entries.size());
         List<DeadLetterRepository.Failure> unreadableEntries = new ArrayList<>();
         for (RedisStream.Entry entry : entries) {
             String body = entry.field(EventLog.EVENT_FIELD);
             if (body == null) {
                 // Deleted while pending (acknowledged by an earlier run whose answer was lost): nothing to apply.
-                ids.add(entry.id());
-                sizes.add(entry.bytes(EventLog.EVENT_FIELD));
+                settles.add(new LogEntry(entry, 0));
                 continue;
             }
-            try {
-                read.add(new Waiting(entry, json.readValue(body, BehaviorEvent.class),
-                        EventPosition.ofStreamId(entry.id()), null));
-            } catch (IOException e) {
-                // Not written by this version's ingestion: kept, not dropped.
-                ids.add(entry.id());
-                sizes.add(entry.bytes(EventLog.EVENT_FIELD));
-                unreadable.increment();
-                Log.errorf("Event log entry %s is not an event, dead-lettered: %s", entry.id(), e.getMessage());
-                unreadableEntries.add(new DeadLetterRepository.Failure(UNREADABLE_USER, "log-" + entry.id(), body,
-                        "not a readable event: " + e.getMessage()));
+            List<String> lines = EventLog.events(body);
+            LogEntry logEntry = new LogEntry(entry, lines.size());
+            for (int i = 0; i < lines.size(); i++) {
+                String line = lines.get(i);
+                try {
+                    read.add(new Waiting(logEntry, json.readValue(line, BehaviorEvent.class),
+                            EventPosition.ofStreamId(entry.id(), i), null));
+                } catch (IOException | IllegalArgumentException e) {
+                    // Not written by this version's ingestion: kept, not dropped; its entry-mates go on.
+                    settles.add(logEntry);
+                    unreadable.increment();
+                    String where = lines.size() == 1 ? entry.id() : entry.id() + "/" + i;
+                    Log.errorf("Event log entry %s is not an event, dead-lettered: %s", where, e.getMessage());
+                    unreadableEntries.add(new DeadLetterRepository.Failure(UNREADABLE_USER, "log-" + where, line,
+                            "not a readable event: " + e.getMessage()));
+                }
             }
         }
         // Events wait beside the log only in normal running; for their texts only when cold waiting is on.
@@ -415,41 +471,73 @@ public class EventLogConsumer implements BatchSource {
             ColdHold.Split<Waiting> split = hold
                     ? ColdHold.split(inOrder, Waiting::shoppers, w -> w.ready() && !applying(w), waitingBound())
                     : new ColdHold.Split<>(inOrder, List.of());
-            waiting = split.waiting();
+            List<Waiting> now = split.now();
+            List<Waiting> left = split.waiting();
+            spilled = 0;
+            if (hold && now.size() > config.batchSize()) {
+                // More than a batch read (entries hold whole requests): the rest waits for the next batch, in log
+                // order, so a shopper's later events stay behind its earlier ones.
+                Set<Waiting> later = Collections.newSetFromMap(new IdentityHashMap<>());
+                later.addAll(now.subList(config.batchSize(), now.size()));
+                later.addAll(left);
+                spilled = now.size() - config.batchSize();
+                now = now.subList(0, config.batchSize());
+                left = inOrder.stream().filter(later::contains).toList();
+            }
+            waiting = left;
             coldWaits.waited(coldWaiting(split.waiting()).stream().filter(incoming::contains).count());
-            List<BehaviorEvent> events = new ArrayList<>(split.now().size());
-            List<EventPosition> positions = new ArrayList<>(split.now().size());
+            List<BehaviorEvent> events = new ArrayList<>(now.size());
+            List<EventPosition> positions = new ArrayList<>(now.size());
             Set<String> origins = new LinkedHashSet<>();
             Set<String> touched = new LinkedHashSet<>();
-            for (Waiting w : split.now()) {
+            for (Waiting w : now) {
                 touched.addAll(w.shoppers());
-                ids.add(w.entry().id());
-                sizes.add(w.entry().bytes(EventLog.EVENT_FIELD));
+                settles.add(w.entry());
                 events.add(w.event());
                 positions.add(w.position());
-                String traceparent = w.entry().field(Tracing.TRACEPARENT_FIELD);
+                String traceparent = w.entry().entry().field(Tracing.TRACEPARENT_FIELD);
                 if (traceparent != null) {
                     origins.add(traceparent);
                 }
             }
-            if (ids.isEmpty()) {
+            if (settles.isEmpty()) {
                 return Uni.createFrom().voidItem();
             }
             MicroBatch batch = events.isEmpty() ? null
                     : new MicroBatch(++sequence, events, positions, List.copyOf(origins));
             Uni<Void> work = Uni.createFrom().deferred(() -> batch == null ? Uni.createFrom().voidItem()
                     : processor.process(batch))
-                    .chain(() -> deadLetters.record(unreadableEntries)).chain(() -> log.ack(ids, sizes))
-                    .invoke(left -> {
-                        limiter.observeBacklog(left.size());
-                        limiter.observeBacklogBytes(left.bytes());
-                        lag.queued(left.oldestMillis());
+                    .chain(() -> deadLetters.record(unreadableEntries)).chain(() -> acknowledge(settles))
+                    .invoke(backlog -> {
+                        if (backlog != null) {
+                            limiter.observeBacklog(backlog.size());
+                            limiter.observeBacklogBytes(backlog.bytes());
+                            lag.queued(backlog.oldestMillis());
+                        }
                     }).replaceWithVoid();
             // Not held back by the rule above (bound reached, recovering, flushing, closing): after the batches in
             // flight, so that no shopper has two batches at once.
             boolean overlaps = touched.stream().anyMatch(applyingShoppers::contains);
             return (overlaps ? settled() : Uni.createFrom().voidItem()).invoke(() -> start(work, touched));
         });
+    }
+
+    /**
+     * A batch was applied: each of its events (and unreadable lines) settles one of its entry's events, and the
+     * entries with none left are acknowledged and deleted; null when none is complete (the log was not touched).
+     */
+    private Uni<RedisStream.Backlog> acknowledge(List<LogEntry> settles) {
+        List<String> ids = new ArrayList<>();
+        List<Long> sizes = new ArrayList<>();
+        List<Integer> counts = new ArrayList<>();
+        for (LogEntry e : settles) {
+            if (e.settle()) {
+                ids.add(e.entry().id());
+                sizes.add(e.entry().bytes(EventLog.EVENT_FIELD));
+                counts.add(e.events());
+            }
+        }
+        return ids.isEmpty() ? Uni.createFrom().<RedisStream.Backlog>nullItem() : log.ack(ids, sizes, counts);
     }
 
     /** Starts applying a batch beside those in flight; the reader goes on at once. */
@@ -506,10 +594,40 @@ public class EventLogConsumer implements BatchSource {
     }
 
     /**
-     * A read entry as an event, with the background work it waits for (null: none).
+     * A log entry being applied: it is acknowledged once each of its events has been applied in some batch (an
+     * entry holds a request's events, and they may go in different batches: a cold text, a shopper in flight, a
+     * full batch). The count lives as long as the read: after a failure the entries are read again from the pending
+     * list, with fresh counts, and the events already applied are skipped by their positions.
      */
-    private record Waiting(RedisStream.Entry entry, BehaviorEvent event, EventPosition position,
-            CompletionStage<?> warmed) {
+    private static final class LogEntry {
+        private final RedisStream.Entry entry;
+        private final int events;
+        private final java.util.concurrent.atomic.AtomicInteger left;
+
+        LogEntry(RedisStream.Entry entry, int events) {
+            this.entry = entry;
+            this.events = events;
+            this.left = new java.util.concurrent.atomic.AtomicInteger(events);
+        }
+
+        RedisStream.Entry entry() {
+            return entry;
+        }
+
+        int events() {
+            return events;
+        }
+
+        /** One of its events was applied; true when that was the last (an entry without events settles at once). */
+        boolean settle() {
+            return events == 0 || left.decrementAndGet() == 0;
+        }
+    }
+
+    /**
+     * A read event, with its entry and the background work it waits for (null: none).
+     */
+    private record Waiting(LogEntry entry, BehaviorEvent event, EventPosition position, CompletionStage<?> warmed) {
 
         Waiting until(CompletionStage<?> done) {
             return new Waiting(entry, event, position, done);

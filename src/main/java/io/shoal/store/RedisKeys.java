@@ -60,6 +60,11 @@ public class RedisKeys {
         return prefix + "events:bytes";
     }
 
+    /** String: the events in the event log's entries, not yet applied (admission by events; accept_events.lua). */
+    public String eventLogEvents() {
+        return prefix + "events:count";
+    }
+
     /**
      * Stream: audit rows of applied batches and sweep steps, written by the same scripts that apply them and moved
      * to PostgreSQL by io.shoal.audit.AuditRelay.

@@ -13,7 +13,7 @@ import io.vertx.mutiny.redis.client.Response;
 /**
  * A Redis Stream read by one consumer group, at-least-once: entries are read with {@code XREADGROUP}, stay in the
  * reader's pending list until acknowledged, and are acknowledged and deleted together ({@code stream_ack.lua}),
- * so the stream's length is its backlog. Used by the event log (role all) and the audit outbox.
+ * so the stream holds exactly its backlog. Used by the event log (role all) and the audit outbox.
  */
 public final class RedisStream {
 
@@ -36,20 +36,29 @@ public final class RedisStream {
     private final String key;
     private final String group;
     private final String bytesKey;
+    private final String eventsKey;
 
     public RedisStream(Redis redis, String key, String group) {
-        this(redis, key, group, null);
+        this(redis, key, group, null, null);
     }
 
     /**
-     * @param bytesKey the counter of the entries' payload bytes that the appending script keeps (the event log's
-     *                 admission by bytes), or null
+     * A stream whose entries carry counted events (the event log): the appending script keeps two counters beside
+     * it, the entries' payload bytes and the events they hold (admission by bytes and by events), and
+     * {@link #ack(List, List, List)} takes each deleted entry's share off them.
+     *
+     * @param bytesKey  the counter of the entries' payload bytes
+     * @param eventsKey the counter of the events in the entries
      */
-    public RedisStream(Redis redis, String key, String group, String bytesKey) {
+    public RedisStream(Redis redis, String key, String group, String bytesKey, String eventsKey) {
+        if ((bytesKey == null) != (eventsKey == null)) {
+            throw new IllegalArgumentException("a stream counts both its bytes and its events, or neither");
+        }
         this.redis = redis;
         this.key = key;
         this.group = group;
         this.bytesKey = bytesKey;
+        this.eventsKey = eventsKey;
     }
 
     public String key() {
@@ -93,44 +102,47 @@ public final class RedisStream {
     /**
      * What is left in a stream after an acknowledgement.
      *
-     * @param size         entries not yet handled
-     * @param oldestMillis when the oldest of them was appended (its id's time), 0 when there is none
+     * @param size         what is not yet handled: events for a stream with counters (the event log), else entries
+     * @param oldestMillis when the oldest entry left was appended (its id's time), 0 when there is none
+     * @param bytes        the payload bytes of the entries left (the counter's value), or -1 without counters
      */
-    /** @param bytes the payload bytes of the entries left (the counter's value), or -1 without a byte counter */
     public record Backlog(long size, long oldestMillis, long bytes) {
     }
 
     /**
-     * Acknowledges and deletes handled entries.
+     * Acknowledges and deletes handled entries of a stream without counters.
      *
      * @return the backlog after
      */
     public Uni<Backlog> ack(List<String> ids) {
         if (bytesKey != null) {
-            throw new IllegalStateException("a stream with a byte counter is acknowledged with the entries' sizes");
+            throw new IllegalStateException("a stream with counters is acknowledged with the entries' sizes and events");
         }
-        return ack(ids, List.of());
+        return ack(ids, List.of(), List.of());
     }
 
     /**
-     * Acknowledges and deletes handled entries, taking each one's payload size off the byte counter if this call
-     * deleted it.
+     * Acknowledges and deletes handled entries, taking each one's payload size and events off the counters if this
+     * call deleted it (so an entry acknowledged twice is counted off once).
      *
-     * @param sizes the entries' payload sizes in bytes, aligned with {@code ids} (ignored without a byte counter)
+     * @param sizes  the entries' payload sizes in bytes, aligned with {@code ids} (ignored without counters)
+     * @param events the number of events each entry holds, aligned with {@code ids} (ignored without counters)
      */
-    public Uni<Backlog> ack(List<String> ids, List<Long> sizes) {
-        if (bytesKey != null && sizes.size() != ids.size()) {
-            throw new IllegalArgumentException(ids.size() + " ids but " + sizes.size() + " sizes");
+    public Uni<Backlog> ack(List<String> ids, List<Long> sizes, List<Integer> events) {
+        if (bytesKey != null && (sizes.size() != ids.size() || events.size() != ids.size())) {
+            throw new IllegalArgumentException(ids.size() + " ids but " + sizes.size() + " sizes and " + events.size()
+                    + " event counts");
         }
-        return ACK.run(redis, bytesKey == null ? 1 : 2, eval -> {
+        return ACK.run(redis, bytesKey == null ? 1 : 3, eval -> {
             eval.arg(key);
             if (bytesKey != null) {
-                eval.arg(bytesKey);
+                eval.arg(bytesKey).arg(eventsKey);
             }
             eval.arg(group).arg(ids.size());
             ids.forEach(eval::arg);
             if (bytesKey != null) {
                 sizes.forEach(eval::arg);
+                events.forEach(eval::arg);
             }
         }).map(r -> {
             String oldest = r.get(1).toString();
@@ -163,9 +175,13 @@ public final class RedisStream {
         return Long.parseLong(dash < 0 ? id : id.substring(0, dash));
     }
 
-    /** Entries in the stream: not yet handled. */
+    /** What is not yet handled: events for a stream with counters (the event log), else entries. */
     public Uni<Long> backlog() {
-        return redis.send(Request.cmd(Command.XLEN).arg(key)).map(Response::toLong);
+        if (eventsKey == null) {
+            return redis.send(Request.cmd(Command.XLEN).arg(key)).map(Response::toLong);
+        }
+        return ACK.run(redis, 3, eval -> eval.arg(key).arg(bytesKey).arg(eventsKey).arg(group).arg(0))
+                .map(r -> r.get(0).toLong());
     }
 
     /** Parses an XREADGROUP answer (RESP2 arrays or RESP3 maps). */

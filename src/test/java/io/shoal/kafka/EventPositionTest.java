@@ -59,4 +59,16 @@ class EventPositionTest {
         assertThat(a.appliedBy(new EventPosition(0, Long.MAX_VALUE))).isFalse();
         assertThatThrownBy(() -> EventPosition.ofStreamId("17")).hasMessageContaining("ms-seq");
     }
+
+    @Test
+    void theEventsOfAnEntryTakeTheSequenceNumbersFromItsIdOn() {
+        EventPosition third = EventPosition.ofStreamId("1764625200000-3", 2);
+        assertThat(third.offset()).isEqualTo(1764625200000L << 20 | 5);
+        assertThat(EventPosition.ofStreamId("1764625200000-3", 0)).isEqualTo(EventPosition.ofStreamId("1764625200000-3"));
+        // The next entry of the same millisecond starts after the last sequence number the entry reserved.
+        assertThat(EventPosition.ofStreamId("1764625200000-6", 0).offset()).isGreaterThan(third.offset());
+        assertThatThrownBy(() -> EventPosition.ofStreamId("1764625200000-3", -1)).hasMessageContaining(">= 0");
+        assertThatThrownBy(() -> EventPosition.ofStreamId("1764625200000-" + ((1 << 20) - 1), 1))
+                .hasMessageContaining("does not fit");
+    }
 }

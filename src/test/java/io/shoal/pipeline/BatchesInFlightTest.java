@@ -24,6 +24,7 @@ import io.restassured.http.ContentType;
 import io.shoal.event.BehaviorEvent;
 import io.shoal.inference.EmbeddingService;
 import io.shoal.inference.SentenceModelService;
+import io.shoal.store.EventLog;
 import io.shoal.store.RedisKeys;
 import io.shoal.testing.Activity;
 import io.shoal.testing.Events;
@@ -129,5 +130,43 @@ class BatchesInFlightTest {
         for (String s : shoppers.subList(1, 11)) {
             await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(counted(s)));
         }
+    }
+
+    @Test
+    void aRequestLargerThanABatchIsAppliedInBatchesInOrderAndItsEntryLeavesTheLogAfterItsLastEvent() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String x = "big-" + run + "-x";
+        await().atMost(Duration.ofSeconds(120)).until(model::isReady);
+        embeddings.embed(List.of("cake tin", "tea cup", "jam jar")).await().atMost(Duration.ofSeconds(120));
+        await().atMost(Duration.ofSeconds(30)).until(() -> redis.stream(String.class).xlen(keys.eventLog()) == 0);
+        gate.close();
+        // Ten events in one request, one log entry; shopper x has the 1st, 6th and 10th.
+        List<Map<String, Object>> events = new ArrayList<>();
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String user = i == 0 || i == 5 || i == 9 ? x : "big-" + run + "-" + i;
+            users.add(user);
+            events.add(Events.view("big" + i + "-" + run, user, i % 2 == 0 ? "cake tin" : "tea cup"));
+        }
+        send(events);
+        assertThat(redis.stream(String.class).xlen(keys.eventLog())).as("one entry per request").isEqualTo(1);
+        await().atMost(Duration.ofSeconds(30)).until(() -> gate.held().size() == 2);
+        List<MicroBatch> held = gate.held();
+        // At most batch-size events per batch: the first four, then the next four of the shoppers not in flight.
+        assertThat(users(held.get(0))).containsExactlyElementsOf(users.subList(0, 4));
+        assertThat(users(held.get(1))).containsExactly(users.get(4), users.get(6), users.get(7), users.get(8));
+        assertThat(held.get(1).position(0).offset()).isEqualTo(held.get(0).position(3).offset() + 1);
+        // x's later events wait for its batch in flight; the entry stays, unacknowledged, until they are applied.
+        assertThat(redis.stream(String.class).xpending(keys.eventLog(), EventLog.GROUP).getPendingCount())
+                .isEqualTo(1);
+
+        gate.open();
+        // x's three events in order: one applied out of order would be skipped and leave the count below 3.
+        await().atMost(Duration.ofSeconds(30)).until(() -> "3".equals(counted(x)));
+        for (int i : new int[] {1, 2, 3, 4, 6, 7, 8}) {
+            await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(counted(users.get(i))));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> redis.stream(String.class).xlen(keys.eventLog()) == 0);
+        assertThat(redis.value(String.class).get(keys.eventLogEvents())).isIn(null, "0");
     }
 }

@@ -84,6 +84,20 @@ class ByteAdmissionTest {
         return v == null ? 0 : Long.parseLong(v);
     }
 
+    private long events() {
+        String v = redis.value(String.class).get(keys.eventLogEvents());
+        return v == null ? 0 : Long.parseLong(v);
+    }
+
+    /** The events of every entry in the log, counted from the log itself. */
+    private long eventsInLog() {
+        long n = 0;
+        for (var e : redis.stream(String.class).xrange(keys.eventLog(), StreamRange.of("-", "+"))) {
+            n += EventLogConsumer.eventsIn(new RedisStream.Entry(e.id(), e.payload()));
+        }
+        return n;
+    }
+
     /** The payload bytes of every entry in the log, counted from the log itself. */
     private long bytesInLog() {
         long n = 0;
@@ -107,6 +121,8 @@ class ByteAdmissionTest {
             if (r.statusCode() == 202) {
                 accepted += r.jsonPath().getInt("accepted");
                 assertThat(counter()).as("the counter after each append is the log's bytes").isEqualTo(bytesInLog());
+                assertThat(events()).as("the event counter after each append is the log's events")
+                        .isEqualTo(eventsInLog()).isEqualTo(accepted);
             } else {
                 full = r;
             }
@@ -123,6 +139,7 @@ class ByteAdmissionTest {
         gate.open();
         await().atMost(Duration.ofSeconds(20)).until(() -> limiter.inFlight() == 0);
         assertThat(counter()).as("every applied entry was counted off").isZero();
+        assertThat(events()).as("every applied event was counted off").isZero();
         assertThat(limiter.inFlightBytes()).isZero();
 
         // Alone in an empty log, a request larger than the whole byte capacity is admitted.
@@ -147,12 +164,17 @@ class ByteAdmissionTest {
         }
         List<String> ids = entries.stream().map(RedisStream.Entry::id).toList();
         List<Long> sizes = entries.stream().map(e -> e.bytes(EventLog.EVENT_FIELD)).toList();
+        List<Integer> counts = entries.stream().map(EventLogConsumer::eventsIn).toList();
         assertThat(sizes.stream().mapToLong(Long::longValue).sum()).isEqualTo(before);
-        RedisStream.Backlog first = log.stream().ack(ids, sizes).await().atMost(Duration.ofSeconds(5));
+        assertThat(counts).as("one entry holds the request's 4 events").containsExactly(4);
+        assertThat(events()).isEqualTo(4);
+        RedisStream.Backlog first = log.stream().ack(ids, sizes, counts).await().atMost(Duration.ofSeconds(5));
         assertThat(first.bytes()).isZero();
-        RedisStream.Backlog again = log.stream().ack(ids, sizes).await().atMost(Duration.ofSeconds(5));
+        assertThat(first.size()).isZero();
+        RedisStream.Backlog again = log.stream().ack(ids, sizes, counts).await().atMost(Duration.ofSeconds(5));
         assertThat(again.bytes()).isZero();
         assertThat(counter()).isZero();
+        assertThat(events()).isZero();
         gate.open();
     }
 
