@@ -55,10 +55,15 @@ import io.vertx.core.Vertx;
  * partition): the model's update is a fold of decayed sums, and the Redis scripts check the users' states,
  * positions and model generation they were planned on.
  * <p>
- * A batch holds at most {@code batch-size} entries: after the first entry arrives, more are read until the batch is
- * full or {@code batch-timeout} has passed. At start, and after any failure, the consumer first reads its own
+ * <b>An entry is a request.</b> Each entry holds the new events of one request, one per line, each with its own
+ * position ({@link EventPosition#ofStreamId(String, int)}). An entry is acknowledged (and deleted) once every one of
+ * its events has been applied, in whatever batches they went; a batch holds at most {@code batch-size} events, and
+ * events read beyond that wait beside the log, in log order, for the next batch (in normal running; while
+ * recovering, flushing or closing a read asks for as many entries as should hold a batch, judged by the last read).
+ * After the first entry arrives, more are read until the batch is full or {@code batch-timeout} has passed. At start,
+ * and after any failure, the consumer first reads its own
  * pending entries (read before, not acknowledged: a crash or a failed acknowledgement) and only then new ones, so a
- * shopper's events are applied in order; the positions of the entries (see {@link EventPosition}) make a batch that
+ * shopper's events are applied in order; the positions of the events (see {@link EventPosition}) make a batch that
  * had already been applied a no-op.
  * <p>
  * <b>Cold texts wait beside the log.</b> An event whose text the model has not embedded yet would hold its whole batch
@@ -146,7 +151,8 @@ public class EventLogConsumer implements BatchSource {
         this.vertx = vertx;
         this.failureDelay = config.retryDelay();
         this.unreadable = Counter.builder("shoal.pipeline.log.unreadable")
-                .description("Event log entries that were not a readable event, moved to dead_letter")
+                .description("Event log lines (one per event of an entry) that were not a readable event, moved to "
+                        + "dead_letter")
                 .register(registry);
         this.batchesInFlight = DistributionSummary.builder("shoal.pipeline.batches.in.flight")
                 .description("Role all: batches being applied when one more starts, this one included (at most "
