@@ -9,49 +9,55 @@
 -- and increasing in log order. One XADD per request instead of one per event is most of what this script costs
 -- beyond the dedup marks themselves.
 --
--- Admission is the log itself, by events and by bytes: when the events accepted and not yet applied (KEYS[3]) would
--- pass the capacity, or the bytes of their payloads (KEYS[2]) would pass the byte capacity, nothing is appended and
--- the caller answers 503 with Retry-After. Both counters are added to here and taken off by stream_ack.lua as
--- entries are applied; an empty log resets them (so a counter left by hand never locks the log). A request alone in
--- an empty log is admitted whatever its size (it could never be admitted otherwise).
+-- Admission is the log itself, by events and by bytes: when the events accepted and not yet applied would pass the
+-- capacity, or the bytes of their payloads would pass the byte capacity, nothing is appended and the caller answers
+-- 503 with Retry-After. Both counts live in one hash beside the log (KEYS[2], fields 'events' and 'bytes'), read and
+-- written once per request here and taken off by stream_ack.lua as entries are applied. Before refusing, an empty
+-- log resets them (so counts left by hand, or by a log trimmed by hand, never lock it); a request alone in an empty
+-- log is admitted whatever its size (it could never be admitted otherwise). A single-event request costs four
+-- commands: HMGET, SET NX, XADD, HSET.
 --
--- KEYS[1] the event log stream, KEYS[2] the log's byte counter, KEYS[3] its event counter, KEYS[4..] one dedup
--- marker per event
+-- KEYS[1] the event log stream, KEYS[2] the log's counts (hash), KEYS[3..] one dedup marker per event
 -- ARGV[1] marker TTL seconds, ARGV[2] capacity (events), ARGV[3] the request's W3C traceparent ('' when tracing is
 -- off; kept as field 't' of the entry so the batch that applies it links to the request's trace), ARGV[4] byte
 -- capacity, then per event: check flag ("1": deduplicate by its marker; events without a client id have a random
 -- one and are not checked), JSON payload
 -- Returns { 'full', events, bytes, 'events' | 'bytes' } or { 'ok', events after, bytes after, entry id or false
 -- when every event was a duplicate, then per event 1 (appended) or 0 (a duplicate) }.
-local ttl = tonumber(ARGV[1])
-local n = #KEYS - 3
-local backlog = tonumber(redis.call('GET', KEYS[3]) or '0')
-local bytes = tonumber(redis.call('GET', KEYS[2]) or '0')
-if (backlog ~= 0 or bytes ~= 0) and redis.call('XLEN', KEYS[1]) == 0 then
-    redis.call('DEL', KEYS[2], KEYS[3])
-    backlog = 0
-    bytes = 0
-end
-if backlog + n > tonumber(ARGV[2]) then
-    return { 'full', backlog, bytes, 'events' }
-end
+local ttl = ARGV[1]
+local n = #KEYS - 2
+local counts = redis.call('HMGET', KEYS[2], 'events', 'bytes')
+local backlog = tonumber(counts[1] or '0')
+local bytes = tonumber(counts[2] or '0')
 local incoming = n - 1
 for i = 1, n do incoming = incoming + #ARGV[2 * i + 4] end
-if backlog > 0 and bytes + incoming > tonumber(ARGV[4]) then
-    return { 'full', backlog, bytes, 'bytes' }
+local full = false
+if backlog + n > tonumber(ARGV[2]) then
+    full = 'events'
+elseif backlog > 0 and bytes + incoming > tonumber(ARGV[4]) then
+    full = 'bytes'
+end
+if full and redis.call('XLEN', KEYS[1]) == 0 then
+    redis.call('DEL', KEYS[2])
+    backlog = 0
+    bytes = 0
+    full = n > tonumber(ARGV[2]) and 'events' or false
+end
+if full then
+    return { 'full', backlog, bytes, full }
 end
 local out = { 'ok', 0, 0, false }
 local lines = {}
+local added = 0
 for i = 1, n do
-    local check = ARGV[2 * i + 3]
-    if check == '1' and not redis.call('SET', KEYS[i + 3], '1', 'NX', 'EX', ttl) then
+    if ARGV[2 * i + 3] == '1' and not redis.call('SET', KEYS[i + 2], '1', 'NX', 'EX', ttl) then
         out[i + 4] = 0
     else
-        lines[#lines + 1] = ARGV[2 * i + 4]
+        added = added + 1
+        lines[added] = ARGV[2 * i + 4]
         out[i + 4] = 1
     end
 end
-local added = #lines
 if added > 0 then
     local payload = table.concat(lines, '\n')
     local id
@@ -65,8 +71,9 @@ if added > 0 then
         redis.call('XSETID', KEYS[1], string.sub(id, 1, dash) .. (tonumber(string.sub(id, dash + 1)) + added - 1))
     end
     out[4] = id
-    backlog = redis.call('INCRBY', KEYS[3], added)
-    bytes = redis.call('INCRBY', KEYS[2], #payload)
+    backlog = backlog + added
+    bytes = bytes + #payload
+    redis.call('HSET', KEYS[2], 'events', backlog, 'bytes', bytes)
 end
 out[2] = backlog
 out[3] = bytes

@@ -78,7 +78,7 @@ public class EventLog {
     public EventLog(ReactiveRedisDataSource redis, RedisKeys keys) {
         this.redis = redis.getRedis();
         this.keys = keys;
-        this.stream = new RedisStream(this.redis, keys.eventLog(), GROUP, keys.eventLogBytes(), keys.eventLogEvents());
+        this.stream = new RedisStream(this.redis, keys.eventLog(), GROUP, keys.eventLogCounts());
     }
 
     /**
@@ -90,8 +90,8 @@ public class EventLog {
         if (events.isEmpty()) {
             return Uni.createFrom().item(new Appended(true, -1, -1, null, null, List.of()));
         }
-        return ACCEPT.run(redis, events.size() + 3, eval -> {
-            eval.arg(keys.eventLog()).arg(keys.eventLogBytes()).arg(keys.eventLogEvents());
+        return ACCEPT.run(redis, events.size() + 2, eval -> {
+            eval.arg(keys.eventLog()).arg(keys.eventLogCounts());
             for (Append e : events) {
                 eval.arg(keys.seenEvent(e.userId(), e.eventId()));
             }

@@ -55,14 +55,12 @@ public class RedisKeys {
         return prefix + "events";
     }
 
-    /** String: the payload bytes of the event log's entries (admission by bytes; accept_events.lua). */
-    public String eventLogBytes() {
-        return prefix + "events:bytes";
-    }
-
-    /** String: the events in the event log's entries, not yet applied (admission by events; accept_events.lua). */
-    public String eventLogEvents() {
-        return prefix + "events:count";
+    /**
+     * Hash: the event log's counts, fields {@code events} (accepted, not yet applied) and {@code bytes} (their
+     * payloads): admission by events and by bytes (accept_events.lua, stream_ack.lua).
+     */
+    public String eventLogCounts() {
+        return prefix + "events:counts";
     }
 
     /**

@@ -35,30 +35,22 @@ public final class RedisStream {
     private final Redis redis;
     private final String key;
     private final String group;
-    private final String bytesKey;
-    private final String eventsKey;
+    private final String countsKey;
 
     public RedisStream(Redis redis, String key, String group) {
-        this(redis, key, group, null, null);
+        this(redis, key, group, null);
     }
 
     /**
-     * A stream whose entries carry counted events (the event log): the appending script keeps two counters beside
-     * it, the entries' payload bytes and the events they hold (admission by bytes and by events), and
-     * {@link #ack(List, List, List)} takes each deleted entry's share off them.
-     *
-     * @param bytesKey  the counter of the entries' payload bytes
-     * @param eventsKey the counter of the events in the entries
+     * @param countsKey for a stream whose entries carry counted events (the event log), the hash of its counts
+     *                  ({@code events}, {@code bytes}) that the appending script keeps for admission and
+     *                  {@link #ack(List, List, List)} takes each deleted entry's share off; null for none
      */
-    public RedisStream(Redis redis, String key, String group, String bytesKey, String eventsKey) {
-        if ((bytesKey == null) != (eventsKey == null)) {
-            throw new IllegalArgumentException("a stream counts both its bytes and its events, or neither");
-        }
+    public RedisStream(Redis redis, String key, String group, String countsKey) {
         this.redis = redis;
         this.key = key;
         this.group = group;
-        this.bytesKey = bytesKey;
-        this.eventsKey = eventsKey;
+        this.countsKey = countsKey;
     }
 
     public String key() {
@@ -115,7 +107,7 @@ public final class RedisStream {
      * @return the backlog after
      */
     public Uni<Backlog> ack(List<String> ids) {
-        if (bytesKey != null) {
+        if (countsKey != null) {
             throw new IllegalStateException("a stream with counters is acknowledged with the entries' sizes and events");
         }
         return ack(ids, List.of(), List.of());
@@ -129,18 +121,18 @@ public final class RedisStream {
      * @param events the number of events each entry holds, aligned with {@code ids} (ignored without counters)
      */
     public Uni<Backlog> ack(List<String> ids, List<Long> sizes, List<Integer> events) {
-        if (bytesKey != null && (sizes.size() != ids.size() || events.size() != ids.size())) {
+        if (countsKey != null && (sizes.size() != ids.size() || events.size() != ids.size())) {
             throw new IllegalArgumentException(ids.size() + " ids but " + sizes.size() + " sizes and " + events.size()
                     + " event counts");
         }
-        return ACK.run(redis, bytesKey == null ? 1 : 3, eval -> {
+        return ACK.run(redis, countsKey == null ? 1 : 2, eval -> {
             eval.arg(key);
-            if (bytesKey != null) {
-                eval.arg(bytesKey).arg(eventsKey);
+            if (countsKey != null) {
+                eval.arg(countsKey);
             }
             eval.arg(group).arg(ids.size());
             ids.forEach(eval::arg);
-            if (bytesKey != null) {
+            if (countsKey != null) {
                 sizes.forEach(eval::arg);
                 events.forEach(eval::arg);
             }
@@ -177,10 +169,10 @@ public final class RedisStream {
 
     /** What is not yet handled: events for a stream with counters (the event log), else entries. */
     public Uni<Long> backlog() {
-        if (eventsKey == null) {
+        if (countsKey == null) {
             return redis.send(Request.cmd(Command.XLEN).arg(key)).map(Response::toLong);
         }
-        return ACK.run(redis, 3, eval -> eval.arg(key).arg(bytesKey).arg(eventsKey).arg(group).arg(0))
+        return ACK.run(redis, 2, eval -> eval.arg(key).arg(countsKey).arg(group).arg(0))
                 .map(r -> r.get(0).toLong());
     }
 

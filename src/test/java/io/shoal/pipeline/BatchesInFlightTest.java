@@ -167,6 +167,6 @@ class BatchesInFlightTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> "1".equals(counted(users.get(i))));
         }
         await().atMost(Duration.ofSeconds(10)).until(() -> redis.stream(String.class).xlen(keys.eventLog()) == 0);
-        assertThat(redis.value(String.class).get(keys.eventLogEvents())).isIn(null, "0");
+        assertThat(redis.hash(String.class).hget(keys.eventLogCounts(), "events")).isIn(null, "0");
     }
 }

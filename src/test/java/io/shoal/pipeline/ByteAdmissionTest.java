@@ -80,12 +80,12 @@ class ByteAdmissionTest {
     }
 
     private long counter() {
-        String v = redis.value(String.class).get(keys.eventLogBytes());
+        String v = redis.hash(String.class).hget(keys.eventLogCounts(), "bytes");
         return v == null ? 0 : Long.parseLong(v);
     }
 
     private long events() {
-        String v = redis.value(String.class).get(keys.eventLogEvents());
+        String v = redis.hash(String.class).hget(keys.eventLogCounts(), "events");
         return v == null ? 0 : Long.parseLong(v);
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
@@ -60,8 +61,8 @@ class EventLogAppendTest {
         return new EventLog.Append(user, id, dedup, "{\"userId\":\"" + user + "\",\"eventId\":\"" + id + "\"}");
     }
 
-    private long counter(String key) {
-        String v = redis.value(String.class).get(key);
+    private long counter(String field) {
+        String v = redis.hash(String.class).hget(keys.eventLogCounts(), field);
         return v == null ? 0 : Long.parseLong(v);
     }
 
@@ -79,8 +80,8 @@ class EventLogAppendTest {
         String payload = entries.get(0).payload().get(EventLog.EVENT_FIELD);
         assertThat(EventLog.events(payload)).containsExactly(first.get(0).json(), first.get(1).json(),
                 first.get(2).json());
-        assertThat(counter(keys.eventLogBytes())).isEqualTo(payload.length()).isEqualTo(a.bytes());
-        assertThat(counter(keys.eventLogEvents())).isEqualTo(3);
+        assertThat(counter("bytes")).isEqualTo(payload.length()).isEqualTo(a.bytes());
+        assertThat(counter("events")).isEqualTo(3);
 
         // The same ids again beside a new one: only the new one is appended, in an entry of its own.
         List<EventLog.Append> again = List.of(event("u1", "e1", true), event("u2", "e2", true), event("u1", "e3", true),
@@ -117,12 +118,11 @@ class EventLogAppendTest {
 
     @Test
     void anEmptyLogResetsCountersLeftBehind() {
-        redis.value(String.class).set(keys.eventLogEvents(), "999999");
-        redis.value(String.class).set(keys.eventLogBytes(), "999999999");
+        redis.hash(String.class).hset(keys.eventLogCounts(), Map.of("events", "999999", "bytes", "999999999"));
         EventLog.Appended a = log().append(List.of(event("u", "x", false)), TTL, 10, 1000, null).await().atMost(WAIT);
         assertThat(a.admitted()).isTrue();
         assertThat(a.backlog()).isEqualTo(1);
-        assertThat(counter(keys.eventLogEvents())).isEqualTo(1);
+        assertThat(counter("events")).isEqualTo(1);
     }
 
     @Test
@@ -152,7 +152,7 @@ class EventLogAppendTest {
         }
         assertThat(sameMillisecond).as("requests that landed in one millisecond (what the reservation is for)")
                 .isPositive();
-        assertThat(counter(keys.eventLogEvents())).isEqualTo(1200);
+        assertThat(counter("events")).isEqualTo(1200);
     }
 
     @Test
