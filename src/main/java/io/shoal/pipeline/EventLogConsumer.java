@@ -57,14 +57,15 @@ import io.vertx.core.Vertx;
  * <p>
  * <b>An entry is a request.</b> Each entry holds the new events of one request, one per line, each with its own
  * position ({@link EventPosition#ofStreamId(String, int)}). An entry is acknowledged (and deleted) once every one of
- * its events has been applied, in whatever batches they went; a batch holds at most {@code batch-size} events, and
- * events read beyond that wait beside the log, in log order, for the next batch (in normal running; while
- * recovering, flushing or closing a read asks for as many entries as should hold a batch, judged by the last read).
- * After the first entry arrives, more are read until the batch is full or {@code batch-timeout} has passed. At start,
- * and after any failure, the consumer first reads its own
- * pending entries (read before, not acknowledged: a crash or a failed acknowledgement) and only then new ones, so a
- * shopper's events are applied in order; the positions of the events (see {@link EventPosition}) make a batch that
- * had already been applied a no-op.
+ * its events has been applied, in whatever batches they went. A batch holds at most {@code batch-size} events:
+ * events read beyond that wait beside the log, in log order, for the next batch, and no more is read until they
+ * fit (a read asks for as many entries as should hold the room left, judged by the largest entry of the last read).
+ * Only while closing is the rest of a read applied at once. After the first entry arrives, more are read until the
+ * batch is full or {@code batch-timeout} has passed. At start, and after any failure, the consumer first reads its
+ * own pending entries (read before, not acknowledged: a crash or a failed acknowledgement; each read goes on after
+ * the last pending entry it read, since what a read held beyond a batch is not acknowledged yet) and only then new
+ * ones, so a shopper's events are applied in order; the positions of the events (see {@link EventPosition}) make a
+ * batch that had already been applied a no-op.
  * <p>
  * <b>Cold texts wait beside the log.</b> An event whose text the model has not embedded yet would hold its whole batch
  * for the model (~500 texts/s on two cores). Its text is embedded in the background instead ({@link EventReadiness}),
@@ -129,6 +130,8 @@ public class EventLogConsumer implements BatchSource {
     private boolean recovering = true;
     /** Events read beyond the last batch's {@code batch-size}, waiting for the next one. */
     private volatile int spilled;
+    /** While recovering, the last pending entry read: the next pending read starts after it. */
+    private volatile String recoveredAfter = "0";
     /** The most events one entry held in the last read: how many entries a read asks for. */
     private volatile int entryEvents = FIRST_ENTRY_EVENTS;
     private long sequence;
@@ -207,6 +210,7 @@ public class EventLogConsumer implements BatchSource {
             recovering = true;
             waiting = List.of();
             spilled = 0;
+            recoveredAfter = "0";
             limiter.observeBacklog(backlog);
             Log.infof("Applying the event log (lease %s)%s", LEASE,
                     backlog > 0 ? ": " + backlog + " accepted events not yet applied, pending ones first" : "");
@@ -315,6 +319,7 @@ public class EventLogConsumer implements BatchSource {
             recovering = true;
             waiting = List.of();
             spilled = 0;
+            recoveredAfter = "0";
             if (!(failure instanceof PipelineClosedException)) {
                 Log.warnf("Event log consumer: %s; retrying in %s", failure.toString(), failureDelay);
             }
@@ -357,14 +362,18 @@ public class EventLogConsumer implements BatchSource {
             return Uni.createFrom().item(List.of());
         }
         if (recovering) {
-            // Nothing waits while recovering (below), so every pending entry not yet acknowledged is read again.
-            // The group may be gone (Redis restarted without persistence, keys deleted): create it again first.
-            return log.ensureGroup().chain(() -> log.read(CONSUMER, entriesFor(room), true, 0)).invoke(entries -> {
-                observe(entries);
-                if (entries.isEmpty()) {
-                    recovering = false;
-                }
-            });
+            // The pending entries after the last one this recovery read (the events of a read beyond a batch wait
+            // for the next, so the read goes on from there). The group may be gone (Redis restarted without
+            // persistence, keys deleted): create it again first.
+            return log.ensureGroup().chain(() -> log.pendingAfter(CONSUMER, entriesFor(room), recoveredAfter))
+                    .invoke(entries -> {
+                        observe(entries);
+                        if (entries.isEmpty()) {
+                            recovering = false;
+                        } else {
+                            recoveredAfter = entries.get(entries.size() - 1).id();
+                        }
+                    });
         }
         return fill(room);
     }
@@ -379,8 +388,9 @@ public class EventLogConsumer implements BatchSource {
         int[] events = {0};
         return Multi.createBy().repeating().uni(() -> {
             // Never block longer than the idle wait, so that a flush or close is seen within it.
-            long block = got.isEmpty() ? (spilled > 0 ? 1 : waiting.isEmpty() ? IDLE_BLOCK_MILLIS : WAITING_BLOCK_MILLIS)
-                    : Math.max(1, Math.min(IDLE_BLOCK_MILLIS,
+            // Events carried over from the last read are ready to go: then do not wait for more.
+            long first = spilled > 0 ? 1 : waiting.isEmpty() ? IDLE_BLOCK_MILLIS : WAITING_BLOCK_MILLIS;
+            long block = got.isEmpty() ? first : Math.max(1, Math.min(IDLE_BLOCK_MILLIS,
                     TimeUnit.NANOSECONDS.toMillis(until[0] - System.nanoTime())));
             return log.read(CONSUMER, entriesFor(room - events[0]), false, block).map(entries -> {
                 if (got.isEmpty() && !entries.isEmpty()) {
@@ -480,7 +490,7 @@ public class EventLogConsumer implements BatchSource {
             List<Waiting> now = split.now();
             List<Waiting> left = split.waiting();
             spilled = 0;
-            if (hold && now.size() > config.batchSize()) {
+            if (!closing && now.size() > config.batchSize()) {
                 // More than a batch read (entries hold whole requests): the rest waits for the next batch, in log
                 // order, so a shopper's later events stay behind its earlier ones.
                 Set<Waiting> later = Collections.newSetFromMap(new IdentityHashMap<>());

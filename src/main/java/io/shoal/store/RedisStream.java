@@ -72,11 +72,24 @@ public final class RedisStream {
      * @param blockMillis for new entries, how long to wait for the first one (at least 1)
      */
     public Uni<List<Entry>> read(String consumer, int count, boolean pending, long blockMillis) {
+        return pending ? pendingAfter(consumer, count, "0") : read(consumer, count, ">", blockMillis);
+    }
+
+    /**
+     * Reads the consumer's own pending entries (read before, not acknowledged) whose ids are greater than
+     * {@code afterId} ({@code "0"}: from the first), so that a reader that has not acknowledged what it read can
+     * go on where it stopped.
+     */
+    public Uni<List<Entry>> pendingAfter(String consumer, int count, String afterId) {
+        return read(consumer, count, afterId, 0);
+    }
+
+    private Uni<List<Entry>> read(String consumer, int count, String id, long blockMillis) {
         Request r = Request.cmd(Command.XREADGROUP).arg("GROUP").arg(group).arg(consumer).arg("COUNT").arg(count);
-        if (!pending) {
+        if (">".equals(id)) {
             r.arg("BLOCK").arg(Math.max(1, blockMillis));
         }
-        r.arg("STREAMS").arg(key).arg(pending ? "0" : ">");
+        r.arg("STREAMS").arg(key).arg(id);
         return redis.send(r).map(RedisStream::entries);
     }
 
@@ -108,7 +121,8 @@ public final class RedisStream {
      */
     public Uni<Backlog> ack(List<String> ids) {
         if (countsKey != null) {
-            throw new IllegalStateException("a stream with counters is acknowledged with the entries' sizes and events");
+            throw new IllegalStateException(
+                    "a stream with counters is acknowledged with the entries' sizes and events");
         }
         return ack(ids, List.of(), List.of());
     }

@@ -64,7 +64,8 @@ class EventPositionTest {
     void theEventsOfAnEntryTakeTheSequenceNumbersFromItsIdOn() {
         EventPosition third = EventPosition.ofStreamId("1764625200000-3", 2);
         assertThat(third.offset()).isEqualTo(1764625200000L << 20 | 5);
-        assertThat(EventPosition.ofStreamId("1764625200000-3", 0)).isEqualTo(EventPosition.ofStreamId("1764625200000-3"));
+        assertThat(EventPosition.ofStreamId("1764625200000-3", 0))
+                .isEqualTo(EventPosition.ofStreamId("1764625200000-3"));
         // The next entry of the same millisecond starts after the last sequence number the entry reserved.
         assertThat(EventPosition.ofStreamId("1764625200000-6", 0).offset()).isGreaterThan(third.offset());
         assertThatThrownBy(() -> EventPosition.ofStreamId("1764625200000-3", -1)).hasMessageContaining(">= 0");

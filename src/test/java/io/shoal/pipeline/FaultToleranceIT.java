@@ -94,9 +94,11 @@ class FaultToleranceIT {
     void sigtermWithMoreBacklogThanTheDrainTimeoutLeavesTheRestDurableForTheNextStart() throws Exception {
         sharedPostgres();
         int port = ShoalProcess.freePort();
-        // Small batches make applying slow, a 1 s drain leaves most of the backlog behind.
-        service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL,
-                List.of("-Dshoal.pipeline.batch-size=5", "-Dshoal.pipeline.drain-timeout=1s"), port);
+        // One event per batch, one batch at a time, make applying slow (~3,000 batches): a 1 s drain leaves most of
+        // the backlog behind, part of it read into the consumer and not yet applied (a request's entry holds 100
+        // events), which must stay pending in the log.
+        service = start("127.0.0.1:5432", ShoalTestResources.REDIS_URL, List.of("-Dshoal.pipeline.batch-size=1",
+                "-Dshoal.pipeline.batches-in-flight=1", "-Dshoal.pipeline.drain-timeout=1s"), port);
         EventFeeder feeder = feed(port, 0);
         await().atMost(Duration.ofSeconds(120)).until(feeder::done);
         assertThat(service.terminate(60)).as("exits after the drain timeout").isTrue();

@@ -69,7 +69,8 @@ class EventLogAppendTest {
     @Test
     void aRequestIsOneEntryWithALinePerNewEventAndDuplicatesLeftOut() {
         EventLog log = log();
-        List<EventLog.Append> first = List.of(event("u1", "e1", true), event("u2", "e2", true), event("u1", "e3", true));
+        List<EventLog.Append> first = List.of(event("u1", "e1", true), event("u2", "e2", true),
+                event("u1", "e3", true));
         EventLog.Appended a = log.append(first, TTL, 1000, 1 << 20, null).await().atMost(WAIT);
         assertThat(a.admitted()).isTrue();
         assertThat(a.appended()).containsExactly(true, true, true);

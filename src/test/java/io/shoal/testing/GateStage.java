@@ -36,6 +36,11 @@ public class GateStage implements BatchStage {
         gate.get().complete(null);
     }
 
+    /** Lets the batches held now go on and holds the next ones, still recording them in {@link #held()}. */
+    public void pass() {
+        gate.getAndSet(new CompletableFuture<>()).complete(null);
+    }
+
     @Override
     public int order() {
         return 0;
