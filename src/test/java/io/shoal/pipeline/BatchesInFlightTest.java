@@ -91,6 +91,22 @@ class BatchesInFlightTest {
                 .body("accepted", equalTo(events.size()));
     }
 
+    /**
+     * Sends ten events in one request (one log entry): shopper {@code x} has the 1st, 6th and 10th, the others one
+     * each. Returns the events' users in order.
+     */
+    private static List<String> sendTen(String prefix, String x) {
+        List<Map<String, Object>> events = new ArrayList<>();
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            String user = i == 0 || i == 5 || i == 9 ? x : prefix + "-" + i;
+            users.add(user);
+            events.add(Events.view(prefix + "-e" + i, user, i % 2 == 0 ? "cake tin" : "tea cup"));
+        }
+        send(events);
+        return users;
+    }
+
     private static List<String> users(MicroBatch batch) {
         return batch.events().stream().map(BehaviorEvent::userId).toList();
     }
@@ -149,15 +165,7 @@ class BatchesInFlightTest {
         embeddings.embed(List.of("cake tin", "tea cup", "jam jar")).await().atMost(Duration.ofSeconds(120));
         await().atMost(Duration.ofSeconds(30)).until(() -> redis.stream(String.class).xlen(keys.eventLog()) == 0);
         gate.close();
-        // Ten events in one request, one log entry; shopper x has the 1st, 6th and 10th.
-        List<Map<String, Object>> events = new ArrayList<>();
-        List<String> users = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String user = i == 0 || i == 5 || i == 9 ? x : "big-" + run + "-" + i;
-            users.add(user);
-            events.add(Events.view("big" + i + "-" + run, user, i % 2 == 0 ? "cake tin" : "tea cup"));
-        }
-        send(events);
+        List<String> users = sendTen("big-" + run, x);
         assertThat(redis.stream(String.class).xlen(keys.eventLog())).as("one entry per request").isEqualTo(1);
         await().atMost(Duration.ofSeconds(30)).until(() -> gate.held().size() == 2);
         List<MicroBatch> held = gate.held();
@@ -191,14 +199,7 @@ class BatchesInFlightTest {
                 new io.quarkus.redis.datasource.value.SetArgs().px(60_000));
         // Stood by, and no read of its own still waiting for entries (a read started before would take the entry).
         await().atMost(Duration.ofSeconds(20)).until(() -> !consumer.drainsBacklog() && !consumer.busy());
-        List<Map<String, Object>> events = new ArrayList<>();
-        List<String> users = new ArrayList<>();
-        for (int i = 0; i < 10; i++) {
-            String user = i == 0 || i == 5 || i == 9 ? x : "rec-" + run + "-" + i;
-            users.add(user);
-            events.add(Events.view("rec" + i + "-" + run, user, i % 2 == 0 ? "cake tin" : "tea cup"));
-        }
-        send(events);
+        List<String> users = sendTen("rec-" + run, x);
         // Read and not acknowledged under this process's consumer name, as by this process before a crash.
         var read = redis.stream(String.class).xreadgroup(EventLog.GROUP, EventLogConsumer.CONSUMER, keys.eventLog(),
                 ">", new io.quarkus.redis.datasource.stream.XReadGroupArgs().count(10));
