@@ -12,6 +12,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -396,10 +397,7 @@ public class EventLogConsumer implements BatchSource {
                 if (got.isEmpty() && !entries.isEmpty()) {
                     until[0] = System.nanoTime() + config.batchTimeout().toNanos();
                 }
-                observe(entries);
-                for (RedisStream.Entry e : entries) {
-                    events[0] += eventsIn(e);
-                }
+                events[0] += observe(entries);
                 got.addAll(entries);
                 return got.isEmpty() || events[0] >= room || System.nanoTime() >= until[0] || closing || flushing;
             });
@@ -411,28 +409,22 @@ public class EventLogConsumer implements BatchSource {
         return Math.max(1, room / Math.max(1, entryEvents));
     }
 
-    /** Remembers the largest number of events in one entry of a read (nothing read: unchanged). */
-    private void observe(List<RedisStream.Entry> entries) {
+    /**
+     * Remembers the largest number of events in one entry of a read (nothing read: unchanged); returns the events
+     * the read holds.
+     */
+    private int observe(List<RedisStream.Entry> entries) {
+        int total = 0;
+        int most = 0;
+        for (RedisStream.Entry e : entries) {
+            int n = EventLog.eventCount(e.field(EventLog.EVENT_FIELD));
+            total += n;
+            most = Math.max(most, n);
+        }
         if (!entries.isEmpty()) {
-            int most = 1;
-            for (RedisStream.Entry e : entries) {
-                most = Math.max(most, eventsIn(e));
-            }
-            entryEvents = most;
+            entryEvents = Math.max(1, most);
         }
-    }
-
-    /** The events an entry holds: one per line of its event field (none when the entry was deleted). */
-    static int eventsIn(RedisStream.Entry entry) {
-        String body = entry.field(EventLog.EVENT_FIELD);
-        if (body == null) {
-            return 0;
-        }
-        int n = 1;
-        for (int i = body.indexOf('\n'); i >= 0; i = body.indexOf('\n', i + 1)) {
-            n++;
-        }
-        return n;
+        return total;
     }
 
     private Uni<Void> apply(List<RedisStream.Entry> entries) {
@@ -618,12 +610,12 @@ public class EventLogConsumer implements BatchSource {
     private static final class LogEntry {
         private final RedisStream.Entry entry;
         private final int events;
-        private final java.util.concurrent.atomic.AtomicInteger left;
+        private final AtomicInteger left;
 
         LogEntry(RedisStream.Entry entry, int events) {
             this.entry = entry;
             this.events = events;
-            this.left = new java.util.concurrent.atomic.AtomicInteger(events);
+            this.left = new AtomicInteger(events);
         }
 
         RedisStream.Entry entry() {

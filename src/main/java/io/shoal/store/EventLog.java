@@ -56,6 +56,18 @@ public class EventLog {
         }
     }
 
+    /** The events an entry's event field holds: one per line; 0 for none (an entry deleted while pending). */
+    public static int eventCount(String field) {
+        if (field == null) {
+            return 0;
+        }
+        int n = 1;
+        for (int i = field.indexOf('\n'); i >= 0; i = field.indexOf('\n', i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
     /** The lines of an entry's event field: one event's JSON each (an entry written before 2026-12-07 holds one). */
     public static List<String> events(String field) {
         List<String> lines = new ArrayList<>();
