@@ -1,19 +1,44 @@
 package io.shoal.store;
 
+import java.util.Locale;
+import java.util.Optional;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import io.shoal.config.StoreConfig;
 
-/** The one place that spells Redis key names, all under the configured prefix. */
+/**
+ * The one place that spells Redis key names, all under the configured prefix.
+ *
+ * <h2>Key layout on a Redis Cluster</h2>
+ * Every script Shoal runs is atomic over the keys it names, and most name keys of several kinds at once (a batch:
+ * the model, its shoppers' states, the sample, the audit outbox). A Redis Cluster runs a script only when all its keys
+ * hash to one slot. So on a cluster ({@code quarkus.redis.client-type=cluster}) the key prefix must carry a hash tag,
+ * for example {@code {shoal}:}: Redis then hashes only the tag, and every key of the deployment, whatever the shopper
+ * or item ids inside it, lands in the tag's slot. The service refuses to start on a cluster with a prefix without one
+ * ({@link #requireHashTag}). Several deployments (or tenants) with different tags spread over the cluster's masters;
+ * one deployment's state lives on one master and its replicas. Commands that name no key (SCAN) are sent through a
+ * script anchored on a key of the deployment (scan_keys.lua), so they run on that master.
+ */
 @ApplicationScoped
+@Startup
 public class RedisKeys {
 
     private final String prefix;
 
     @Inject
-    public RedisKeys(StoreConfig config) {
+    public RedisKeys(StoreConfig config,
+            @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
         this(config.keyPrefix());
+        if ("cluster".equals(clientType.toLowerCase(Locale.ROOT))) {
+            String tag = requireHashTag(prefix);
+            Log.infof("Redis Cluster: every key under the hash tag {%s}, so one slot holds the deployment's state", tag);
+        }
     }
 
     /** For tools and benchmarks that run without CDI. */
@@ -23,6 +48,23 @@ public class RedisKeys {
 
     public String prefix() {
         return prefix;
+    }
+
+    /**
+     * The hash tag every key under {@code prefix} hashes by (Redis Cluster's rule: the text between the first
+     * {@code '{'} and the first {@code '}'} after it, when not empty), if the prefix itself holds it whole.
+     */
+    public static Optional<String> hashTag(String prefix) {
+        int open = prefix.indexOf('{');
+        int close = open < 0 ? -1 : prefix.indexOf('}', open + 1);
+        return close > open + 1 ? Optional.of(prefix.substring(open + 1, close)) : Optional.empty();
+    }
+
+    /** {@link #hashTag}, or an error that says what to set. */
+    public static String requireHashTag(String prefix) {
+        return hashTag(prefix).orElseThrow(() -> new IllegalStateException("shoal.redis.key-prefix is \"" + prefix
+                + "\": on a Redis Cluster (quarkus.redis.client-type=cluster) it must hold a hash tag, such as"
+                + " \"{shoal}:\", so that each script's keys share one slot (README, \"Redis Cluster\")"));
     }
 
     /**
@@ -140,7 +182,7 @@ public class RedisKeys {
 
     /** The SCAN pattern of every user state key. */
     public String userProfilePattern() {
-        return prefix + "u:*";
+        return globEscape(prefix + "u:") + '*';
     }
 
     /** The user id of a user state key. */

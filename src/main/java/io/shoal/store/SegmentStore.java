@@ -122,6 +122,7 @@ public class SegmentStore {
     private static final LuaScript SWEEP = LuaScript.of("sweep_users.lua");
     private static final LuaScript MERGE = LuaScript.of("merge_identity.lua");
     private static final LuaScript ERASE = LuaScript.of("erase_user.lua");
+    private static final LuaScript SCAN = LuaScript.of("scan_keys.lua");
     /** Extends a lease if this owner still holds it. */
     private static final LuaScript RENEW_LOCK = new LuaScript("if redis.call('GET', KEYS[1]) == ARGV[1] then "
             + "return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end return 0");
@@ -509,16 +510,23 @@ public class SegmentStore {
         return redis.send(Request.cmd(Command.GET).arg(keys.profiled())).map(r -> r == null ? 0L : r.toLong());
     }
 
+    /**
+     * One SCAN step on the node that holds the deployment's keys (scan_keys.lua: on a Redis Cluster a plain SCAN
+     * would go to any node).
+     */
+    private Uni<Response> scan(String cursor, String pattern, int count) {
+        return SCAN.run(redis, 1, req -> req.arg(keys.model()).arg(cursor).arg(pattern).arg(Integer.toString(count)));
+    }
+
     /** One SCAN step over the user states. */
     public Uni<UserPage> scanUsers(String cursor, int count) {
-        return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(keys.userProfilePattern())
-                .arg("COUNT").arg(count)).map(r -> {
-                    List<String> users = new ArrayList<>();
-                    for (Response key : r.get(1)) {
-                        users.add(keys.userOfProfileKey(key.toString()));
-                    }
-                    return new UserPage(r.get(0).toString(), users);
-                });
+        return scan(cursor, keys.userProfilePattern(), count).map(r -> {
+            List<String> users = new ArrayList<>();
+            for (Response key : r.get(1)) {
+                users.add(keys.userOfProfileKey(key.toString()));
+            }
+            return new UserPage(r.get(0).toString(), users);
+        });
     }
 
     /** Raw user states in request order (null for absent), for compare-and-set writes. */
@@ -572,19 +580,18 @@ public class SegmentStore {
     }
 
     private Uni<Long> unlinkMatching(String pattern, String cursor, long removed) {
-        return redis.send(Request.cmd(Command.SCAN).arg(cursor).arg("MATCH").arg(pattern).arg("COUNT").arg(1000))
-                .chain(r -> {
-                    String next = r.get(0).toString();
-                    Response page = r.get(1);
-                    Uni<Long> step = Uni.createFrom().item(0L);
-                    if (page.size() > 0) {
-                        Request unlink = Request.cmd(Command.UNLINK);
-                        page.forEach(key -> unlink.arg(key.toString()));
-                        step = redis.send(unlink).map(Response::toLong);
-                    }
-                    return step.chain(n -> "0".equals(next) ? Uni.createFrom().item(removed + n)
-                            : unlinkMatching(pattern, next, removed + n));
-                });
+        return scan(cursor, pattern, 1000).chain(r -> {
+            String next = r.get(0).toString();
+            Response page = r.get(1);
+            Uni<Long> step = Uni.createFrom().item(0L);
+            if (page.size() > 0) {
+                Request unlink = Request.cmd(Command.UNLINK);
+                page.forEach(key -> unlink.arg(key.toString()));
+                step = redis.send(unlink).map(Response::toLong);
+            }
+            return step.chain(n -> "0".equals(next) ? Uni.createFrom().item(removed + n)
+                    : unlinkMatching(pattern, next, removed + n));
+        });
     }
 
     /**

@@ -190,6 +190,28 @@ class HelmChartTest {
     }
 
     @Test
+    void aRedisClusterIsConfiguredWithAHashTaggedKeyPrefixAndRefusedWithout() {
+        Map<String, Object> standalone = KubernetesManifests.asMap(
+                single(render(t -> t), "ConfigMap", "shoal").raw().get("data"), "data");
+        assertThat(standalone).containsEntry("QUARKUS_REDIS_CLIENT_TYPE", "standalone")
+                .containsEntry("SHOAL_REDIS_KEY_PREFIX", "shoal:");
+
+        Map<String, Object> cluster = KubernetesManifests.asMap(single(render(t -> t.set("redis.clientType", "cluster")
+                .set("redis.keyPrefix", "{shoal}:").set("redis.hosts", "redis://redis-0:6379,redis://redis-1:6379")),
+                "ConfigMap", "shoal").raw().get("data"), "data");
+        assertThat(cluster).containsEntry("QUARKUS_REDIS_CLIENT_TYPE", "cluster")
+                .containsEntry("SHOAL_REDIS_KEY_PREFIX", "{shoal}:")
+                .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis-0:6379,redis://redis-1:6379");
+
+        for (String untagged : List.of("shoal:", "{}shoal:", "{shoal:")) {
+            assertThatThrownBy(() -> render(t -> t.set("redis.clientType", "cluster").set("redis.keyPrefix", untagged)))
+                    .as(untagged).hasMessageContaining("redis.keyPrefix").hasMessageContaining("must hold a hash tag");
+        }
+        assertThatThrownBy(() -> render(t -> t.set("redis.clientType", "sentinel")))
+                .hasMessageContaining("/redis/clientType");
+    }
+
+    @Test
     void apiKeysAndJwtKeyComeFromSecretsAndOperationsStayOffThePublicPort() {
         List<Manifest> manifests = render(t -> t.set("auth.jwt.enabled", true).set("auth.jwt.issuer", "https://id.example"));
         for (Manifest deployment : ofKind(manifests, "Deployment")) {

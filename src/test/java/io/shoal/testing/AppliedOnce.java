@@ -20,6 +20,8 @@ import io.shoal.store.StoredUserCodec;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisClientType;
+import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
@@ -36,8 +38,18 @@ public final class AppliedOnce implements AutoCloseable {
     private final String prefix;
 
     public AppliedOnce(String redisUrl, String prefix) {
-        this.redis = Redis.createClient(vertx, redisUrl);
+        this(new RedisOptions().setConnectionString(redisUrl), prefix);
+    }
+
+    private AppliedOnce(RedisOptions options, String prefix) {
+        this.redis = Redis.createClient(vertx, options);
         this.prefix = prefix;
+    }
+
+    /** The same check on a Redis Cluster, reached through one of its masters. */
+    public static AppliedOnce onCluster(String redisUrl, String prefix) {
+        return new AppliedOnce(new RedisOptions().setType(RedisClientType.CLUSTER).setConnectionString(redisUrl),
+                prefix);
     }
 
     /** Waits until the event log and the audit outbox are empty, then checks everything the feeder sent. */

@@ -1,0 +1,111 @@
+package io.shoal.testing;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A real Redis Cluster of the test's own: three masters (no replicas) started from the {@code redis-server} binary on
+ * free ports, joined with {@code redis-cli --cluster create}, each in a temporary directory that {@link #close}
+ * removes.
+ */
+public final class RedisClusterProcess implements AutoCloseable {
+
+    public static final int MASTERS = 3;
+
+    private final Path dir;
+    private final List<Integer> ports = new ArrayList<>();
+    private final List<Process> processes = new ArrayList<>();
+
+    private RedisClusterProcess(Path dir) {
+        this.dir = dir;
+    }
+
+    public static RedisClusterProcess start() throws IOException, InterruptedException {
+        RedisClusterProcess c = new RedisClusterProcess(Files.createTempDirectory("shoal-redis-cluster-"));
+        try {
+            c.launch();
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    private void launch() throws IOException, InterruptedException {
+        for (int i = 0; i < MASTERS; i++) {
+            int port = ShoalProcess.freePort();
+            Path node = Files.createDirectory(dir.resolve(Integer.toString(port)));
+            processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                    "--cluster-enabled", "yes", "--cluster-config-file", node.resolve("nodes.conf").toString(),
+                    "--save", "", "--appendonly", "no", "--dir", node.toString(),
+                    "--logfile", node.resolve("redis.log").toString())
+                    .redirectErrorStream(true).redirectOutput(node.resolve("stdout.log").toFile()).start());
+            ports.add(port);
+        }
+        for (int port : ports) {
+            await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> cli(port, "PING").contains("PONG"));
+        }
+        List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
+        ports.forEach(p -> create.add("127.0.0.1:" + p));
+        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        Process p = new ProcessBuilder(create).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("create.log").toFile()).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
+            throw new IllegalStateException("redis-cli --cluster create failed; see " + dir.resolve("create.log"));
+        }
+        for (int port : ports) {
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> cli(port, "CLUSTER", "INFO").contains("cluster_state:ok"));
+        }
+    }
+
+    /** The URL of one master; the client learns the others from it. */
+    public String url() {
+        return "redis://127.0.0.1:" + ports.get(0);
+    }
+
+    public List<Integer> ports() {
+        return List.copyOf(ports);
+    }
+
+    /** Runs {@code redis-cli -p port args...} and returns its output. */
+    public static String cli(int port, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of("redis-cli", "-p", Integer.toString(port)));
+        command.addAll(List.of(args));
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor(10, TimeUnit.SECONDS);
+        return out;
+    }
+
+    /** The number of keys each master holds, by port. */
+    public List<Long> keysPerMaster() throws IOException, InterruptedException {
+        List<Long> out = new ArrayList<>();
+        for (int port : ports) {
+            out.add(Long.parseLong(cli(port, "DBSIZE").trim()));
+        }
+        return out;
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        for (Process p : processes) {
+            if (p.isAlive()) {
+                p.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+            }
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        }
+    }
+}
