@@ -37,7 +37,8 @@ public class RedisKeys {
         this(config.keyPrefix());
         if ("cluster".equals(clientType.toLowerCase(Locale.ROOT))) {
             String tag = requireHashTag(prefix);
-            Log.infof("Redis Cluster: every key under the hash tag {%s}, so one slot holds the deployment's state", tag);
+            Log.infof("Redis Cluster: every key under the hash tag {%s}, so one slot holds the deployment's state",
+                    tag);
         }
     }
 

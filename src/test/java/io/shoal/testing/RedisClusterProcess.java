@@ -1,6 +1,8 @@
 package io.shoal.testing;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Random;
 import java.util.concurrent.TimeUnit;
 
 import static org.awaitility.Awaitility.await;
@@ -20,6 +23,7 @@ import static org.awaitility.Awaitility.await;
 public final class RedisClusterProcess implements AutoCloseable {
 
     public static final int MASTERS = 3;
+    private static final Random RANDOM = new Random();
 
     private final Path dir;
     private final List<Integer> ports = new ArrayList<>();
@@ -42,7 +46,7 @@ public final class RedisClusterProcess implements AutoCloseable {
 
     private void launch() throws IOException, InterruptedException {
         for (int i = 0; i < MASTERS; i++) {
-            int port = ShoalProcess.freePort();
+            int port = nodePort();
             Path node = Files.createDirectory(dir.resolve(Integer.toString(port)));
             processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--cluster-enabled", "yes", "--cluster-config-file", node.resolve("nodes.conf").toString(),
@@ -51,8 +55,11 @@ public final class RedisClusterProcess implements AutoCloseable {
                     .redirectErrorStream(true).redirectOutput(node.resolve("stdout.log").toFile()).start());
             ports.add(port);
         }
-        for (int port : ports) {
+        for (int i = 0; i < ports.size(); i++) {
+            int port = ports.get(i);
+            Process node = processes.get(i);
             await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(100))
+                    .failFast("redis-server on " + port + " exited; see " + dir, () -> !node.isAlive())
                     .until(() -> cli(port, "PING").contains("PONG"));
         }
         List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
@@ -66,6 +73,28 @@ public final class RedisClusterProcess implements AutoCloseable {
         for (int port : ports) {
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
                     .until(() -> cli(port, "CLUSTER", "INFO").contains("cluster_state:ok"));
+        }
+    }
+
+    /**
+     * A free port whose cluster-bus port (the port + 10,000, which Redis opens beside it) is free too; an ephemeral
+     * port above 55,535 has no bus port at all.
+     */
+    private static int nodePort() throws IOException {
+        for (int tries = 0; tries < 1000; tries++) {
+            int port = 20_000 + RANDOM.nextInt(30_000);
+            if (free(port) && free(port + 10_000)) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no free port pair (p, p + 10000) for a cluster node");
+    }
+
+    private static boolean free(int port) {
+        try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            return true;
+        } catch (IOException e) {
+            return false;
         }
     }
 
