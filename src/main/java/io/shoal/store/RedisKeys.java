@@ -77,6 +77,11 @@ public class RedisKeys {
         return prefix + "seen:" + userId.length() + ':' + userId + ':' + eventId;
     }
 
+    /** The SCAN pattern of every key under the prefix (its glob characters escaped). */
+    public String everyKeyPattern() {
+        return globEscape(prefix) + '*';
+    }
+
     /** The SCAN pattern of every dedup marker of one shopper (the id's glob characters escaped). */
     public String seenEventPattern(String userId) {
         return globEscape(prefix + "seen:" + userId.length() + ':' + userId + ':') + '*';

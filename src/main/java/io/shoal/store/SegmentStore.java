@@ -574,6 +574,19 @@ public class SegmentStore {
                 : new Erased(false, r.get(1).toLong(), r.get(2).toLong() == 1, r.get(3).toLong()));
     }
 
+    /** Every key matching a SCAN pattern (on the node that holds the deployment's keys). */
+    public Uni<List<String>> keysMatching(String pattern) {
+        return keysMatching(pattern, "0", new ArrayList<>());
+    }
+
+    private Uni<List<String>> keysMatching(String pattern, String cursor, List<String> found) {
+        return scan(cursor, pattern, 1000).chain(r -> {
+            r.get(1).forEach(key -> found.add(key.toString()));
+            String next = r.get(0).toString();
+            return "0".equals(next) ? Uni.createFrom().item(found) : keysMatching(pattern, next, found);
+        });
+    }
+
     /** Every key matching a SCAN pattern, unlinked in pages; the number removed. */
     public Uni<Long> unlinkMatching(String pattern) {
         return unlinkMatching(pattern, "0", 0);

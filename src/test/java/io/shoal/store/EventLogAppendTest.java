@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import io.quarkus.redis.datasource.ReactiveRedisDataSource;
@@ -42,15 +43,23 @@ class EventLogAppendTest {
     @Inject
     RedisDataSource redis;
 
-    private final String prefix = "eventlogtest-" + UUID.randomUUID() + ":";
-    private final RedisKeys keys = new RedisKeys(prefix);
+    @Inject
+    RedisKeys service;
+
+    @Inject
+    SegmentStore store;
+
+    /** Under the service's prefix (so under its hash tag on a cluster), in a namespace of the test's own. */
+    private RedisKeys keys;
+
+    @BeforeEach
+    void ownPrefix() {
+        keys = new RedisKeys(service.prefix() + "eventlogtest-" + UUID.randomUUID() + ":");
+    }
 
     @AfterEach
     void clean() {
-        List<String> left = redis.key().keys(prefix + "*");
-        if (!left.isEmpty()) {
-            redis.key().del(left.toArray(String[]::new));
-        }
+        store.unlinkMatching(keys.everyKeyPattern()).await().atMost(WAIT);
     }
 
     private EventLog log() {

@@ -54,16 +54,14 @@ class RecommendationStoreTest {
     @Inject
     RedisKeys keys;
 
+    @Inject
+    SegmentStore segmentStore;
+
     private final String prefix = "rectest-" + UUID.randomUUID() + ":";
 
     @AfterEach
     void cleanUp() {
-        List<String> mine = new ArrayList<>();
-        redis.key().scan(new io.quarkus.redis.datasource.keys.KeyScanArgs().match(keys.prefix() + prefix + "*"))
-                .toIterable().forEach(mine::add);
-        if (!mine.isEmpty()) {
-            redis.key().del(mine.toArray(String[]::new));
-        }
+        segmentStore.unlinkMatching(myKeys().everyKeyPattern()).await().atMost(Duration.ofSeconds(10));
     }
 
     private RedisKeys myKeys() {
@@ -161,9 +159,8 @@ class RecommendationStoreTest {
         }
         assertThat(boughtWith).as("co-purchase lists were read and compared").isPositive();
         // Bounded: no "bought with" list beyond K, none for an item outside the catalogue.
-        List<String> lists = new ArrayList<>();
-        redis.key().scan(new io.quarkus.redis.datasource.keys.KeyScanArgs()
-                .match(k.recommendationBoughtWithPrefix() + "*")).toIterable().forEach(lists::add);
+        List<String> lists = segmentStore.keysMatching(k.recommendationBoughtWithPrefix() + "*").await()
+                .atMost(Duration.ofSeconds(10));
         assertThat(lists).isNotEmpty();
         for (String key : lists) {
             assertThat(redis.sortedSet(String.class).zcard(key)).isBetween(1L, 3L);
