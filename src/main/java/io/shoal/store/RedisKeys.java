@@ -22,29 +22,39 @@ import io.shoal.config.StoreConfig;
  * for example {@code {shoal}:}: Redis then hashes only the tag, and every key of the deployment, whatever the shopper
  * or item ids inside it, lands in the tag's slot. The service refuses to start on a cluster with a prefix without one
  * ({@link #requireHashTag}). Several deployments (or tenants) with different tags spread over the cluster's masters;
- * one deployment's state lives on one master and its replicas. Commands that name no key (SCAN) are sent through a
- * script anchored on a key of the deployment (scan_keys.lua), so they run on that master.
+ * one deployment's segment state lives on one master and its replicas. The acknowledgement path's keys (the event
+ * log, its counts, the dedup marks) are touched only by the accept and acknowledge scripts and by erasure, so they may
+ * carry a tag of their own ({@code shoal.redis.ingest-key-prefix}) and live on another master. Commands that name no
+ * key (SCAN) are sent through a script anchored on a key of the slot they must scan (scan_keys.lua).
  */
 @ApplicationScoped
 @Startup
 public class RedisKeys {
 
     private final String prefix;
+    private final String ingestPrefix;
 
     @Inject
     public RedisKeys(StoreConfig config,
             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone") String clientType) {
-        this(config.keyPrefix());
+        this(config.keyPrefix(), config.ingestKeyPrefix().orElse(config.keyPrefix()));
         if ("cluster".equals(clientType.toLowerCase(Locale.ROOT))) {
-            String tag = requireHashTag(prefix);
-            Log.infof("Redis Cluster: every key under the hash tag {%s}, so one slot holds the deployment's state",
-                    tag);
+            String tag = requireHashTag("shoal.redis.key-prefix", prefix);
+            String ingestTag = requireHashTag("shoal.redis.ingest-key-prefix", ingestPrefix);
+            Log.infof("Redis Cluster: the segment state under the hash tag {%s}, the event log and the dedup marks"
+                    + " under {%s}", tag, ingestTag);
         }
     }
 
-    /** For tools and benchmarks that run without CDI. */
+    /** For tools and benchmarks that run without CDI: every key under {@code prefix}. */
     public RedisKeys(String prefix) {
+        this(prefix, prefix);
+    }
+
+    /** The segment state under {@code prefix}, the acknowledgement path's keys under {@code ingestPrefix}. */
+    public RedisKeys(String prefix, String ingestPrefix) {
         this.prefix = prefix;
+        this.ingestPrefix = ingestPrefix;
     }
 
     public String prefix() {
@@ -61,9 +71,9 @@ public class RedisKeys {
         return close > open + 1 ? Optional.of(prefix.substring(open + 1, close)) : Optional.empty();
     }
 
-    /** {@link #hashTag}, or an error that says what to set. */
-    public static String requireHashTag(String prefix) {
-        return hashTag(prefix).orElseThrow(() -> new IllegalStateException("shoal.redis.key-prefix is \"" + prefix
+    /** {@link #hashTag}, or an error that names the setting and says what to set. */
+    public static String requireHashTag(String setting, String prefix) {
+        return hashTag(prefix).orElseThrow(() -> new IllegalStateException(setting + " is \"" + prefix
                 + "\": on a Redis Cluster (quarkus.redis.client-type=cluster) it must hold a hash tag, such as"
                 + " \"{shoal}:\", so that each script's keys share one slot (README, \"Redis Cluster\")"));
     }
@@ -74,7 +84,15 @@ public class RedisKeys {
      * the length prefix makes the split unambiguous whatever the ids contain.
      */
     public String seenEvent(String userId, String eventId) {
-        return prefix + "seen:" + userId.length() + ':' + userId + ':' + eventId;
+        return ingestPrefix + "seen:" + userId.length() + ':' + userId + ':' + eventId;
+    }
+
+    /**
+     * A key in the slot whose keys {@code pattern} (a SCAN pattern) matches: the event log for the acknowledgement
+     * path's keys when they have a prefix of their own, else the model (see scan_keys.lua).
+     */
+    public String slotAnchor(String pattern) {
+        return !ingestPrefix.equals(prefix) && pattern.startsWith(globEscape(ingestPrefix)) ? eventLog() : model();
     }
 
     /** The SCAN pattern of every key under the prefix (its glob characters escaped). */
@@ -84,7 +102,7 @@ public class RedisKeys {
 
     /** The SCAN pattern of every dedup marker of one shopper (the id's glob characters escaped). */
     public String seenEventPattern(String userId) {
-        return globEscape(prefix + "seen:" + userId.length() + ':' + userId + ':') + '*';
+        return globEscape(ingestPrefix + "seen:" + userId.length() + ':' + userId + ':') + '*';
     }
 
     private static String globEscape(String s) {
@@ -100,7 +118,7 @@ public class RedisKeys {
 
     /** Stream: the durable log of accepted, not yet applied events of the embedded default (see EventLog). */
     public String eventLog() {
-        return prefix + "events";
+        return ingestPrefix + "events";
     }
 
     /**
@@ -108,7 +126,7 @@ public class RedisKeys {
      * payloads): admission by events and by bytes (accept_events.lua, stream_ack.lua).
      */
     public String eventLogCounts() {
-        return prefix + "events:counts";
+        return ingestPrefix + "events:counts";
     }
 
     /**

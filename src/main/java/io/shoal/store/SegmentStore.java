@@ -511,11 +511,12 @@ public class SegmentStore {
     }
 
     /**
-     * One SCAN step on the node that holds the deployment's keys (scan_keys.lua: on a Redis Cluster a plain SCAN
-     * would go to any node).
+     * One SCAN step on the node that holds the keys {@code pattern} matches (scan_keys.lua: on a Redis Cluster a plain
+     * SCAN would go to any node).
      */
     private Uni<Response> scan(String cursor, String pattern, int count) {
-        return SCAN.run(redis, 1, req -> req.arg(keys.model()).arg(cursor).arg(pattern).arg(Integer.toString(count)));
+        return SCAN.run(redis, 1, req -> req.arg(keys.slotAnchor(pattern)).arg(cursor).arg(pattern)
+                .arg(Integer.toString(count)));
     }
 
     /** One SCAN step over the user states. */

@@ -39,6 +39,11 @@ class RedisClusterIT {
     private final String run = UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final String database = "shoal_cluster_" + run;
     private final String prefix = "{shoal-cluster-" + run + "}:";
+    /**
+     * The acknowledgement path's keys under a tag of their own (shoal.redis.ingest-key-prefix), chosen on another
+     * master than the state's.
+     */
+    private String ingestPrefix;
     private RedisClusterProcess cluster;
     private ShoalProcess service;
 
@@ -60,8 +65,14 @@ class RedisClusterIT {
             s.execute("CREATE DATABASE " + database);
         }
         cluster = RedisClusterProcess.start();
+        int stateMaster = cluster.masterOf(prefix + "model");
+        for (int i = 0; ingestPrefix == null || cluster.masterOf(ingestPrefix + "events") == stateMaster; i++) {
+            ingestPrefix = "{shoal-cluster-" + run + "-ingest-" + i + "}:";
+        }
+        String ingestKeyPrefix = ingestPrefix;
         return ShoalProcess.start("all", "cluster-" + run, "127.0.0.1:5432", database, cluster.url(), keyPrefix, null,
-                List.of("-Dquarkus.redis.client-type=cluster"), ShoalProcess.freePort());
+                List.of("-Dquarkus.redis.client-type=cluster", "-Dshoal.redis.ingest-key-prefix=" + ingestKeyPrefix),
+                ShoalProcess.freePort());
     }
 
     @Test
@@ -70,7 +81,7 @@ class RedisClusterIT {
         EventFeeder feeder = new EventFeeder(() -> service.port, run, USERS, EVENTS_PER_USER, 100, 0);
         feeder.run();
         assertThat(feeder.statuses().keySet()).as("answers").contains(202).isSubsetOf(Set.of(202, 503));
-        try (AppliedOnce redis = AppliedOnce.onCluster(cluster.url(), prefix)) {
+        try (AppliedOnce redis = AppliedOnce.onCluster(cluster.url(), prefix, ingestPrefix)) {
             // Every event applied once in Redis, every segment change audited once in PostgreSQL, and the audit
             // ends where Redis stands: the batches, the seed and the refits' sweeps all ran on the cluster.
             redis.check(feeder, () -> ShoalTestResources.connection(database), Duration.ofSeconds(120));
@@ -104,9 +115,20 @@ class RedisClusterIT {
                 service.send("GET", "/v1/users/" + anonymous + "/segment").body())
                 .contains("\"userId\":\"" + known + "\""));
 
+        // Two slots: the acknowledgement path's keys under their tag, everything else under the state's.
+        List<String> all = keysNaming("");
+        String ingestTag = RedisKeys.hashTag(ingestPrefix).orElseThrow();
+        assertThat(all).as("every key carries one of the two tags").allMatch(k -> k.startsWith(prefix)
+                || k.startsWith(ingestPrefix));
+        assertThat(all).filteredOn(k -> RedisKeys.hashTag(k).orElseThrow().equals(ingestTag))
+                .as("under the ingest tag: the event log, its counts and the dedup marks").isNotEmpty()
+                .allMatch(k -> k.startsWith(ingestPrefix + "seen:") || k.equals(ingestPrefix + "events")
+                        || k.equals(ingestPrefix + "events:counts"));
+        assertThat(all).as("the dedup marks are not under the state's tag")
+                .noneMatch(k -> k.startsWith(prefix + "seen:"));
         List<Long> perMaster = cluster.keysPerMaster();
-        assertThat(perMaster.stream().filter(n -> n > 0).count())
-                .as("one master holds the deployment's keys (one hash tag): %s", perMaster).isEqualTo(1);
+        assertThat(perMaster.stream().filter(n -> n > 0).count()).as("two masters share the work: %s", perMaster)
+                .isEqualTo(2);
 
         // Erasure: the state scripts and the SCAN for the shopper's dedup marks, on the cluster.
         assertThat(keysNaming(shopper)).as("the shopper's keys before the erasure").isNotEmpty()
@@ -143,7 +165,7 @@ class RedisClusterIT {
         });
     }
 
-    /** Every key on any master whose name holds {@code id}. */
+    /** Every key on any master whose name holds {@code id} (every key for ""). */
     private List<String> keysNaming(String id) throws Exception {
         StringBuilder all = new StringBuilder();
         for (int port : cluster.ports()) {

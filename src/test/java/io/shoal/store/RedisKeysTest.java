@@ -35,9 +35,27 @@ class RedisKeysTest {
 
     @Test
     void theRefusalNamesTheSettingAndAnExample() {
-        assertThatThrownBy(() -> RedisKeys.requireHashTag("shoal:")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> RedisKeys.requireHashTag("shoal.redis.key-prefix", "shoal:"))
+                .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("shoal.redis.key-prefix is \"shoal:\"")
                 .hasMessageContaining("quarkus.redis.client-type=cluster").hasMessageContaining("{shoal}:");
+    }
+
+    @Test
+    void theAcknowledgementPathsKeysMayLiveUnderATagOfTheirOwn() {
+        RedisKeys keys = new RedisKeys("{shoal}:", "{shoal-ingest}:");
+        for (String key : new String[] {keys.eventLog(), keys.eventLogCounts(), keys.seenEvent("u", "e")}) {
+            assertThat(RedisKeys.hashTag(key)).as(key).contains("shoal-ingest");
+        }
+        for (String key : new String[] {keys.model(), keys.userProfile("u"), keys.auditOutbox(), keys.profiled()}) {
+            assertThat(RedisKeys.hashTag(key)).as(key).contains("shoal");
+        }
+        // A scan runs on the slot of the keys it looks for.
+        assertThat(keys.slotAnchor(keys.seenEventPattern("u"))).isEqualTo(keys.eventLog());
+        assertThat(keys.slotAnchor(keys.userProfilePattern())).isEqualTo(keys.model());
+        RedisKeys one = new RedisKeys("{shoal}:");
+        assertThat(one.eventLog()).isEqualTo("{shoal}:events");
+        assertThat(one.slotAnchor(one.seenEventPattern("u"))).isEqualTo(one.model());
     }
 
     @Test

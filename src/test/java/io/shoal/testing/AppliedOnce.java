@@ -36,20 +36,25 @@ public final class AppliedOnce implements AutoCloseable {
     private final Vertx vertx = Vertx.vertx();
     private final Redis redis;
     private final String prefix;
+    private final String ingestPrefix;
 
     public AppliedOnce(String redisUrl, String prefix) {
-        this(new RedisOptions().setConnectionString(redisUrl), prefix);
+        this(new RedisOptions().setConnectionString(redisUrl), prefix, prefix);
     }
 
-    private AppliedOnce(RedisOptions options, String prefix) {
+    private AppliedOnce(RedisOptions options, String prefix, String ingestPrefix) {
         this.redis = Redis.createClient(vertx, options);
         this.prefix = prefix;
+        this.ingestPrefix = ingestPrefix;
     }
 
-    /** The same check on a Redis Cluster, reached through one of its masters. */
-    public static AppliedOnce onCluster(String redisUrl, String prefix) {
+    /**
+     * The same check on a Redis Cluster, reached through one of its masters, with the event log under
+     * {@code ingestPrefix} ({@code shoal.redis.ingest-key-prefix}).
+     */
+    public static AppliedOnce onCluster(String redisUrl, String prefix, String ingestPrefix) {
         return new AppliedOnce(new RedisOptions().setType(RedisClientType.CLUSTER).setConnectionString(redisUrl),
-                prefix);
+                prefix, ingestPrefix);
     }
 
     /** Waits until the event log and the audit outbox are empty, then checks everything the feeder sent. */
@@ -57,7 +62,7 @@ public final class AppliedOnce implements AutoCloseable {
         int total = feeder.users() * feeder.eventsPerUser();
         await().atMost(within).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> hlong(prefix + "stats:pipeline", "events") >= total
-                        && xlen(prefix + "events") == 0 && xlen(prefix + "audit:outbox") == 0);
+                        && xlen(ingestPrefix + "events") == 0 && xlen(prefix + "audit:outbox") == 0);
         assertThat(hlong(prefix + "stats:pipeline", "events")).as("events applied in all").isEqualTo(total);
         Map<String, Long> perType = new HashMap<>();
         for (int n = 0; n < feeder.eventsPerUser(); n++) {
@@ -127,7 +132,7 @@ public final class AppliedOnce implements AutoCloseable {
 
     /** Entries in the event log: accepted and not yet applied. */
     public long eventLogBacklog() throws Exception {
-        return xlen(prefix + "events");
+        return xlen(ingestPrefix + "events");
     }
 
     private long hlong(String key, String field) throws Exception {

@@ -117,6 +117,16 @@ public final class RedisClusterProcess implements AutoCloseable {
         return out;
     }
 
+    /** The port of the master that holds {@code key}'s slot (the others answer MOVED). */
+    public int masterOf(String key) throws IOException, InterruptedException {
+        for (int port : ports) {
+            if (!cli(port, "EXISTS", key).contains("MOVED")) {
+                return port;
+            }
+        }
+        throw new IllegalStateException("no master holds the slot of " + key);
+    }
+
     /** The number of keys each master holds, by port. */
     public List<Long> keysPerMaster() throws IOException, InterruptedException {
         List<Long> out = new ArrayList<>();
