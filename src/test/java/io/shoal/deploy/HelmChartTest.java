@@ -196,17 +196,23 @@ class HelmChartTest {
         assertThat(standalone).containsEntry("QUARKUS_REDIS_CLIENT_TYPE", "standalone")
                 .containsEntry("SHOAL_REDIS_KEY_PREFIX", "shoal:");
 
+        assertThat(standalone).doesNotContainKey("SHOAL_REDIS_INGEST_KEY_PREFIX");
+
         Map<String, Object> cluster = KubernetesManifests.asMap(single(render(t -> t.set("redis.clientType", "cluster")
-                .set("redis.keyPrefix", "{shoal}:").set("redis.hosts", "redis://redis-0:6379,redis://redis-1:6379")),
+                .set("redis.keyPrefix", "{shoal}:").set("redis.ingestKeyPrefix", "{shoal-ingest}:")
+                .set("redis.hosts", "redis://redis-0:6379,redis://redis-1:6379")),
                 "ConfigMap", "shoal").raw().get("data"), "data");
         assertThat(cluster).containsEntry("QUARKUS_REDIS_CLIENT_TYPE", "cluster")
                 .containsEntry("SHOAL_REDIS_KEY_PREFIX", "{shoal}:")
+                .containsEntry("SHOAL_REDIS_INGEST_KEY_PREFIX", "{shoal-ingest}:")
                 .containsEntry("QUARKUS_REDIS_HOSTS", "redis://redis-0:6379,redis://redis-1:6379");
 
         for (String untagged : List.of("shoal:", "{}shoal:", "{shoal:")) {
             assertThatThrownBy(() -> render(t -> t.set("redis.clientType", "cluster").set("redis.keyPrefix", untagged)))
                     .as(untagged).hasMessageContaining("redis.keyPrefix").hasMessageContaining("must hold a hash tag");
         }
+        assertThatThrownBy(() -> render(t -> t.set("redis.clientType", "cluster").set("redis.keyPrefix", "{shoal}:")
+                .set("redis.ingestKeyPrefix", "shoal-ingest:"))).hasMessageContaining("redis.ingestKeyPrefix");
         assertThatThrownBy(() -> render(t -> t.set("redis.clientType", "sentinel")))
                 .hasMessageContaining("/redis/clientType");
     }
