@@ -188,6 +188,27 @@ public class SegmentResource {
     }
 
     @GET
+    @Path("/segments/{segmentId}")
+    @Operation(summary = "One segment", description = "The segment as GET /v1/segments lists it (live, or recently "
+            + "retired), with the feedback on the recommendations its shoppers were shown, per strategy: "
+            + "impressions, clicks, conversions, CTR and conversion rate (as GET /v1/recommendations/stats?segmentId=).")
+    @APIResponse(responseCode = "200", content = @Content(schema = @Schema(implementation = SegmentDetail.class)))
+    @APIResponse(responseCode = "400", description = "segmentId is not an integer",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    @APIResponse(responseCode = "404", description = "No live or recently retired segment has this id",
+            content = @Content(schema = @Schema(implementation = QueryError.class)))
+    public Uni<SegmentDetail> segment(@RestPath String segmentId) {
+        long id;
+        try {
+            id = QueryExceptionMappers.segmentId("segmentId", segmentId);
+        } catch (InvalidQueryException e) {
+            return Uni.createFrom().failure(e);
+        }
+        return queries.segment(id).chain(listing -> recommendations.stats(id).map(stats -> new SegmentDetail(
+                listing.modelVersion(), listing.segments().get(0), stats.rows())));
+    }
+
+    @GET
     @Path("/users/{userId}/history")
     @Operation(summary = "A user's segment changes", description = "From the audit trail, newest first, paged. "
             + "With asOf, also the segment the user was in at that instant and the model version that placed the "

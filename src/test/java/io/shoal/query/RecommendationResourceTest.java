@@ -298,6 +298,18 @@ class RecommendationResourceTest {
         var g = grpc.getRecommendationStats(io.shoal.query.grpc.GetRecommendationStatsRequest.getDefaultInstance());
         assertThat(g.getRowsList().stream().filter(r -> r.getStrategy().equals("global"))
                 .mapToLong(r -> r.getConversions()).sum()).isEqualTo(after[2]);
+        // The shopper's segment, read alone, carries the same rows as the stats filtered to it.
+        Object segment = given().get("/v1/users/" + user + "/segment").then().statusCode(200).extract().path(
+                "segmentId");
+        JsonPath filtered = given().get("/v1/recommendations/stats?segmentId=" + segment).then().statusCode(200)
+                .extract().jsonPath();
+        JsonPath detail = given().get("/v1/segments/" + segment).then().statusCode(200).extract().jsonPath();
+        assertThat(detail.getLong("segment.segmentId")).isEqualTo(((Number) segment).longValue());
+        assertThat(detail.<Map<String, Object>>getList("recommendations")).isNotEmpty()
+                .isEqualTo(filtered.<Map<String, Object>>getList("rows"));
+        assertThat(detail.<Map<String, Object>>getList("recommendations").stream()
+                .filter(r -> "global".equals(r.get("strategy")))
+                .mapToLong(r -> ((Number) r.get("impressions")).longValue()).sum()).isGreaterThanOrEqualTo(3);
         // And Prometheus.
         String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("shoal_recommendation_feedback_total\\{kind=\"conversions\","
@@ -313,6 +325,16 @@ class RecommendationResourceTest {
         given().contentType(ContentType.JSON).body(List.of(Map.of("userId", "u", "type", "click", "itemId", "x",
                 "recommendationId", "bogus"))).post("/v1/events").then().statusCode(400)
                 .body(org.hamcrest.Matchers.containsString("recommendationId must be an id the recommendation API"));
+    }
+
+    @Test
+    void aSegmentNobodyKnowsIs404AndABadIdIsNamed() {
+        given().get("/v1/segments/987654321").then().statusCode(404)
+                .body("parameter", org.hamcrest.Matchers.equalTo("segmentId"))
+                .body("message", org.hamcrest.Matchers.containsString("no live or recently retired segment 987654321"));
+        given().get("/v1/segments/abc").then().statusCode(400)
+                .body("parameter", org.hamcrest.Matchers.equalTo("segmentId"));
+        given().get("/v1/segments/seeded").then().statusCode(200);
     }
 
     @Test
