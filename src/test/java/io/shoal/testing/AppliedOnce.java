@@ -49,17 +49,29 @@ public final class AppliedOnce implements AutoCloseable {
     }
 
     /**
-     * The same check on a Redis Cluster, reached through one of its masters, with the event log under
-     * {@code ingestPrefix} ({@code shoal.redis.ingest-key-prefix}).
+     * The same check on a Redis Cluster, reached through any of its nodes (comma-separated URLs), with the event log
+     * under {@code ingestPrefix} ({@code shoal.redis.ingest-key-prefix}).
      */
-    public static AppliedOnce onCluster(String redisUrl, String prefix, String ingestPrefix) {
-        return new AppliedOnce(new RedisOptions().setType(RedisClientType.CLUSTER).setConnectionString(redisUrl),
-                prefix, ingestPrefix);
+    public static AppliedOnce onCluster(String redisUrls, String prefix, String ingestPrefix) {
+        RedisOptions options = new RedisOptions().setType(RedisClientType.CLUSTER);
+        for (String url : redisUrls.split(",")) {
+            options.addConnectionString(url);
+        }
+        return new AppliedOnce(options, prefix, ingestPrefix);
     }
 
     /** Waits until the event log and the audit outbox are empty, then checks everything the feeder sent. */
     public void check(EventFeeder feeder, Callable<Connection> postgres, Duration within) throws Exception {
-        int total = feeder.users() * feeder.eventsPerUser();
+        check(feeder, 0, postgres, within);
+    }
+
+    /**
+     * {@link #check(EventFeeder, Callable, Duration)} when {@code otherEvents} events of other feeders (other
+     * shoppers) were applied under the same prefix too.
+     */
+    public void check(EventFeeder feeder, long otherEvents, Callable<Connection> postgres, Duration within)
+            throws Exception {
+        long total = otherEvents + (long) feeder.users() * feeder.eventsPerUser();
         await().atMost(within).pollInterval(Duration.ofMillis(500)).ignoreExceptions()
                 .until(() -> hlong(prefix + "stats:pipeline", "events") >= total
                         && xlen(ingestPrefix + "events") == 0 && xlen(prefix + "audit:outbox") == 0);

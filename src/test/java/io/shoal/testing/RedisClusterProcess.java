@@ -16,9 +16,9 @@ import java.util.concurrent.TimeUnit;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A real Redis Cluster of the test's own: three masters (no replicas) started from the {@code redis-server} binary on
- * free ports, joined with {@code redis-cli --cluster create}, each in a temporary directory that {@link #close}
- * removes.
+ * A real Redis Cluster of the test's own: three masters (and, if asked, replicas of each) started from the
+ * {@code redis-server} binary on free ports, joined with {@code redis-cli --cluster create}, each in a temporary
+ * directory that {@link #close} removes.
  */
 public final class RedisClusterProcess implements AutoCloseable {
 
@@ -34,9 +34,17 @@ public final class RedisClusterProcess implements AutoCloseable {
     }
 
     public static RedisClusterProcess start() throws IOException, InterruptedException {
+        return start(0);
+    }
+
+    /**
+     * @param replicasPerMaster replicas of each master; with replicas a master that stops answering for 2 s (the
+     *                          cluster-node-timeout) is failed over to its replica
+     */
+    public static RedisClusterProcess start(int replicasPerMaster) throws IOException, InterruptedException {
         RedisClusterProcess c = new RedisClusterProcess(Files.createTempDirectory("shoal-redis-cluster-"));
         try {
-            c.launch();
+            c.launch(replicasPerMaster);
         } catch (IOException | InterruptedException | RuntimeException e) {
             c.close();
             throw e;
@@ -44,12 +52,13 @@ public final class RedisClusterProcess implements AutoCloseable {
         return c;
     }
 
-    private void launch() throws IOException, InterruptedException {
-        for (int i = 0; i < MASTERS; i++) {
+    private void launch(int replicasPerMaster) throws IOException, InterruptedException {
+        for (int i = 0; i < MASTERS * (1 + replicasPerMaster); i++) {
             int port = nodePort();
             Path node = Files.createDirectory(dir.resolve(Integer.toString(port)));
             processes.add(new ProcessBuilder("redis-server", "--port", Integer.toString(port), "--bind", "127.0.0.1",
                     "--cluster-enabled", "yes", "--cluster-config-file", node.resolve("nodes.conf").toString(),
+                    "--cluster-node-timeout", "2000",
                     "--save", "", "--appendonly", "no", "--dir", node.toString(),
                     "--logfile", node.resolve("redis.log").toString())
                     .redirectErrorStream(true).redirectOutput(node.resolve("stdout.log").toFile()).start());
@@ -64,7 +73,7 @@ public final class RedisClusterProcess implements AutoCloseable {
         }
         List<String> create = new ArrayList<>(List.of("redis-cli", "--cluster", "create"));
         ports.forEach(p -> create.add("127.0.0.1:" + p));
-        create.addAll(List.of("--cluster-replicas", "0", "--cluster-yes"));
+        create.addAll(List.of("--cluster-replicas", Integer.toString(replicasPerMaster), "--cluster-yes"));
         Process p = new ProcessBuilder(create).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("create.log").toFile()).start();
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
@@ -117,14 +126,32 @@ public final class RedisClusterProcess implements AutoCloseable {
         return out;
     }
 
-    /** The port of the master that holds {@code key}'s slot (the others answer MOVED). */
+    /** The port of the master that holds {@code key}'s slot now (the others answer MOVED, stopped ones nothing). */
     public int masterOf(String key) throws IOException, InterruptedException {
-        for (int port : ports) {
-            if (!cli(port, "EXISTS", key).contains("MOVED")) {
-                return port;
+        for (int i = 0; i < ports.size(); i++) {
+            if (processes.get(i).isAlive() && cli(ports.get(i), "EXISTS", key).trim().matches("[0-9]+")) {
+                return ports.get(i);
             }
         }
         throw new IllegalStateException("no master holds the slot of " + key);
+    }
+
+    /** Every node's URL, comma separated (the client's seeds: any of them may be down later). */
+    public String urls() {
+        return String.join(",", ports.stream().map(p -> "redis://127.0.0.1:" + p).toList());
+    }
+
+    /** Waits until a replica of the master on {@code port} has every write the master made so far. */
+    public void awaitReplicated(int port) throws IOException, InterruptedException {
+        String acked = cli(port, "WAIT", "1", "10000").trim();
+        if (!acked.equals("1")) {
+            throw new IllegalStateException("no replica of " + port + " acknowledged its writes: " + acked);
+        }
+    }
+
+    /** SIGKILL of the node on {@code port}. */
+    public void kill(int port) throws InterruptedException {
+        processes.get(ports.indexOf(port)).destroyForcibly().waitFor(10, TimeUnit.SECONDS);
     }
 
     /** The number of keys each master holds, by port. */
