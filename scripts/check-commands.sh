@@ -96,6 +96,15 @@ grep -Eq "^\| 100 \| 1 \| [1-9][0-9]* \([0-9.]+\) \| [1-9][0-9]* \([0-9.]+\) \| 
 grep -Eq "p50 / p99 / max \(goal p99 < 25 ms\) \| [0-9.]+ / [0-9.]+ / [0-9.]+ ms" <<<"$out" \
     || { echo "$out" >&2; fail "./shoal bench-ack printed no open-loop p99"; }
 
+say "scripts/bench-cluster.sh 3000 1 (one redis-server against a three-master Redis Cluster, both its own)"
+out=$(scripts/bench-cluster.sh 3000 1 2>&1) || { echo "$out" >&2; fail "scripts/bench-cluster.sh"; }
+for mode in standalone cluster; do
+    grep -Eq "^\| $mode \| [1-9][0-9]* \| [0-9,]+ \| [1-9][0-9]* \| [0-9.]+ \|" <<<"$out" \
+        || { echo "$out" >&2; fail "scripts/bench-cluster.sh printed no $mode row"; }
+done
+grep -Eq "^\| cluster .* \| [0-9.]+ / [0-9.]+ \|$" <<<"$out" \
+    || { echo "$out" >&2; fail "scripts/bench-cluster.sh printed no state / ingest master split"; }
+
 say "./shoal bench-cold --seconds 2 (with and without cold texts waiting beside the log)"
 CLEAN_DBS+=("shoal_bench_cold")
 out=$(env -u SHOAL_AUTH_API_KEYS -u SHOAL_API_KEY QUARKUS_MANAGEMENT_PORT="$(free_port)" \
