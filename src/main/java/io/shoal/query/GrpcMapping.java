@@ -8,6 +8,7 @@ import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.logging.Log;
 import io.shoal.event.SegmentChangeEvent;
+import io.shoal.query.grpc.GetSegmentResponse;
 import io.shoal.query.grpc.RecommendResponse;
 import io.shoal.query.grpc.RecommendationStatsResponse;
 import io.shoal.query.grpc.RecommendationStatsRow;
@@ -113,18 +114,27 @@ final class GrpcMapping {
 
     static RecommendationStatsResponse recommendationStats(RecommendationStats stats) {
         RecommendationStatsResponse.Builder b = RecommendationStatsResponse.newBuilder();
-        for (RecommendationStats.Row r : stats.rows()) {
-            RecommendationStatsRow.Builder row = RecommendationStatsRow.newBuilder().setStrategy(r.strategy())
-                    .setImpressions(r.impressions()).setClicks(r.clicks()).setConversions(r.conversions());
-            if (r.segmentId() != null) {
-                row.setSegmentId(r.segmentId()).setSegmentLabel(r.segmentLabel());
-            }
-            if (r.ctr() != null) {
-                row.setCtr(r.ctr()).setConversionRate(r.conversionRate());
-            }
-            b.addRows(row);
-        }
+        stats.rows().forEach(r -> b.addRows(statsRow(r)));
         return b.build();
+    }
+
+    static GetSegmentResponse segmentDetail(SegmentDetail d) {
+        GetSegmentResponse.Builder b = GetSegmentResponse.newBuilder().setModelVersion(d.modelVersion())
+                .setSegment(segment(d.segment()));
+        d.recommendations().forEach(r -> b.addRecommendations(statsRow(r)));
+        return b.build();
+    }
+
+    private static RecommendationStatsRow statsRow(RecommendationStats.Row r) {
+        RecommendationStatsRow.Builder row = RecommendationStatsRow.newBuilder().setStrategy(r.strategy())
+                .setImpressions(r.impressions()).setClicks(r.clicks()).setConversions(r.conversions());
+        if (r.segmentId() != null) {
+            row.setSegmentId(r.segmentId()).setSegmentLabel(r.segmentLabel());
+        }
+        if (r.ctr() != null) {
+            row.setCtr(r.ctr()).setConversionRate(r.conversionRate());
+        }
+        return row.build();
     }
 
     static Segment segment(SegmentView s) {
@@ -211,8 +221,8 @@ final class GrpcMapping {
         if (f instanceof InvalidQueryException e) {
             return Status.INVALID_ARGUMENT.withDescription(e.getMessage()).asRuntimeException();
         }
-        if (f instanceof UnknownUserException e) {
-            return Status.NOT_FOUND.withDescription(e.getMessage()).asRuntimeException();
+        if (f instanceof UnknownUserException || f instanceof UnknownSegmentException) {
+            return Status.NOT_FOUND.withDescription(f.getMessage()).asRuntimeException();
         }
         if (f instanceof SegmentChangeBroadcaster.WatchLimitException e) {
             return Status.RESOURCE_EXHAUSTED.withDescription(e.getMessage()).asRuntimeException();

@@ -82,6 +82,15 @@ public class RecommendationQueries {
                 .map(stored -> list(id, chosen, n, excludeRecent, stored));
     }
 
+    /**
+     * One segment as {@link SegmentQueries#segment} finds it, with its rows of {@link #stats}: REST
+     * {@code GET /v1/segments/{id}} and gRPC {@code GetSegment}.
+     */
+    public Uni<SegmentDetail> segment(long segmentId) {
+        return segments.segment(segmentId).chain(listing -> stats(segmentId).map(stats -> new SegmentDetail(
+                listing.modelVersion(), listing.segments().get(0), stats.rows())));
+    }
+
     /** The feedback counts per segment and strategy; {@code segmentId} keeps one segment's rows (null: all). */
     public Uni<RecommendationStats> stats(Long segmentId) {
         return store.feedback().map(all -> {

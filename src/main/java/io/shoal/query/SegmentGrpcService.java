@@ -15,6 +15,8 @@ import io.grpc.stub.StreamObserver;
 import io.quarkus.grpc.GrpcService;
 import io.shoal.event.SegmentChangeEvent;
 import io.shoal.query.grpc.GetRecommendationStatsRequest;
+import io.shoal.query.grpc.GetSegmentRequest;
+import io.shoal.query.grpc.GetSegmentResponse;
 import io.shoal.query.grpc.RecommendRequest;
 import io.shoal.query.grpc.RecommendationStatsResponse;
 import io.shoal.query.grpc.RecommendResponse;
@@ -66,6 +68,11 @@ public class SegmentGrpcService extends SegmentServiceGrpc.SegmentServiceImplBas
             StreamObserver<RecommendationStatsResponse> response) {
         answer(recommendations.stats(request.hasSegmentId() ? request.getSegmentId() : null)
                 .map(GrpcMapping::recommendationStats), response);
+    }
+
+    @Override
+    public void getSegment(GetSegmentRequest request, StreamObserver<GetSegmentResponse> response) {
+        answer(recommendations.segment(request.getSegmentId()).map(GrpcMapping::segmentDetail), response);
     }
 
     @Override

@@ -204,8 +204,7 @@ public class SegmentResource {
         } catch (InvalidQueryException e) {
             return Uni.createFrom().failure(e);
         }
-        return queries.segment(id).chain(listing -> recommendations.stats(id).map(stats -> new SegmentDetail(
-                listing.modelVersion(), listing.segments().get(0), stats.rows())));
+        return recommendations.segment(id);
     }
 
     @GET

@@ -310,6 +310,14 @@ class RecommendationResourceTest {
         assertThat(detail.<Map<String, Object>>getList("recommendations").stream()
                 .filter(r -> "global".equals(r.get("strategy")))
                 .mapToLong(r -> ((Number) r.get("impressions")).longValue()).sum()).isGreaterThanOrEqualTo(3);
+        var grpcDetail = grpc.getSegment(io.shoal.query.grpc.GetSegmentRequest.newBuilder()
+                .setSegmentId(((Number) segment).longValue()).build());
+        assertThat(grpcDetail.getSegment().getSegmentId()).isEqualTo(((Number) segment).longValue());
+        assertThat(grpcDetail.getRecommendationsList()).extracting(r -> r.getStrategy() + ":" + r.getImpressions()
+                + ":" + r.getClicks() + ":" + r.getConversions()).as("gRPC GetSegment = REST")
+                .containsExactlyElementsOf(detail.<Map<String, Object>>getList("recommendations").stream()
+                        .map(r -> r.get("strategy") + ":" + r.get("impressions") + ":" + r.get("clicks") + ":"
+                                + r.get("conversions")).toList());
         // And Prometheus.
         String metrics = Management.given().get("/q/metrics").then().statusCode(200).extract().asString();
         assertThat(metrics).containsPattern("shoal_recommendation_feedback_total\\{kind=\"conversions\","
@@ -335,6 +343,9 @@ class RecommendationResourceTest {
         given().get("/v1/segments/abc").then().statusCode(400)
                 .body("parameter", org.hamcrest.Matchers.equalTo("segmentId"));
         given().get("/v1/segments/seeded").then().statusCode(200);
+        assertThatThrownBy(() -> grpc.getSegment(io.shoal.query.grpc.GetSegmentRequest.newBuilder()
+                .setSegmentId(987654321).build())).hasMessageContaining("NOT_FOUND")
+                .hasMessageContaining("no live or recently retired segment 987654321");
     }
 
     @Test
