@@ -73,9 +73,8 @@ class RedisClusterIT {
         for (int i = 0; ingestPrefix == null || cluster.masterOf(ingestPrefix + "events") == stateMaster; i++) {
             ingestPrefix = "{shoal-cluster-" + run + "-ingest-" + i + "}:";
         }
-        String ingestKeyPrefix = ingestPrefix;
         return ShoalProcess.start("all", "cluster-" + run, "127.0.0.1:5432", database, cluster.urls(), keyPrefix, null,
-                List.of("-Dquarkus.redis.client-type=cluster", "-Dshoal.redis.ingest-key-prefix=" + ingestKeyPrefix),
+                List.of("-Dquarkus.redis.client-type=cluster", "-Dshoal.redis.ingest-key-prefix=" + ingestPrefix),
                 ShoalProcess.freePort());
     }
 
