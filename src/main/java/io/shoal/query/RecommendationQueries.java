@@ -83,12 +83,14 @@ public class RecommendationQueries {
     }
 
     /**
-     * One segment as {@link SegmentQueries#segment} finds it, with its rows of {@link #stats}: REST
-     * {@code GET /v1/segments/{id}} and gRPC {@code GetSegment}.
+     * One segment as {@link SegmentQueries#segments} lists it with the recently retired ones, with its rows of
+     * {@link #stats}: REST {@code GET /v1/segments/{id}} and gRPC {@code GetSegment}. 404 when it is not listed.
      */
     public Uni<SegmentDetail> segment(long segmentId) {
-        return segments.segment(segmentId).chain(listing -> stats(segmentId).map(stats -> new SegmentDetail(
-                listing.modelVersion(), listing.segments().get(0), stats.rows())));
+        return segments.segments(true).chain(listing -> listing.segments().stream()
+                .filter(v -> v.segmentId() == segmentId).findFirst()
+                .map(v -> stats(segmentId).map(stats -> new SegmentDetail(listing.modelVersion(), v, stats.rows())))
+                .orElseGet(() -> Uni.createFrom().failure(UnknownSegmentException.notListed(segmentId))));
     }
 
     /** The feedback counts per segment and strategy; {@code segmentId} keeps one segment's rows (null: all). */

@@ -147,14 +147,6 @@ public class SegmentQueries {
         });
     }
 
-    /** One segment as {@link #segments} lists it with the recently retired ones, or 404 when it is not there. */
-    public Uni<SegmentListing> segment(long segmentId) {
-        return segments(true).chain(listing -> listing.segments().stream().filter(v -> v.segmentId() == segmentId)
-                .findFirst()
-                .map(v -> Uni.createFrom().item(new SegmentListing(listing.modelVersion(), List.of(v))))
-                .orElseGet(() -> Uni.createFrom().failure(UnknownSegmentException.notListed(segmentId))));
-    }
-
     /** Longest name a segment may be given. */
     static final int MAX_LABEL_LENGTH = 80;
 
